@@ -1,0 +1,74 @@
+// Package enricher adds derived fields to an article (language, entities,
+// keywords, summary, near-duplicate cluster) through a chain of small
+// enrichers. A failing enricher is recorded in the article's errors and
+// never drops it.
+package enricher
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/newsfeed/newsfeed/article"
+)
+
+// Enricher adds fields to an article in place.
+type Enricher interface {
+	// Name identifies the enricher in errors, logs and metrics.
+	Name() string
+	// Enrich modifies a. An error is recorded on the article by the chain;
+	// the article continues down the pipeline.
+	Enrich(ctx context.Context, a *article.Article) error
+}
+
+// Chain runs enrichers in order.
+type Chain struct {
+	enrichers []Enricher
+	logger    *slog.Logger
+}
+
+// NewChain returns a chain of the given enrichers.
+func NewChain(logger *slog.Logger, enrichers ...Enricher) *Chain {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Chain{enrichers: enrichers, logger: logger}
+}
+
+// Enrich runs every enricher on a, recording failures (and panics) in
+// a.Errors. It returns an error only when ctx is done.
+func (c *Chain) Enrich(ctx context.Context, a *article.Article) error {
+	for _, e := range c.enrichers {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := run(ctx, e, a); err != nil {
+			a.Errors = append(a.Errors, article.StageError{Stage: "enrich." + e.Name(), Error: err.Error()})
+			c.logger.Warn("enricher failed", "enricher", e.Name(), "article", a.ID, "url", a.URL, "error", err)
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, e Enricher, a *article.Article) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return e.Enrich(ctx, a)
+}
+
+// WordCount sets word_count from the text.
+type WordCount struct{}
+
+var _ Enricher = WordCount{}
+
+// Name implements Enricher.
+func (WordCount) Name() string { return "wordcount" }
+
+// Enrich implements Enricher.
+func (WordCount) Enrich(_ context.Context, a *article.Article) error {
+	a.WordCount = article.CountWords(a.Text)
+	return nil
+}

@@ -1,0 +1,41 @@
+// Package sink defines where articles end up. Each sink is fed by its own
+// durable JetStream consumer (sink-<name>); the pipeline acknowledges a batch
+// only after Write returns nil, so Write must not return before the batch is
+// durable.
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/newsfeed/newsfeed/article"
+)
+
+// Sink persists or forwards articles.
+type Sink interface {
+	// Write stores batch durably and returns nil only when every article in it
+	// is stored. It must be idempotent: writing an article whose id is
+	// already stored replaces it only when the new Revision is higher (or
+	// equal, making redelivery harmless), so redelivery never duplicates.
+	// An error wrapping ErrPermanent means retrying the same batch will never
+	// succeed (the pipeline then retries articles one by one and
+	// dead-letters those that still fail permanently); any other error is
+	// transient and the batch is redelivered later.
+	Write(ctx context.Context, batch []*article.Article) error
+	// Check reports whether the sink can take writes now (for /readyz).
+	Check(ctx context.Context) error
+	// Close flushes and releases resources.
+	Close() error
+}
+
+// ErrPermanent marks failures that retrying cannot fix.
+var ErrPermanent = errors.New("permanent failure")
+
+// Permanent wraps err so that errors.Is(err, ErrPermanent) holds.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrPermanent, err)
+}

@@ -82,7 +82,7 @@ func New(opts Options) (*Client, error) {
 	}
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivateNetworks {
-		dialer.Control = guardControl
+		dialer.Control = DialControl
 	}
 	tr := &http.Transport{
 		Proxy:                  http.ProxyFromEnvironment,

@@ -33,9 +33,11 @@ func checkIP(ip net.IP) error {
 	return nil
 }
 
-// guardControl runs after DNS resolution for every connection, including
-// those made for redirects, so rebinding cannot slip through.
-func guardControl(network, address string, _ syscall.RawConn) error {
+// DialControl is a net.Dialer Control function that refuses private,
+// loopback, link-local and other non-public addresses. It runs after DNS
+// resolution for every connection, including those made for redirects, so
+// DNS rebinding cannot slip through. Other packages (the webhook sink) use it.
+func DialControl(network, address string, _ syscall.RawConn) error {
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBlocked, err)

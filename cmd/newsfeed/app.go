@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/newsfeed/newsfeed/config"
+	"github.com/newsfeed/newsfeed/enricher"
+	"github.com/newsfeed/newsfeed/fetcher"
+	"github.com/newsfeed/newsfeed/parser"
+	"github.com/newsfeed/newsfeed/sink"
+	"github.com/newsfeed/newsfeed/sink/jsonl"
+)
+
+const defaultConfig = "newsfeed.yaml"
+
+// configFlag registers --config on fs.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "", "configuration file (default: "+defaultConfig+" in the working directory, if present; env NEWSFEED_CONFIG)")
+}
+
+// loadConfig reads the file named by --config or NEWSFEED_CONFIG; without
+// either, newsfeed.yaml is read if present and the defaults are used if not.
+func loadConfig(e *env, path string) (*config.Config, error) {
+	if path == "" {
+		path = e.getenv("NEWSFEED_CONFIG")
+	}
+	if path != "" {
+		return loadFile(e, path, false)
+	}
+	return loadFile(e, defaultConfig, true)
+}
+
+func loadFile(e *env, path string, optional bool) (*config.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if optional && errors.Is(err, os.ErrNotExist) {
+			return config.Parse(nil, "", e.getenv)
+		}
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return config.Parse(data, path, e.getenv)
+}
+
+// newLogger returns a JSON logger, or a text one when w is a terminal.
+func newLogger(cfg config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Format
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func newFetcher(cfg *config.Config) (*fetcher.Client, error) {
+	return fetcher.New(fetcher.Options{
+		UserAgent:            cfg.HTTP.UserAgent,
+		Timeout:              cfg.HTTP.Timeout,
+		MaxBody:              int64(cfg.HTTP.MaxBody),
+		MaxRedirects:         cfg.HTTP.MaxRedirects,
+		AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks,
+		AllowHTTPSDowngrade:  cfg.HTTP.AllowHTTPSDowngrade,
+		PerHostConcurrency:   cfg.HTTP.PerHost.Concurrency,
+		PerHostMinInterval:   cfg.HTTP.PerHost.MinInterval,
+		RespectRobots:        cfg.HTTP.RespectRobots,
+	})
+}
+
+func newExtractor(cfg *config.Config) *parser.Extractor {
+	rules := make(map[string]parser.Rule, len(cfg.Sites))
+	for domain, r := range cfg.Sites {
+		rules[domain] = parser.Rule{
+			Name: domain, Version: r.Version, Body: r.Body, Drop: r.Drop, Title: r.Title, Byline: r.Byline,
+			Date: r.Date, Caption: r.Caption, Credit: r.Credit, Image: r.Image,
+		}
+	}
+	return parser.New(rules)
+}
+
+func newEnricher(_ *config.Config, logger *slog.Logger) *enricher.Chain {
+	return enricher.NewChain(logger, enricher.WordCount{})
+}
+
+// openSinks opens every configured sink; on failure it closes those
+// already open.
+func openSinks(_ context.Context, e *env, cfg *config.Config) (map[string]sink.Sink, error) {
+	out := map[string]sink.Sink{}
+	for _, sc := range cfg.Sinks {
+		s, err := openSink(e, sc)
+		if err != nil {
+			closeSinks(out)
+			return nil, fmt.Errorf("sink %s (%s): %w", sc.Name, sc.Type, err)
+		}
+		out[sc.Name] = s
+	}
+	return out, nil
+}
+
+func openSink(_ *env, sc config.Sink) (sink.Sink, error) {
+	switch sc.Type {
+	case "jsonl":
+		return jsonl.Open(sc.Path)
+	}
+	return nil, fmt.Errorf("sink type %s is not available in this build", sc.Type)
+}
+
+func closeSinks(s map[string]sink.Sink) {
+	for _, v := range s {
+		_ = v.Close()
+	}
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}

@@ -300,4 +300,3 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
-

@@ -171,4 +171,3 @@ func (s *scheduler) publishJob(ctx context.Context, e dueEntry) error {
 	}
 	return nil
 }
-

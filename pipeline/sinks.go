@@ -154,4 +154,3 @@ func (p *Pipeline) sinkDeadLetter(ctx context.Context, sc config.Sink, m jetstre
 		_ = m.NakWithDelay(30 * time.Second)
 	}
 }
-

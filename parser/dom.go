@@ -134,27 +134,41 @@ func isHeading(a atom.Atom) bool {
 	return false
 }
 
-// classTokens splits the class and id of n into lower-case alphanumeric tokens.
+// classTokens splits the class, id, role and itemprop of n into lower-case
+// alphanumeric tokens. For BEM names ("sidebar-grid__content") only the
+// element and modifier parts count: the block part names the component the
+// element sits in, not what the element is.
 func classTokens(n *html.Node, buf []string) []string {
 	buf = buf[:0]
 	for _, a := range n.Attr {
-		if a.Key != "class" && a.Key != "id" && a.Key != "role" && a.Key != "itemprop" && a.Key != "data-component" && a.Key != "data-testid" {
+		switch a.Key {
+		case "class", "id", "role", "itemprop", "data-component", "data-testid":
+		default:
 			continue
 		}
-		v := a.Val
-		start := -1
-		for i := 0; i <= len(v); i++ {
-			alnum := i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9')
-			if alnum {
-				if start < 0 {
-					start = i
-				}
-				continue
+		for _, name := range strings.Fields(a.Val) {
+			if i := strings.Index(name, "__"); i > 0 && i+2 < len(name) {
+				name = name[i+2:]
 			}
-			if start >= 0 {
-				buf = append(buf, strings.ToLower(v[start:i]))
-				start = -1
+			buf = splitTokens(name, buf)
+		}
+	}
+	return buf
+}
+
+func splitTokens(v string, buf []string) []string {
+	start := -1
+	for i := 0; i <= len(v); i++ {
+		alnum := i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9')
+		if alnum {
+			if start < 0 {
+				start = i
 			}
+			continue
+		}
+		if start >= 0 {
+			buf = append(buf, strings.ToLower(v[start:i]))
+			start = -1
 		}
 	}
 	return buf

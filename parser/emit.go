@@ -65,8 +65,10 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	}
 	st := e.sc.stat(n)
 	switch st.h {
+	case hintComments:
+		return true
 	case hintStrongNeg:
-		return st.good < 0.5*e.rootGood || n.DataAtom == atom.Form
+		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:
 		return st.good < 0.3*e.rootGood && st.paras < 2
 	}

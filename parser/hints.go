@@ -12,8 +12,16 @@ const (
 	hintNone hint = iota
 	hintPositive
 	hintWeakNeg   // boilerplate unless it holds much good text
-	hintStrongNeg // boilerplate, whatever it holds
+	hintStrongNeg // boilerplate unless it holds a whole article's worth of text
+	hintComments  // reader comments, cookie notices: boilerplate, whatever they hold
 )
+
+var commentTokens = map[string]bool{
+	"comment": true, "comments": true, "commentlist": true, "disqus": true, "kommentare": true,
+	"comentarios": true, "commentaires": true, "commenti": true, "reactions": true, "replies": true,
+	"cookie": true, "cookies": true, "consent": true, "gdpr": true, "onetrust": true, "didomi": true,
+	"cookiebot": true, "usercentrics": true, "sourcepoint": true, "cookiebanner": true, "cookieconsent": true,
+}
 
 // Tokens of class, id, role and itemprop values. Single tokens are matched
 // exactly; pairs of adjacent tokens are also matched joined ("most-read" →
@@ -37,7 +45,7 @@ var strongNegTokens = map[string]bool{
 	"keywords": true, "topics": true, "authorbio": true, "bio": true, "outstream": true, "dfp": true,
 	"gpt": true, "teasers": true, "rating": true, "reactions": true, "feedback": true,
 	"follow": true, "newsticker": true, "ticker": true, "masthead": true, "complementary": true,
-	"contentinfo": true, "jumplink": true, "nocontent": true, "hidden": true, "hide": true,
+	"contentinfo": true, "jumplink": true, "nocontent": true,
 }
 
 var weakNegTokens = map[string]bool{
@@ -61,6 +69,8 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 		return hintStrongNeg, buf
 	case atom.Header:
 		return hintWeakNeg, buf
+	case atom.Html, atom.Body:
+		return hintNone, buf
 	}
 	if getAttr(n, "itemprop") == "articleBody" {
 		return hintPositive, buf
@@ -72,6 +82,9 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 	h := hintNone
 	pos := false
 	for i, t := range buf {
+		if commentTokens[t] {
+			return hintComments, buf
+		}
 		if strongNegTokens[t] {
 			h = hintStrongNeg
 		} else if weakNegTokens[t] && h < hintWeakNeg {
@@ -92,6 +105,10 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 	}
 	if h == hintNone && pos {
 		return hintPositive, buf
+	}
+	if h == hintStrongNeg && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
+		// "article-sidebar" or "content-ad": a weak signal either way.
+		h = hintWeakNeg
 	}
 	// "article-comments", "post-share": a negative token wins, but a node
 	// named both for the body and for a weak hint ("article-meta") stays weak.

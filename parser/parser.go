@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -115,7 +116,14 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	if !looksLikeHTML(page) {
 		return nil, ErrNotHTML
 	}
-	utf, _ := charset.DecodeHTML(page, opts.ContentType)
+	ct := opts.ContentType
+	if !strings.Contains(strings.ToLower(ct), "charset") && hasNonASCII(page) && utf8.Valid(page) {
+		// Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever
+		// a stale <meta charset> says: legacy encodings almost never form
+		// valid multi-byte sequences by chance.
+		ct = "text/html; charset=utf-8"
+	}
+	utf, _ := charset.DecodeHTML(page, ct)
 	root, err := html.Parse(bytes.NewReader(utf))
 	if err != nil {
 		if strings.Contains(err.Error(), "exceeds") {
@@ -157,6 +165,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	prune(body)
 	x.sc = newScorer(len(utf) / 60)
 	x.sc.visit(body, false)
+	x.sc.pick()
 
 	var blocks []block
 	if len(ruleNodes) > 0 {
@@ -242,6 +251,15 @@ func (x *extraction) isArticle() bool {
 		return true
 	case a.WordCount >= 40:
 		return typed
+	}
+	return false
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
 	}
 	return false
 }

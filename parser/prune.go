@@ -39,16 +39,42 @@ func dropElement(n *html.Node) bool {
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
 	}
-	if hasAttr(n, "hidden") {
-		return true
+	hidden := hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure
+	if !hidden {
+		if st := getAttr(n, "style"); st != "" && hiddenStyle(st) {
+			hidden = true
+		}
 	}
-	if getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure {
-		return true
+	// Hidden elements are dropped unless they hold a page's worth of text:
+	// streaming renderers park the article in a hidden element that a script
+	// moves into place.
+	return hidden && !hasMuchText(n, 1500)
+}
+
+// hasMuchText reports whether n's subtree has at least limit bytes of text.
+func hasMuchText(n *html.Node, limit int) bool {
+	total := 0
+	var walk func(*html.Node) bool
+	walk = func(x *html.Node) bool {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				total += countNonSpace(c.Data)
+				if total >= limit {
+					return true
+				}
+			case html.ElementNode:
+				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || c.DataAtom == atom.Template {
+					continue
+				}
+				if walk(c) {
+					return true
+				}
+			}
+		}
+		return false
 	}
-	if st := getAttr(n, "style"); st != "" && hiddenStyle(st) {
-		return true
-	}
-	return false
+	return walk(n)
 }
 
 func hiddenStyle(st string) bool {

@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"sort"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -13,6 +15,7 @@ type nstat struct {
 	adj      float64 // the same with class/id/tag hints applied
 	paras    int     // good paragraphs in the subtree
 	hasBlock bool    // the subtree holds a block element
+	neg      bool    // the element is boilerplate, by its hints
 	h        hint
 }
 
@@ -22,6 +25,7 @@ type scorer struct {
 	stats map[*html.Node]*nstat
 	pool  []nstat
 	buf   []string
+	cands []*html.Node
 	best  *html.Node
 	score float64
 }
@@ -127,17 +131,38 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st.good += own
 	st.adj += own
 	switch st.h {
+	case hintComments:
+		st.neg = true
 	case hintStrongNeg:
-		st.adj = -0.5 * float64(st.text)
+		// A wrapper named "sidebar-grid" or "has-ads" may hold the whole
+		// article; a real sidebar or link box does not.
+		st.neg = st.paras < 6 || st.good < 2000
 	case hintWeakNeg:
-		if st.good < 800 {
-			st.adj = -0.3 * float64(st.text)
-		}
+		st.neg = st.paras < 3 || st.good < 300
 	}
-	if isBlockAtom(n.DataAtom) || st.hasBlock {
-		if st.adj > s.score {
-			s.score, s.best = st.adj, n
-		}
+	if st.neg {
+		st.adj = -0.5 * float64(st.text)
+	}
+	if (isBlockAtom(n.DataAtom) || st.hasBlock) && st.adj > 0 {
+		s.cands = append(s.cands, n)
 	}
 	return st
+}
+
+// pick chooses the best candidate that does not lie inside boilerplate.
+func (s *scorer) pick() {
+	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })
+	for _, c := range s.cands {
+		inside := false
+		for p := c.Parent; p != nil; p = p.Parent {
+			if st := s.stats[p]; st != nil && st.neg {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			s.best, s.score = c, s.stats[c].adj
+			return
+		}
+	}
 }

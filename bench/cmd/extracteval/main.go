@@ -53,6 +53,7 @@ func main() {
 	holdout := flag.Int("holdout", 30, "percent of pages held out (by hash of id)")
 	details := flag.String("details", "", "write per-page results (JSON lines) to this file")
 	sets := flag.String("sets", "fundus,trafilatura-eval,readability", "page sets")
+	withText := flag.Bool("text", false, "include extracted and expected text in -details")
 	workers := flag.Int("workers", 2, "pages extracted in parallel")
 	flag.Parse()
 
@@ -166,6 +167,12 @@ func main() {
 				}
 				if p.set == "readability" {
 					d["title"], d["want_title"], d["authors"], d["want_byline"] = r.Title, p.title, r.Authors, p.byline
+				}
+				if *withText {
+					d["text"] = r.Text
+					if p.set == "fundus" {
+						d["want_text"] = p.body
+					}
 				}
 				if r.Err != nil {
 					d["err"] = r.Err.Error()

@@ -164,8 +164,9 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	}
 	prune(body)
 	x.sc = newScorer(len(utf) / 60)
+	x.sc.title = x.titleNode
 	x.sc.visit(body, false)
-	x.sc.pick()
+	x.sc.pick(body)
 
 	var blocks []block
 	if len(ruleNodes) > 0 {

@@ -16,6 +16,7 @@ type nstat struct {
 	paras    int     // good paragraphs in the subtree
 	hasBlock bool    // the subtree holds a block element
 	neg      bool    // the element is boilerplate, by its hints
+	hasTitle bool    // the subtree holds the headline
 	h        hint
 }
 
@@ -26,6 +27,7 @@ type scorer struct {
 	pool  []nstat
 	buf   []string
 	cands []*html.Node
+	title *html.Node // the headline element, if known
 	best  *html.Node
 	score float64
 }
@@ -123,34 +125,62 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 			flush()
 			st.hasBlock = true
 			st.good += cs.good
-			st.adj += cs.adj
 			st.paras += cs.paras
 		}
 	}
 	flush()
 	st.good += own
-	st.adj += own
-	switch st.h {
-	case hintComments:
-		st.neg = true
-	case hintStrongNeg:
-		// A wrapper named "sidebar-grid" or "has-ads" may hold the whole
-		// article; a real sidebar or link box does not.
-		st.neg = st.paras < 6 || st.good < 2000
-	case hintWeakNeg:
-		st.neg = st.paras < 3 || st.good < 300
-	}
-	if st.neg {
-		st.adj = -0.5 * float64(st.text)
-	}
-	if (isBlockAtom(n.DataAtom) || st.hasBlock) && st.adj > 0 {
-		s.cands = append(s.cands, n)
+	st.adj = own // the children's share is added by adjust
+	if n == s.title {
+		st.hasTitle = true
 	}
 	return st
 }
 
+// adjust applies the hints once the page's total is known: an element
+// named for boilerplate is boilerplate unless it holds the headline or most
+// of the page's good text (layout wrappers such as "has-sidebar").
+func (s *scorer) adjust(n *html.Node, total float64) float64 {
+	st := s.stats[n]
+	if st == nil {
+		return 0
+	}
+	sum := st.adj
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		cs := s.stats[c]
+		ca := s.adjust(c, total)
+		if cs != nil && cs.hasTitle {
+			st.hasTitle = true
+		}
+		if cs != nil && (isBlockAtom(c.DataAtom) || cs.hasBlock) {
+			sum += ca
+		}
+	}
+	major := st.good >= 0.5*total && st.paras >= 3
+	switch st.h {
+	case hintComments:
+		st.neg = !st.hasTitle
+	case hintStrongNeg:
+		st.neg = !st.hasTitle && !major
+	case hintWeakNeg:
+		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
+	}
+	if st.neg {
+		sum = -0.5 * float64(st.text)
+	}
+	st.adj = sum
+	if (isBlockAtom(n.DataAtom) || st.hasBlock) && sum > 0 {
+		s.cands = append(s.cands, n)
+	}
+	return sum
+}
+
 // pick chooses the best candidate that does not lie inside boilerplate.
-func (s *scorer) pick() {
+func (s *scorer) pick(body *html.Node) {
+	s.adjust(body, s.stat(body).good)
 	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })
 	for _, c := range s.cands {
 		inside := false

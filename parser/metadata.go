@@ -47,9 +47,11 @@ func (x *extraction) meta() {
 	a.CanonicalURL = x.canonical()
 
 	// Section and tags.
-	a.Section = p.first("article:section", "section", "parsely-section", "sailthru.section", "cxenseparse:recs:articlesection")
-	if a.Section == "" && ld != nil {
+	if ld != nil {
 		a.Section = ld.section
+	}
+	if a.Section == "" {
+		a.Section = p.first("article:section", "section", "parsely-section", "sailthru.section", "cxenseparse:recs:articlesection")
 	}
 	a.Section = normSpace(a.Section)
 	var tags []string
@@ -115,14 +117,16 @@ func (x *extraction) title() {
 		}
 	}
 	var h1s []string
+	var h1Nodes []*html.Node
 	for _, h := range p.h1 {
 		if t := nodeText(h); t != "" && len(t) < 400 {
 			h1s = append(h1s, t)
+			h1Nodes = append(h1Nodes, h)
 		}
 	}
 	// An h1 that a meta title confirms is the headline as the page shows it.
 	for i, h := range h1s {
-		if i > 4 {
+		if i > 5 {
 			break
 		}
 		hs := squash(h)
@@ -133,7 +137,7 @@ func (x *extraction) title() {
 			ms := squash(m)
 			if ms == hs || len(hs) >= 15 && strings.HasPrefix(ms, hs) || len(ms) >= 15 && strings.HasPrefix(hs, ms) && len(hs) < len(ms)+40 {
 				a.Title = h
-				x.titleNode = p.h1[i]
+				x.titleNode = h1Nodes[i]
 				return
 			}
 		}
@@ -147,9 +151,11 @@ func (x *extraction) title() {
 	}
 	if len(h1s) > 0 {
 		a.Title = h1s[0]
-		x.titleNode = p.h1[0]
+		x.titleNode = h1Nodes[0]
 	}
 }
+
+
 
 func (x *extraction) isSiteName(t string) bool {
 	return x.a.SiteName != "" && squash(t) == squash(x.a.SiteName)

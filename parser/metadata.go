@@ -155,8 +155,6 @@ func (x *extraction) title() {
 	}
 }
 
-
-
 func (x *extraction) isSiteName(t string) bool {
 	return x.a.SiteName != "" && squash(t) == squash(x.a.SiteName)
 }

@@ -90,6 +90,12 @@ func (e *emitter) walk(n *xhtml.Node) {
 	case atom.P:
 		e.container(n, bPara)
 		return
+	case atom.A:
+		// A link wrapping blocks (a teaser card) is one link paragraph.
+		var in inl
+		e.inline(n, &in, false)
+		e.add(block{kind: bPara}, &in)
+		return
 	case atom.Ul, atom.Ol:
 		e.list(n)
 		return

@@ -64,8 +64,8 @@ func TestMoscowTimesReference(t *testing.T) {
 	wantMD := readFile(t, "../testdata/reference/moscowtimes-article.md")
 	var exp struct {
 		Title, CanonicalURL, PublishedAt, UpdatedAt, Language, Section, SiteName string
-		Authors, Tags, MustNotContain                                           []string
-		Image                                                                   struct{ URL, Caption, Credit string }
+		Authors, Tags, MustNotContain                                            []string
+		Image                                                                    struct{ URL, Caption, Credit string }
 	}
 	raw := readFile(t, "../testdata/reference/moscowtimes-article.expected.json")
 	var m map[string]json.RawMessage

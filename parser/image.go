@@ -50,6 +50,10 @@ func (x *extraction) leadImage() {
 		}
 		img.Caption, img.Credit = splitCaption(fig)
 		x.leadFig = fig
+		if reBylinePrefix.MatchString(img.Caption) && reDigits.MatchString(img.Caption) {
+			img.Caption, img.Credit = "", ""
+			x.leadFig = nil
+		}
 	}
 	if img.Caption == "" && ldImg.caption != "" && stem(ldImg.url) == stem(img.URL) {
 		img.Caption = normSpace(ldImg.caption)
@@ -168,6 +172,11 @@ func firstDescendant(n *html.Node, a atom.Atom) *html.Node {
 	return nil
 }
 
+var (
+	reTrailingCredit = regexp.MustCompile(`^(.*[.!?"”»])\s*\(([^()]{2,80})\)\s*$`)
+	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b`)
+)
+
 // splitCaption returns a figure's caption and credit, kept apart.
 func splitCaption(fig *html.Node) (caption, credit string) {
 	fc := firstDescendant(fig, atom.Figcaption)
@@ -215,8 +224,14 @@ func splitCaption(fig *html.Node) (caption, credit string) {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
 		}
 	}
+	if credit == "" {
+		// "Caption. (Agency)" or "Caption. Name/Agency".
+		if m := reTrailingCredit.FindStringSubmatch(caption); m != nil && reAgency.MatchString(m[2]) {
+			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+		}
+	}
 	credit = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(credit, "©"), "(c)"))
-	for _, pfx := range []string{"Photo:", "Foto:", "Bild:", "Credit:", "Image:", "Photograph:", "Quelle:", "Source:"} {
+	for _, pfx := range []string{"Photo by", "Photo:", "Foto:", "Bild:", "Credit:", "Image:", "Photograph:", "Quelle:", "Source:", "Fotos:", "Foto von"} {
 		if len(credit) > len(pfx) && strings.EqualFold(credit[:len(pfx)], pfx) {
 			credit = strings.TrimSpace(credit[len(pfx):])
 		}

@@ -1,5 +1,12 @@
 // Package parser extracts articles from HTML pages with goquery: the main
 // content without boilerplate, and the metadata around it.
+//
+// The generic extractor scores every element of the page by the paragraph
+// text it holds (long runs of text with few links count for it, link lists,
+// short fragments and elements named for boilerplate count against it) and
+// takes the best-scoring element as the body. Site rules (CSS selectors) can
+// name the body and metadata for one site; what a rule leaves out, the
+// generic extractor fills in.
 package parser
 
 import (
@@ -8,25 +15,33 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"github.com/newsfeed/newsfeed/article"
 	"github.com/newsfeed/newsfeed/internal/charset"
-	"github.com/newsfeed/newsfeed/internal/urlnorm"
 )
 
 // Version is the generic extractor's version, reported in extraction.version.
-const Version = "0.1"
+const Version = "1.0"
+
+// MaxPageSize is the largest page Extract accepts.
+const MaxPageSize = 16 << 20
 
 // Errors.
 var (
 	ErrNotHTML    = errors.New("parser: not an HTML document")
 	ErrNotArticle = errors.New("parser: page is not an article")
+	ErrTooLarge   = errors.New("parser: page too large")
+	ErrTooDeep    = errors.New("parser: page nested too deeply")
 )
 
 // Rule holds CSS selectors for one site, layered over the generic extractor.
+// Body names the element(s) holding the article text, Drop what to remove
+// from them; Title, Byline, Date, Caption, Credit and Image name the
+// metadata elements. Empty selectors leave the generic extractor's answer.
 type Rule struct {
 	Name    string
 	Version string
@@ -48,76 +63,230 @@ type Options struct {
 	ContentType string
 }
 
-// Extractor extracts articles. It is safe for concurrent use.
+// Extractor extracts articles. It is safe for concurrent use: it holds only
+// its rules, which it never changes after New.
 type Extractor struct {
 	rules map[string]Rule
 }
 
-// New returns an Extractor with the given site rules, keyed by domain.
+// New returns an Extractor with the built-in site rules and the given ones,
+// keyed by domain; given rules override built-in ones for the same domain.
 func New(rules map[string]Rule) *Extractor {
-	r := make(map[string]Rule, len(rules))
+	r := make(map[string]Rule, len(rules)+1)
+	for d, rule := range BuiltinRules() {
+		r[d] = rule
+	}
 	for d, rule := range rules {
-		r[strings.TrimPrefix(strings.ToLower(d), "www.")] = rule
+		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "www.")
+		if rule.Name == "" {
+			rule.Name = d
+		}
+		if rule.Version == "" {
+			rule.Version = "1"
+		}
+		r[d] = rule
 	}
 	return &Extractor{rules: r}
 }
 
+// extraction is the state of one Extract call.
+type extraction struct {
+	a         *article.Article
+	doc       *goquery.Document
+	root      *html.Node
+	base      *url.URL
+	info      *pageInfo
+	ld        *ldArticle
+	sc        *scorer
+	container *html.Node
+	titleNode *html.Node
+	subNode   *html.Node
+	leadFig   *html.Node
+	skip      map[*html.Node]bool
+}
+
 // Extract returns the article in page. The result has no id, source or feed
-// item; the caller sets those.
+// item; the caller sets those. A page that holds no article text gives
+// ErrNotArticle; a page that has some text but does not look like an
+// article (a home page, a gallery) gives a result with IsArticle false.
 func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error) {
+	if len(page) > MaxPageSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(page))
+	}
 	if !looksLikeHTML(page) {
 		return nil, ErrNotHTML
 	}
-	utf, _ := charset.DecodeHTML(page, opts.ContentType)
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(utf))
+	ct := opts.ContentType
+	if !strings.Contains(strings.ToLower(ct), "charset") && hasNonASCII(page) && utf8.Valid(page) {
+		// Bytes that are valid UTF-8 and not plain ASCII are UTF-8 whatever
+		// a stale <meta charset> says: legacy encodings almost never form
+		// valid multi-byte sequences by chance.
+		ct = "text/html; charset=utf-8"
+	}
+	utf, _ := charset.DecodeHTML(page, ct)
+	root, err := html.Parse(bytes.NewReader(utf))
 	if err != nil {
+		if strings.Contains(err.Error(), "exceeds") {
+			return nil, fmt.Errorf("%w: %v", ErrTooDeep, err)
+		}
 		return nil, fmt.Errorf("parser: %w", err)
 	}
-	base, _ := url.Parse(opts.URL)
-	a := &article.Article{Schema: article.Schema, URL: opts.URL, Authors: []string{}}
-	a.Title = strings.TrimSpace(attr(doc, `meta[property="og:title"]`, "content"))
-	if a.Title == "" {
-		a.Title = strings.TrimSpace(doc.Find("title").First().Text())
+	x := &extraction{
+		a:    &article.Article{Schema: article.Schema, URL: opts.URL, Authors: []string{}},
+		doc:  goquery.NewDocumentFromNode(root),
+		root: root,
+		skip: map[*html.Node]bool{},
 	}
-	a.CanonicalURL = urlnorm.Resolve(base, attr(doc, `link[rel="canonical"]`, "href"))
-	if a.CanonicalURL == "" {
-		a.CanonicalURL = opts.URL
-	}
-	a.Language, _ = doc.Find("html").Attr("lang")
-	if t, err := time.Parse(time.RFC3339, attr(doc, `meta[property="article:published_time"]`, "content")); err == nil {
-		a.PublishedAt = t
-	}
-	if au := attr(doc, `meta[name="author"]`, "content"); au != "" {
-		a.Authors = append(a.Authors, au)
-	}
-	scope := doc.Find("article").First()
-	if scope.Length() == 0 {
-		scope = doc.Find("body")
-	}
-	var paras []string
-	scope.Find("p").Each(func(_ int, s *goquery.Selection) {
-		if t := strings.Join(strings.Fields(s.Text()), " "); t != "" {
-			paras = append(paras, t)
+	if opts.URL != "" {
+		if u, err := url.Parse(opts.URL); err == nil && u.Host != "" {
+			x.base = u
 		}
-	})
-	a.Text = strings.Join(paras, "\n\n")
-	a.WordCount = article.CountWords(a.Text)
-	a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
-	return a, nil
+	}
+	x.info = collect(root)
+	x.ld = parseJSONLD(x.info.jsonld)
+	x.meta()
+
+	rule, hasRule := Rule{}, false
+	if x.base != nil {
+		rule, hasRule = e.ruleFor(x.base.Hostname())
+	}
+	if hasRule {
+		x.applyRuleMeta(rule)
+	}
+
+	body := findBody(root)
+	if body == nil {
+		return nil, ErrNotArticle
+	}
+	var ruleNodes []*html.Node
+	if hasRule {
+		ruleNodes = x.ruleBody(rule)
+	}
+	prune(body)
+	x.sc = newScorer(len(utf) / 60)
+	x.sc.title = x.titleNode
+	x.sc.visit(body, false)
+	x.sc.pick(body)
+
+	var blocks []block
+	if len(ruleNodes) > 0 {
+		x.container = ruleNodes[0]
+		x.a.Extraction = article.Extraction{Method: article.MethodSiteRule, Rule: rule.Name, Version: rule.Version}
+		x.finishMeta(true)
+		for _, n := range ruleNodes {
+			blocks = append(blocks, x.emit(n, true)...)
+		}
+	} else {
+		x.container = x.sc.best
+		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
+		x.finishMeta(false)
+		if x.container != nil {
+			blocks = x.emit(x.container, false)
+		}
+	}
+	x.assemble(blocks)
+	x.fallbackBody()
+	if x.a.Language == "" {
+		x.a.Language = detectLang(x.a.Text)
+	}
+	if x.a.Text == "" && x.a.Title == "" {
+		return nil, ErrNotArticle
+	}
+	isArt := x.isArticle()
+	x.a.IsArticle = &isArt
+	return x.a, nil
 }
 
-func attr(doc *goquery.Document, sel, name string) string {
-	v, _ := doc.Find(sel).First().Attr(name)
-	return v
+// finishMeta finds what needs the body container: the lead image and the
+// subtitle.
+func (x *extraction) finishMeta(rule bool) {
+	if !rule || x.a.Image == nil || x.a.Image.Caption == "" {
+		x.leadImage()
+	}
+	x.subtitle()
+}
+
+func (x *extraction) emit(n *html.Node, rule bool) []block {
+	em := &emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule}
+	if x.leadFig != nil {
+		x.skip[x.leadFig] = true
+	}
+	if x.titleNode != nil {
+		x.skip[x.titleNode] = true
+	}
+	em.walk(n)
+	return em.blocks
+}
+
+func (x *extraction) resolveURL(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	if x.base != nil {
+		u = x.base.ResolveReference(u)
+	}
+	if u.Scheme == "" && strings.HasPrefix(s, "//") {
+		u.Scheme = "https"
+	}
+	return u.String()
+}
+
+// isArticle tells an article from a home page, a section front or a gallery.
+func (x *extraction) isArticle() bool {
+	a := x.a
+	if x.base != nil {
+		if p := strings.Trim(x.base.Path, "/"); p == "" || p == "index.html" || p == "index.php" {
+			if x.ld == nil || a.WordCount < 300 {
+				return false
+			}
+		}
+	}
+	typed := x.ld != nil && articleTypes[strings.ToLower(x.ld.typ)] >= 2 || strings.EqualFold(x.info.first("og:type"), "article")
+	switch {
+	case a.WordCount >= 150:
+		return true
+	case a.WordCount >= 40:
+		return typed
+	}
+	return false
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+var binaryMagic = [][]byte{
+	[]byte("%PDF"), []byte("\x89PNG"), []byte("GIF8"), []byte("\xff\xd8\xff"), []byte("PK\x03\x04"),
+	[]byte("\x1f\x8b"), []byte("RIFF"), []byte("\x00\x00\x01\x00"), []byte("OggS"), []byte("ID3"),
+	[]byte("\x7fELF"), []byte("BZh"), []byte("7z\xbc\xaf"),
 }
 
 func looksLikeHTML(b []byte) bool {
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(b, m) {
+			return false
+		}
+	}
 	head := b
 	if len(head) > 1024 {
 		head = head[:1024]
 	}
+	// UTF-16 pages have NUL bytes; a BOM says so.
+	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
+		return true
+	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		return false
 	}
-	return bytes.Contains(bytes.ToLower(head), []byte("<"))
+	return bytes.IndexByte(b[:min(len(b), 64<<10)], '<') >= 0
 }

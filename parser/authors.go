@@ -1,0 +1,107 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+var (
+	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|reported|posted|published|compiled|edited|text|texte|texto|story|words|analysis|interview)\s+)?(?:by|von|por|par|di|door|av|af|od|przez|от|автор|autor|autorin|author|authors|text|texto|texte|redaktion|reporter)\b\s*[:：]?\s*`)
+	reAuthorSplit  = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bsowie\b|\bi\b|\bи\b|\bund\b)\s*`)
+	reParens       = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
+	reDigits       = regexp.MustCompile(`\d`)
+)
+
+var roleWords = map[string]bool{
+	"reporter": true, "reporters": true, "correspondent": true, "editor": true, "editors": true,
+	"writer": true, "writers": true, "staff": true, "journalist": true, "columnist": true,
+	"contributor": true, "contributors": true, "photographer": true, "senior": true, "chief": true,
+	"bureau": true, "desk": true, "political": true, "economics": true, "business": true,
+	"science": true, "health": true, "sports": true, "foreign": true, "affairs": true, "special": true,
+	"deputy": true, "managing": true, "associate": true, "contributing": true, "news": true,
+	"redakteur": true, "redakteurin": true, "redaktion": true, "korrespondent": true,
+	"korrespondentin": true, "autor": true, "autorin": true, "author": true, "updated": true,
+	"published": true, "posted": true, "on": true, "at": true, "am": true, "um": true, "the": true,
+	"of": true, "for": true, "in": true, "and": true, "analyst": true, "producer": true, "host": true,
+	"anchor": true, "fellow": true, "professor": true, "freelance": true, "freier": true, "mitarbeiter": true,
+	"team": true, "video": true, "photos": true, "photo": true, "foto": true, "fotos": true,
+}
+
+var monthWords = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
+	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "januar": true, "februar": true,
+	"märz": true, "mai": true, "juni": true, "juli": true, "oktober": true, "dezember": true,
+}
+
+// cleanAuthors turns raw byline strings into names: "By" and job titles
+// removed, "A, B and C" split, no dates, no e-mail addresses, no duplicates.
+func cleanAuthors(raw []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, r := range raw {
+		r = normSpace(r)
+		if r == "" || strings.Contains(r, "://") || strings.HasPrefix(r, "www.") {
+			continue
+		}
+		r = reParens.ReplaceAllString(r, " ")
+		// Cut at a date or a time: "John Smith, 3 August 2022" / "Jane Doe | 12:30".
+		if i := strings.IndexAny(r, "\n|"); i > 0 {
+			r = r[:i]
+		}
+		for i := 0; i < 3; i++ {
+			r2 := reBylinePrefix.ReplaceAllString(r, "")
+			if r2 == r {
+				break
+			}
+			r = r2
+		}
+		for _, p := range reAuthorSplit.Split(r, -1) {
+			if name := cleanName(p); name != "" {
+				k := strings.ToLower(name)
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func cleanName(p string) string {
+	p = strings.TrimFunc(p, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.'
+	})
+	p = reBylinePrefix.ReplaceAllString(p, "")
+	if p == "" || len(p) > 60 || strings.ContainsAny(p, "@#:") || reDigits.MatchString(p) {
+		return ""
+	}
+	words := strings.Fields(p)
+	if len(words) > 5 {
+		return ""
+	}
+	roles := 0
+	for _, w := range words {
+		lw := strings.ToLower(strings.Trim(w, ".,"))
+		if roleWords[lw] {
+			roles++
+		}
+		if monthWords[lw] {
+			return ""
+		}
+	}
+	if roles == len(words) {
+		return ""
+	}
+	// A single lower-case word is not a name ("admin", "redaktion").
+	if len(words) == 1 {
+		r := []rune(words[0])
+		if len(r) < 2 || unicode.IsLower(r[0]) && strings.ToLower(words[0]) == words[0] && len(r) > 4 {
+			return ""
+		}
+	}
+	return p
+}

@@ -1,0 +1,113 @@
+package parser
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// pageInfo is what one walk over the whole document collects for the
+// metadata: meta tags, links, JSON-LD, microdata and a few elements.
+type pageInfo struct {
+	meta      map[string][]string // lower-case name/property/itemprop (in head) → contents
+	canonical string
+	title     string
+	lang      string
+	jsonld    []string
+	authorRel []string // text of rel=author links
+	h1        []*html.Node
+	times     []*html.Node
+	itemprops map[string][]*html.Node // microdata outside <meta>
+	figures   []*html.Node
+}
+
+func collect(root *html.Node) *pageInfo {
+	p := &pageInfo{meta: make(map[string][]string, 32), itemprops: make(map[string][]*html.Node)}
+	var walk func(n *html.Node, inHead bool)
+	walk = func(n *html.Node, inHead bool) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Html:
+				if p.lang == "" {
+					p.lang = strings.TrimSpace(getAttr(n, "lang"))
+					if p.lang == "" {
+						p.lang = strings.TrimSpace(getAttr(n, "xml:lang"))
+					}
+				}
+			case atom.Head:
+				inHead = true
+			case atom.Meta:
+				content := getAttr(n, "content")
+				if content == "" {
+					content = getAttr(n, "value")
+				}
+				for _, a := range n.Attr {
+					switch a.Key {
+					case "name", "property", "itemprop", "http-equiv":
+						for _, k := range strings.Fields(strings.ToLower(a.Val)) {
+							p.meta[k] = append(p.meta[k], content)
+						}
+					}
+				}
+				if v := getAttr(n, "charset"); v != "" {
+					p.meta["charset"] = append(p.meta["charset"], v)
+				}
+			case atom.Link:
+				rel := strings.ToLower(getAttr(n, "rel"))
+				for _, r := range strings.Fields(rel) {
+					if r == "canonical" && p.canonical == "" {
+						p.canonical = getAttr(n, "href")
+					}
+				}
+			case atom.Title:
+				if p.title == "" && inHead || p.title == "" && n.Parent != nil && n.Parent.DataAtom != atom.Svg {
+					p.title = nodeText(n)
+				}
+			case atom.Script:
+				if strings.Contains(strings.ToLower(getAttr(n, "type")), "ld+json") && n.FirstChild != nil {
+					p.jsonld = append(p.jsonld, n.FirstChild.Data)
+				}
+				return
+			case atom.Style, atom.Noscript, atom.Template:
+				return
+			case atom.H1:
+				p.h1 = append(p.h1, n)
+			case atom.Time:
+				p.times = append(p.times, n)
+			case atom.Figure:
+				p.figures = append(p.figures, n)
+			case atom.A:
+				if strings.Contains(strings.ToLower(getAttr(n, "rel")), "author") {
+					if t := nodeText(n); t != "" {
+						p.authorRel = append(p.authorRel, t)
+					}
+				}
+			}
+			if ip := getAttr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
+				for _, k := range strings.Fields(ip) {
+					p.itemprops[k] = append(p.itemprops[k], n)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode || c.Type == html.DocumentNode {
+				walk(c, inHead)
+			}
+		}
+	}
+	walk(root, false)
+	return p
+}
+
+// first returns the first non-empty meta value among keys.
+func (p *pageInfo) first(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range p.meta[k] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}

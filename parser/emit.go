@@ -1,0 +1,443 @@
+package parser
+
+import (
+	"html"
+	"net/url"
+	"strings"
+
+	xhtml "golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+type blockKind uint8
+
+const (
+	bPara blockKind = iota
+	bHeading
+	bList
+	bQuote
+	bFigure
+	bPre
+	bTable
+)
+
+// block is one unit of the article body.
+type block struct {
+	kind    blockKind
+	level   int      // heading level 2..4; list: 1 ordered
+	text    string   // plain text
+	html    string   // inline HTML (para, heading, quote, figure)
+	items   []string // list items and table rows: plain text
+	itemsH  []string // list items: inline HTML
+	textLen int
+	linkLen int
+}
+
+// emitter walks the chosen container and turns it into blocks.
+type emitter struct {
+	sc       *scorer
+	base     *url.URL
+	root     *xhtml.Node
+	rootGood float64
+	skip     map[*xhtml.Node]bool // nodes dropped by a site rule or used as metadata
+	blocks   []block
+	buf      []string
+	rule     bool // a site rule chose the container: trust it more
+}
+
+// inl accumulates inline text and HTML.
+type inl struct {
+	t          strings.Builder
+	h          strings.Builder
+	text, link int
+}
+
+func (e *emitter) skipNode(n *xhtml.Node) bool {
+	if e.skip[n] {
+		return true
+	}
+	if n == e.root {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Menu, atom.Img, atom.Picture, atom.Hr:
+		return true
+	}
+	st := e.sc.stat(n)
+	switch st.h {
+	case hintComments:
+		return true
+	case hintStrongNeg:
+		return st.neg || st.good < 0.5*e.rootGood
+	case hintWeakNeg:
+		return st.good < 0.3*e.rootGood && st.paras < 2
+	}
+	return false
+}
+
+func (e *emitter) walk(n *xhtml.Node) {
+	if n.Type != xhtml.ElementNode || e.skipNode(n) {
+		return
+	}
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		var in inl
+		e.inlineChildren(n, &in, false)
+		lv := int(n.Data[1] - '0')
+		lv = max(2, min(lv, 4))
+		e.add(block{kind: bHeading, level: lv}, &in)
+		return
+	case atom.P:
+		e.container(n, bPara)
+		return
+	case atom.A:
+		// A link wrapping blocks (a teaser card) is one link paragraph.
+		var in inl
+		e.inline(n, &in, false)
+		e.add(block{kind: bPara}, &in)
+		return
+	case atom.Ul, atom.Ol:
+		e.list(n)
+		return
+	case atom.Blockquote:
+		start := len(e.blocks)
+		e.container(n, bPara)
+		for i := start; i < len(e.blocks); i++ {
+			if e.blocks[i].kind == bPara {
+				e.blocks[i].kind = bQuote
+			}
+		}
+		return
+	case atom.Figure:
+		e.figure(n)
+		return
+	case atom.Pre:
+		t := strings.TrimSpace(rawText(n))
+		if t != "" {
+			e.blocks = append(e.blocks, block{kind: bPre, text: t, textLen: len(t)})
+		}
+		return
+	case atom.Table:
+		if e.dataTable(n) {
+			e.table(n)
+			return
+		}
+	}
+	e.container(n, bPara)
+}
+
+// container emits the inline runs of n as paragraphs and walks its block
+// children.
+func (e *emitter) container(n *xhtml.Node, kind blockKind) {
+	var in inl
+	brs := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case xhtml.TextNode:
+			if strings.TrimSpace(c.Data) == "" {
+				in.t.WriteString(" ")
+				continue
+			}
+			brs = 0
+			e.inline(c, &in, false)
+		case xhtml.ElementNode:
+			if c.DataAtom == atom.Br {
+				brs++
+				if brs >= 2 {
+					e.add(block{kind: kind}, &in)
+					in = inl{}
+				} else {
+					in.t.WriteString("\n")
+					in.h.WriteString(" ")
+				}
+				continue
+			}
+			brs = 0
+			if !isBlockAtom(c.DataAtom) && !e.sc.stat(c).hasBlock {
+				if e.skip[c] {
+					continue
+				}
+				if st := e.sc.stat(c); st.h == hintStrongNeg && c.DataAtom != atom.A && st.text < 200 && !e.rule {
+					continue
+				}
+				e.inline(c, &in, false)
+				continue
+			}
+			e.add(block{kind: kind}, &in)
+			in = inl{}
+			e.walk(c)
+		}
+	}
+	e.add(block{kind: kind}, &in)
+}
+
+func (e *emitter) inlineChildren(n *xhtml.Node, in *inl, inLink bool) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		e.inline(c, in, inLink)
+	}
+}
+
+func (e *emitter) inline(n *xhtml.Node, in *inl, inLink bool) {
+	switch n.Type {
+	case xhtml.TextNode:
+		in.t.WriteString(n.Data)
+		in.h.WriteString(html.EscapeString(n.Data))
+		l := countNonSpace(n.Data)
+		in.text += l
+		if inLink {
+			in.link += l
+		}
+		return
+	case xhtml.ElementNode:
+	default:
+		return
+	}
+	if e.skip[n] {
+		return
+	}
+	switch n.DataAtom {
+	case atom.Br:
+		in.t.WriteString("\n")
+		in.h.WriteString(" ")
+		return
+	case atom.Img, atom.Picture, atom.Figure:
+		return
+	case atom.A:
+		href := e.resolve(getAttr(n, "href"))
+		if href == "" || inLink {
+			e.inlineChildren(n, in, true)
+			return
+		}
+		in.h.WriteString(`<a href="`)
+		in.h.WriteString(html.EscapeString(href))
+		in.h.WriteString(`">`)
+		e.inlineChildren(n, in, true)
+		in.h.WriteString("</a>")
+		return
+	case atom.Em, atom.I, atom.Cite, atom.Dfn:
+		in.h.WriteString("<em>")
+		e.inlineChildren(n, in, inLink)
+		in.h.WriteString("</em>")
+		return
+	case atom.Strong, atom.B:
+		in.h.WriteString("<strong>")
+		e.inlineChildren(n, in, inLink)
+		in.h.WriteString("</strong>")
+		return
+	}
+	if isBlockAtom(n.DataAtom) {
+		in.t.WriteString(" ")
+		in.h.WriteString(" ")
+		e.inlineChildren(n, in, inLink)
+		in.t.WriteString(" ")
+		in.h.WriteString(" ")
+		return
+	}
+	e.inlineChildren(n, in, inLink)
+}
+
+func (e *emitter) resolve(href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if e.base != nil {
+		u = e.base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto" {
+		return ""
+	}
+	if u.Scheme != "mailto" && u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// add turns the accumulated inline content into a block.
+func (e *emitter) add(b block, in *inl) {
+	if in.text == 0 {
+		return
+	}
+	b.text = normLines(in.t.String())
+	if b.text == "" {
+		return
+	}
+	b.html = strings.TrimSpace(collapseSpace(in.h.String()))
+	b.textLen, b.linkLen = in.text, in.link
+	e.blocks = append(e.blocks, b)
+}
+
+// normLines normalises the white space of each line and drops empty lines.
+func normLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return normSpace(s)
+	}
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = normSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	sp := false
+	for _, r := range s {
+		if isSpaceRune(r) {
+			sp = true
+			continue
+		}
+		if sp && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		sp = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (e *emitter) list(n *xhtml.Node) {
+	st := e.sc.stat(n)
+	if st.text > 0 && float64(st.link)/float64(st.text) > 0.5 && !e.rule {
+		return
+	}
+	b := block{kind: bList}
+	if n.DataAtom == atom.Ol {
+		b.level = 1
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode || c.DataAtom != atom.Li || e.skipNode(c) {
+			continue
+		}
+		var in inl
+		e.inlineChildren(c, &in, false)
+		t := normSpace(in.t.String())
+		if t == "" {
+			continue
+		}
+		b.items = append(b.items, t)
+		b.itemsH = append(b.itemsH, strings.TrimSpace(collapseSpace(in.h.String())))
+		b.textLen += in.text
+		b.linkLen += in.link
+	}
+	if len(b.items) == 0 {
+		return
+	}
+	b.text = "- " + strings.Join(b.items, "\n- ")
+	e.blocks = append(e.blocks, b)
+}
+
+func (e *emitter) figure(n *xhtml.Node) {
+	var cap *xhtml.Node
+	var find func(*xhtml.Node)
+	find = func(x *xhtml.Node) {
+		for c := x.FirstChild; c != nil && cap == nil; c = c.NextSibling {
+			if c.Type == xhtml.ElementNode {
+				if c.DataAtom == atom.Figcaption {
+					cap = c
+					return
+				}
+				find(c)
+			}
+		}
+	}
+	find(n)
+	if cap == nil || e.skip[cap] || e.skip[n] {
+		// A figure without a caption may still wrap text (some sites use
+		// figure for embedded quotes).
+		if cap == nil && e.sc.stat(n).paras > 0 {
+			e.container(n, bPara)
+		}
+		return
+	}
+	var in inl
+	e.inlineChildren(cap, &in, false)
+	e.add(block{kind: bFigure}, &in)
+}
+
+// dataTable tells a table of data from a table used for layout.
+func (e *emitter) dataTable(n *xhtml.Node) bool {
+	layout := false
+	var walk func(*xhtml.Node)
+	walk = func(x *xhtml.Node) {
+		for c := x.FirstChild; c != nil && !layout; c = c.NextSibling {
+			if c.Type != xhtml.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Table, atom.P, atom.Div, atom.Ul, atom.Ol, atom.H1, atom.H2, atom.H3, atom.Blockquote:
+				layout = true
+				return
+			case atom.Td, atom.Th:
+				if e.sc.stat(c).text > 400 {
+					layout = true
+					return
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return !layout
+}
+
+func (e *emitter) table(n *xhtml.Node) {
+	b := block{kind: bTable}
+	var rows func(*xhtml.Node)
+	rows = func(x *xhtml.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != xhtml.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.Tr {
+				var cells []string
+				for td := c.FirstChild; td != nil; td = td.NextSibling {
+					if td.Type == xhtml.ElementNode && (td.DataAtom == atom.Td || td.DataAtom == atom.Th) {
+						if t := nodeText(td); t != "" {
+							cells = append(cells, t)
+						}
+					}
+				}
+				if len(cells) > 0 {
+					b.items = append(b.items, strings.Join(cells, " | "))
+				}
+				continue
+			}
+			rows(c)
+		}
+	}
+	rows(n)
+	st := e.sc.stat(n)
+	if len(b.items) == 0 || (st.text > 0 && float64(st.link)/float64(st.text) > 0.5) {
+		return
+	}
+	b.text = strings.Join(b.items, "\n")
+	b.textLen, b.linkLen = st.text, st.link
+	e.blocks = append(e.blocks, b)
+}
+
+func rawText(n *xhtml.Node) string {
+	var b strings.Builder
+	var walk func(*xhtml.Node)
+	walk = func(x *xhtml.Node) {
+		if x.Type == xhtml.TextNode {
+			b.WriteString(x.Data)
+		}
+		if x.Type == xhtml.ElementNode && x.DataAtom == atom.Br {
+			b.WriteByte('\n')
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}

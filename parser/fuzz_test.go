@@ -1,0 +1,28 @@
+package parser
+
+import (
+	"os"
+	"testing"
+)
+
+func FuzzExtract(f *testing.F) {
+	if b, err := os.ReadFile("../testdata/reference/moscowtimes-article.html"); err == nil {
+		f.Add(b, "https://www.themoscowtimes.com/2022/08/03/x-a1")
+	}
+	f.Add([]byte(`<html><head><script type="application/ld+json">{"@type":"NewsArticle","author":[{"name":"A"}],"image":[{}]}</script></head><body><article><p>Hello</p></article></body></html>`), "")
+	f.Add([]byte(`<table><tr><td><ul><li><a href="x">a</a><figure><figcaption>c © d</figcaption></figure></ul>`), "http://a/")
+	f.Add([]byte("<p>a<br><br>b</p><pre>x\ny</pre><blockquote>q</blockquote>"), "::bad url")
+	ex := New(map[string]Rule{"a": {Body: "[[[", Drop: []string{">>"}, Title: "h1 >", Date: "time"}})
+	f.Fuzz(func(t *testing.T, page []byte, u string) {
+		a, err := ex.Extract(page, Options{URL: u})
+		if err != nil {
+			if a != nil {
+				t.Fatal("result with error")
+			}
+			return
+		}
+		if a.Authors == nil || a.IsArticle == nil {
+			t.Fatal("nil authors or is_article")
+		}
+	})
+}

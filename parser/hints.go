@@ -1,0 +1,116 @@
+package parser
+
+import (
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// hint classifies an element by its tag and its class/id/role tokens.
+type hint uint8
+
+const (
+	hintNone hint = iota
+	hintPositive
+	hintWeakNeg   // boilerplate unless it holds much good text
+	hintStrongNeg // boilerplate unless it holds a whole article's worth of text
+	hintComments  // reader comments, cookie notices: boilerplate, whatever they hold
+)
+
+var commentTokens = map[string]bool{
+	"comment": true, "comments": true, "commentlist": true, "disqus": true, "kommentare": true,
+	"comentarios": true, "commentaires": true, "commenti": true, "reactions": true, "replies": true,
+	"cookie": true, "cookies": true, "consent": true, "gdpr": true, "onetrust": true, "didomi": true,
+	"cookiebot": true, "usercentrics": true, "sourcepoint": true, "cookiebanner": true, "cookieconsent": true,
+}
+
+// Tokens of class, id, role and itemprop values. Single tokens are matched
+// exactly; pairs of adjacent tokens are also matched joined ("most-read" →
+// "mostread").
+var strongNegTokens = map[string]bool{
+	"comment": true, "comments": true, "commentlist": true, "commentary-list": true, "disqus": true,
+	"cookie": true, "cookies": true, "consent": true, "gdpr": true, "cmp": true,
+	"newsletter": true, "newsletters": true, "related": true, "relatedarticles": true, "relatedposts": true,
+	"relatedcontent": true, "outbrain": true, "taboola": true, "sidebar": true, "footer": true,
+	"breadcrumb": true, "breadcrumbs": true, "mostread": true, "mostpopular": true, "mostviewed": true,
+	"popular": true, "trending": true, "recommended": true, "recommendations": true, "recommendation": true,
+	"donate": true, "donation": true, "donations": true, "subscribe": true, "subscription": true,
+	"signup": true, "readmore": true, "readalso": true, "seealso": true, "moreon": true, "morestories": true,
+	"advert": true, "advertisement": true, "advertising": true, "adslot": true, "adunit": true, "adcontainer": true,
+	"ads": true, "ad": true, "sponsored": true, "sponsor": true, "promo": true, "promotion": true,
+	"share": true, "sharing": true, "sharebar": true, "shares": true, "socialshare": true, "social": true,
+	"socialmedia": true, "navbar": true, "navigation": true, "nav": true, "menu": true, "toolbar": true,
+	"skiplink": true, "skip": true, "modal": true, "popup": true, "overlay": true, "banner": true,
+	"sronly": true, "screenreader": true, "visuallyhidden": true, "print": true, "widget": true, "widgets": true,
+	"pagination": true, "pager": true, "login": true, "paywall": true, "tags": true, "taglist": true,
+	"keywords": true, "topics": true, "authorbio": true, "bio": true, "outstream": true, "dfp": true,
+	"gpt": true, "teasers": true, "rating": true, "reactions": true, "feedback": true,
+	"follow": true, "newsticker": true, "ticker": true, "masthead": true, "complementary": true,
+	"contentinfo": true, "jumplink": true, "nocontent": true,
+}
+
+var weakNegTokens = map[string]bool{
+	"meta": true, "byline": true, "author": true, "authors": true, "info": true, "tools": true,
+	"header": true, "date": true, "dateline": true, "time": true, "credit": true, "credits": true,
+	"caption": true, "more": true, "aside": true, "extra": true, "links": true,
+	"teaser": true, "infobox": true, "note": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
+}
+
+var positiveTokens = map[string]bool{
+	"articlebody": true, "article": true, "body": true, "content": true, "entry": true, "main": true,
+	"post": true, "story": true, "storybody": true, "text": true, "articletext": true, "articlecontent": true,
+	"entrycontent": true, "postcontent": true, "postbody": true, "richtext": true, "prose": true,
+	"blog": true, "page": true, "copy": true,
+}
+
+// classify returns the hint for element n. buf is scratch space.
+func classify(n *html.Node, buf []string) (hint, []string) {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Menu, atom.Form:
+		return hintStrongNeg, buf
+	case atom.Header:
+		return hintWeakNeg, buf
+	case atom.Html, atom.Body:
+		return hintNone, buf
+	}
+	if getAttr(n, "itemprop") == "articleBody" {
+		return hintPositive, buf
+	}
+	buf = classTokens(n, buf)
+	if len(buf) == 0 {
+		return hintNone, buf
+	}
+	h := hintNone
+	pos := false
+	for i, t := range buf {
+		if commentTokens[t] {
+			return hintComments, buf
+		}
+		if strongNegTokens[t] {
+			h = hintStrongNeg
+		} else if weakNegTokens[t] && h < hintWeakNeg {
+			h = hintWeakNeg
+		}
+		if positiveTokens[t] {
+			pos = true
+		}
+		if i > 0 {
+			j := buf[i-1] + t
+			if strongNegTokens[j] {
+				h = hintStrongNeg
+			}
+			if positiveTokens[j] {
+				pos = true
+			}
+		}
+	}
+	if h == hintNone && pos {
+		return hintPositive, buf
+	}
+	if h == hintStrongNeg && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
+		// "article-sidebar" or "content-ad": a weak signal either way.
+		h = hintWeakNeg
+	}
+	// "article-comments", "post-share": a negative token wins, but a node
+	// named both for the body and for a weak hint ("article-meta") stays weak.
+	return h, buf
+}

@@ -1,0 +1,158 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCleanAuthors(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"By AFP"}, "AFP"},
+		{[]string{"By Jane Doe, John Smith and Ann Lee"}, "Jane Doe|John Smith|Ann Lee"},
+		{[]string{"Von Birgit Baumann und Anna Giulia Fink"}, "Birgit Baumann|Anna Giulia Fink"},
+		{[]string{"Jane Doe, Senior Reporter"}, "Jane Doe"},
+		{[]string{"By Jane Doe | August 3, 2022"}, "Jane Doe"},
+		{[]string{"Jane Doe 03.08.2022 13:25"}, ""},
+		{[]string{"Jane Doe (AP)"}, "Jane Doe"},
+		{[]string{"jane@example.org", "Jane Doe"}, "Jane Doe"},
+		{[]string{"https://example.org/author/jane"}, ""},
+		{[]string{"Por María López y Juan Pérez"}, "María López|Juan Pérez"},
+		{[]string{"Jane Doe", "JANE DOE"}, "Jane Doe"},
+		{[]string{"By Staff Writer"}, ""},
+	} {
+		got := strings.Join(cleanAuthors(tc.in), "|")
+		if got != tc.want {
+			t.Errorf("cleanAuthors(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // want in RFC 3339, "" for no date
+	}{
+		{"2022-08-03T13:25:00+03:00", "2022-08-03T13:25:00+03:00"},
+		{"2022-08-03T13:25:00+0300", "2022-08-03T13:25:00+03:00"},
+		{"2022-08-03T10:25:00Z", "2022-08-03T10:25:00Z"},
+		{"2022-08-03T13:25:00.123-05:00", "2022-08-03T13:25:00.123-05:00"},
+		{"2022-08-03 13:25:00", "2022-08-03T13:25:00Z"},
+		{"2022-08-03T13:25:00 +03:00", "2022-08-03T13:25:00+03:00"},
+		{"Wed, 03 Aug 2022 13:25:00 +0300", "2022-08-03T13:25:00+03:00"},
+		{"2022-08-03", "2022-08-03T00:00:00Z"},
+		{"03.08.2022 13:25", "2022-08-03T13:25:00Z"},
+		{"1659522300", "2022-08-03T10:25:00Z"},
+		{"yesterday", ""},
+		{"1850-01-01", ""},
+	} {
+		got, ok := parseDate(tc.in)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("parseDate(%q) = %v, want none", tc.in, got)
+			}
+			continue
+		}
+		if !ok || got.Format(time.RFC3339Nano) != tc.want {
+			t.Errorf("parseDate(%q) = %v %v, want %s", tc.in, got.Format(time.RFC3339Nano), ok, tc.want)
+		}
+	}
+}
+
+func TestStripSiteName(t *testing.T) {
+	for _, tc := range []struct {
+		title, site, host string
+		refs              []string
+		want              string
+	}{
+		{"Russia Backs Myanmar Junta – FM - The Moscow Times", "The Moscow Times", "www.themoscowtimes.com", nil, "Russia Backs Myanmar Junta – FM"},
+		{"The Moscow Times | Russia Backs Myanmar Junta", "", "www.themoscowtimes.com", nil, "Russia Backs Myanmar Junta"},
+		{"Storm hits coast | News | Example", "Example", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
+		{"Left - right: a debate", "", "example.org", nil, "Left - right: a debate"},
+		{"Headline only", "Example", "example.org", nil, "Headline only"},
+	} {
+		if got := stripSiteName(tc.title, tc.site, tc.host, tc.refs); got != tc.want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+func TestMetadataSources(t *testing.T) {
+	page := `<html lang="de-AT"><head>
+<title>Ein Titel | Beispiel</title>
+<meta property="og:site_name" content="Beispiel">
+<link rel="canonical" href="https://other.example.com/artikel/1">
+<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Beispiel"},
+{"@type":"NewsArticle","headline":"Ein Titel","datePublished":"2024-05-03T17:47:42+02:00","dateModified":"2024-05-03T18:00:00+02:00",
+"author":[{"@type":"Person","name":"Birgit Baumann"},{"@type":"Person","name":"Anna Fink"}],"isAccessibleForFree":"False",
+"articleSection":["Politik"],"keywords":["Wien","Wahl"],"image":{"@type":"ImageObject","url":"https://img.example.at/a/photo-12345.jpg"}}]}</script>
+</head><body><header><a href="/">Beispiel</a></header><article><h1>Ein Titel</h1>
+<p class="byline">Von Birgit Baumann und Anna Fink</p>
+<p><span class="updated">Aktualisiert: <time datetime="2024-05-04T09:00:00+02:00">4. Mai</time></span></p>
+<figure><img src="https://img.example.at/a/photo-12345.jpg?w=800"><figcaption>Der Stephansplatz am Abend. Foto: Max Muster</figcaption></figure>
+<p>` + strings.Repeat("Ein langer Absatz über die Wahl in Wien, mit vielen Wörtern und ohne Links. ", 5) + `</p>
+<p>` + strings.Repeat("Noch ein Absatz, der ebenso lang ist und ebenso wenig verlinkt ist. ", 5) + `</p>
+</article></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://www.example.at/story/1?ref=rss"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Ein Titel" || a.Language != "de" || a.SiteName != "Beispiel" || a.Section != "Politik" {
+		t.Errorf("title %q lang %q site %q section %q", a.Title, a.Language, a.SiteName, a.Section)
+	}
+	if strings.Join(a.Authors, "|") != "Birgit Baumann|Anna Fink" {
+		t.Errorf("authors %q", a.Authors)
+	}
+	if got := a.PublishedAt.Format(time.RFC3339); got != "2024-05-03T17:47:42+02:00" {
+		t.Errorf("published %s", got)
+	}
+	if a.CanonicalURL != a.URL {
+		t.Errorf("canonical on another site taken: %q", a.CanonicalURL)
+	}
+	if !a.Paywalled {
+		t.Error("isAccessibleForFree false not flagged")
+	}
+	if a.Image == nil || a.Image.Caption != "Der Stephansplatz am Abend." || a.Image.Credit != "Max Muster" {
+		t.Errorf("image %+v", a.Image)
+	}
+	if strings.Contains(a.Text, "Birgit Baumann") || strings.Contains(a.Text, "Stephansplatz") || strings.HasPrefix(a.Text, "Ein Titel") {
+		t.Errorf("byline, caption or title repeated in text: %q", a.Text)
+	}
+	if len(a.Tags) != 2 {
+		t.Errorf("tags %q", a.Tags)
+	}
+}
+
+func TestUpdatedTimeNotPublished(t *testing.T) {
+	page := `<html><body><article><h1>Headline here</h1>
+<div class="meta"><span>Updated: <time datetime="2024-05-04T09:00:00+02:00">4 May</time></span></div>
+<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p></article></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/headline-here"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.PublishedAt.IsZero() {
+		t.Errorf("updated time taken as published: %v", a.PublishedAt)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for _, tc := range []struct{ href, want string }{
+		{"https://www.example.org/a/1", "https://www.example.org/a/1"},
+		{"https://amp.example.org/a/1", "https://amp.example.org/a/1"},
+		{"/a/1", "https://m.example.org/a/1"},
+		{"https://www.example.org/", "https://m.example.org/a/1?x=1"},
+		{"https://evil.test/a/1", "https://m.example.org/a/1?x=1"},
+	} {
+		page := `<html><head><link rel="canonical" href="` + tc.href + `"><title>T</title></head><body><p>x</p></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://m.example.org/a/1?x=1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.CanonicalURL != tc.want {
+			t.Errorf("canonical %q: got %q, want %q", tc.href, a.CanonicalURL, tc.want)
+		}
+	}
+}

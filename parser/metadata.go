@@ -1,0 +1,434 @@
+package parser
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/newsfeed/newsfeed/article"
+)
+
+// meta fills a's metadata from the collected page information.
+func (x *extraction) meta() {
+	a, p, ld := x.a, x.info, x.ld
+	host := ""
+	if x.base != nil {
+		host = x.base.Hostname()
+	}
+
+	// Site name first: the title cleaner uses it.
+	a.SiteName = p.first("og:site_name", "application-name", "al:ios:app_name", "twitter:app:name:iphone")
+	if a.SiteName == "" && ld != nil {
+		a.SiteName = ld.publisher
+	}
+	a.SiteName = normSpace(a.SiteName)
+
+	x.title()
+	x.authors()
+	x.dates()
+
+	// Language.
+	lang := p.lang
+	if lang == "" {
+		lang = p.first("content-language", "language", "dc.language", "og:locale")
+	}
+	if lang == "" && ld != nil {
+		lang = ld.lang
+	}
+	a.Language = normLang(lang)
+
+	// Canonical URL.
+	a.CanonicalURL = x.canonical()
+
+	// Section and tags.
+	if ld != nil {
+		a.Section = ld.section
+	}
+	if a.Section == "" {
+		a.Section = p.first("article:section", "section", "parsely-section", "sailthru.section", "cxenseparse:recs:articlesection")
+	}
+	a.Section = normSpace(a.Section)
+	var tags []string
+	tags = append(tags, p.meta["article:tag"]...)
+	if len(tags) == 0 && ld != nil {
+		tags = ld.keywords
+	}
+	if len(tags) == 0 {
+		for _, k := range []string{"news_keywords", "keywords", "parsely-tags", "sailthru.tags"} {
+			if v := p.first(k); v != "" {
+				tags = strings.Split(v, ",")
+				break
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		for _, tt := range strings.Split(t, ",") {
+			tt = normSpace(tt)
+			if tt != "" && len(tt) < 80 && !seen[strings.ToLower(tt)] {
+				seen[strings.ToLower(tt)] = true
+				a.Tags = append(a.Tags, tt)
+			}
+		}
+	}
+
+	// Paywall.
+	if ld != nil && ld.free != nil && !*ld.free {
+		a.Paywalled = true
+	}
+	if v := p.first("isaccessibleforfree"); strings.EqualFold(v, "false") {
+		a.Paywalled = true
+	}
+	_ = host
+}
+
+func normLang(l string) string {
+	l = strings.TrimSpace(strings.ReplaceAll(l, "_", "-"))
+	if l == "" {
+		return ""
+	}
+	if i := strings.IndexAny(l, ",; "); i > 0 {
+		l = l[:i]
+	}
+	parts := strings.Split(l, "-")
+	parts[0] = strings.ToLower(parts[0])
+	if len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return ""
+	}
+	return parts[0]
+}
+
+func (x *extraction) title() {
+	a, p, ld := x.a, x.info, x.ld
+	host := ""
+	if x.base != nil {
+		host = x.base.Hostname()
+	}
+	var metaTitles []string
+	for _, t := range []string{p.first("og:title"), p.first("twitter:title"), ldHeadline(ld), p.first("headline", "dc.title", "title"), p.title} {
+		if t = normSpace(t); t != "" {
+			metaTitles = append(metaTitles, t)
+		}
+	}
+	var h1s []string
+	var h1Nodes []*html.Node
+	for _, h := range p.h1 {
+		if t := nodeText(h); t != "" && len(t) < 400 {
+			h1s = append(h1s, t)
+			h1Nodes = append(h1Nodes, h)
+		}
+	}
+	// An h1 that a meta title confirms is the headline as the page shows it.
+	for i, h := range h1s {
+		if i > 5 {
+			break
+		}
+		hs := squash(h)
+		if len(hs) < 4 {
+			continue
+		}
+		for _, m := range metaTitles {
+			ms := squash(m)
+			if ms == hs || len(hs) >= 15 && strings.HasPrefix(ms, hs) || len(ms) >= 15 && strings.HasPrefix(hs, ms) && len(hs) < len(ms)+40 {
+				a.Title = h
+				x.titleNode = h1Nodes[i]
+				return
+			}
+		}
+	}
+	refs := append(append([]string{}, h1s...), metaTitles...)
+	for _, m := range metaTitles {
+		if t := stripSiteName(m, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
+			a.Title = t
+			return
+		}
+	}
+	if len(h1s) > 0 {
+		a.Title = h1s[0]
+		x.titleNode = h1Nodes[0]
+	}
+}
+
+func (x *extraction) isSiteName(t string) bool {
+	return x.a.SiteName != "" && squash(t) == squash(x.a.SiteName)
+}
+
+func ldHeadline(ld *ldArticle) string {
+	if ld == nil {
+		return ""
+	}
+	return ld.headline
+}
+
+var reBylineClass = regexp.MustCompile(`(?i)byline|author|autor|writer|creator|journalist|verfasser`)
+
+func (x *extraction) authors() {
+	a, p, ld := x.a, x.info, x.ld
+	var cands [][]string
+	if ld != nil && len(ld.authors) > 0 {
+		cands = append(cands, ld.authors)
+	}
+	for _, k := range []string{"author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "dcterms.creator", "cxenseparse:author", "twitter:creator"} {
+		var vs []string
+		for _, v := range p.meta[k] {
+			if k == "twitter:creator" && strings.HasPrefix(v, "@") {
+				continue
+			}
+			vs = append(vs, v)
+		}
+		if len(vs) > 0 {
+			cands = append(cands, vs)
+		}
+	}
+	if ns := p.itemprops["author"]; len(ns) > 0 {
+		var vs []string
+		for _, n := range ns {
+			if nn := findItemprop(n, "name"); nn != nil {
+				vs = append(vs, itemValue(nn))
+			} else {
+				vs = append(vs, nodeText(n))
+			}
+		}
+		cands = append(cands, vs)
+	}
+	if len(p.authorRel) > 0 {
+		cands = append(cands, p.authorRel)
+	}
+	for _, c := range cands {
+		names := cleanAuthors(c)
+		if len(names) > 0 {
+			a.Authors = names
+			return
+		}
+	}
+	if b := x.bylineFromDOM(); len(b) > 0 {
+		a.Authors = b
+	}
+}
+
+// bylineFromDOM looks for a short element whose class names a byline.
+func (x *extraction) bylineFromDOM() []string {
+	var found []string
+	var walk func(n *html.Node, depth int) bool
+	walk = func(n *html.Node, depth int) bool {
+		if n.Type != html.ElementNode || depth > 60 {
+			return false
+		}
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Nav, atom.Footer:
+			return false
+		}
+		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
+		if reBylineClass.MatchString(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
+			t := nodeText(n)
+			if t != "" && len(t) < 150 {
+				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {
+					found = names
+					return true
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	if body := findBody(x.root); body != nil {
+		walk(body, 0)
+	}
+	return found
+}
+
+func findItemprop(n *html.Node, prop string) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if getAttr(c, "itemprop") == prop {
+			return c
+		}
+		if f := findItemprop(c, prop); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func itemValue(n *html.Node) string {
+	for _, k := range []string{"content", "datetime", "value"} {
+		if v := getAttr(n, k); v != "" {
+			return v
+		}
+	}
+	return nodeText(n)
+}
+
+func (x *extraction) dates() {
+	a, p, ld := x.a, x.info, x.ld
+	try := func(vals ...string) time.Time {
+		for _, v := range vals {
+			if t, ok := parseDate(v); ok {
+				return t
+			}
+		}
+		return time.Time{}
+	}
+	var pub []string
+	if ld != nil {
+		pub = append(pub, ld.published)
+	}
+	pub = append(pub, p.first("article:published_time"), p.first("og:published_time", "article:published", "published_time",
+		"datepublished", "pubdate", "publishdate", "publish-date", "publication_date", "date.available", "dc.date.issued",
+		"dcterms.issued", "dcterms.created", "dc.date", "dc.date.created", "sailthru.date", "parsely-pub-date", "date", "article.published",
+		"cxenseparse:recs:publishtime", "article_date_original", "originalpublicationdate", "datecreated", "publication-date", "released"))
+	for _, n := range p.itemprops["datePublished"] {
+		pub = append(pub, itemValue(n))
+	}
+	a.PublishedAt = try(pub...)
+	var mod []string
+	if ld != nil {
+		mod = append(mod, ld.modified)
+	}
+	mod = append(mod, p.first("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "dcterms.modified", "last-modified", "lastmod"))
+	for _, n := range p.itemprops["dateModified"] {
+		mod = append(mod, itemValue(n))
+	}
+	a.UpdatedAt = try(mod...)
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = x.timeElement()
+	}
+	if a.PublishedAt.IsZero() && x.base != nil {
+		if t, ok := dateFromURL(x.base.Path); ok {
+			a.PublishedAt = t
+		}
+	}
+	if !a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && a.UpdatedAt.Before(a.PublishedAt) {
+		a.UpdatedAt = time.Time{}
+	}
+}
+
+var reUpdatedLabel = regexp.MustCompile(`(?i)updated|aktualisiert|actualizado|mis à jour|modifi|aggiornat|обновлено|last edited`)
+
+// timeElement returns the first <time datetime> that is not marked as an
+// update time.
+func (x *extraction) timeElement() time.Time {
+	var fallback time.Time
+	for _, n := range x.info.times {
+		dt := getAttr(n, "datetime")
+		if dt == "" {
+			dt = getAttr(n, "content")
+		}
+		t, ok := parseDate(dt)
+		if !ok {
+			continue
+		}
+		label := getAttr(n, "class") + " " + getAttr(n, "itemprop") + " " + nodeText(n)
+		if n.Parent != nil {
+			label += " " + getAttr(n.Parent, "class") + " " + textPrefix(n.Parent, 40)
+		}
+		if reUpdatedLabel.MatchString(label) {
+			if fallback.IsZero() {
+				fallback = t
+			}
+			continue
+		}
+		if insideNeg(n) {
+			continue
+		}
+		return t
+	}
+	_ = fallback
+	return time.Time{}
+}
+
+// insideNeg reports whether n lies inside a related-articles list, a
+// sidebar or comments.
+func insideNeg(n *html.Node) bool {
+	var buf []string
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		var h hint
+		h, buf = classify(p, buf)
+		if h == hintStrongNeg {
+			return true
+		}
+	}
+	return false
+}
+
+func textPrefix(n *html.Node, max int) string {
+	t := nodeText(n)
+	if len(t) > max {
+		t = t[:max]
+	}
+	return t
+}
+
+// canonical returns the canonical URL when it plausibly names the same
+// article as the fetched URL, else the fetched URL.
+func (x *extraction) canonical() string {
+	cands := []string{x.info.canonical, x.info.first("og:url")}
+	for _, c := range cands {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		u, err := url.Parse(c)
+		if err != nil {
+			continue
+		}
+		if x.base != nil {
+			u = x.base.ResolveReference(u)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			continue
+		}
+		if p := strings.Trim(u.Path, "/"); p == "" || p == "index.html" || p == "index.php" {
+			continue
+		}
+		if x.base != nil && x.base.Host != "" && !sameSite(u.Hostname(), x.base.Hostname()) {
+			continue
+		}
+		u.Fragment = ""
+		return u.String()
+	}
+	return x.a.URL
+}
+
+func sameSite(a, b string) bool {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	if a == b {
+		return true
+	}
+	ra, err1 := publicsuffix.EffectiveTLDPlusOne(a)
+	rb, err2 := publicsuffix.EffectiveTLDPlusOne(b)
+	return err1 == nil && err2 == nil && ra == rb
+}
+
+// stem returns the file name of an image URL without extension, for
+// matching the same image at different sizes.
+func stem(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	b := path.Base(u)
+	if i := strings.LastIndexByte(b, '.'); i > 0 {
+		b = b[:i]
+	}
+	if len(b) < 6 {
+		return ""
+	}
+	return b
+}
+
+var _ = article.Schema

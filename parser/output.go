@@ -1,0 +1,198 @@
+package parser
+
+import (
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/abadojack/whatlanggo"
+	"github.com/microcosm-cc/bluemonday"
+
+	"github.com/newsfeed/newsfeed/article"
+)
+
+// policy is the DESIGN §3 element set. bluemonday policies are safe for
+// concurrent use once built.
+var policy = func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "figure", "em", "strong")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	return p
+}()
+
+var reBoiler = regexp.MustCompile(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|pubblicità|reklama|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|watch:|listen:|copyright|all rights reserved|©|\(c\)|bild:|foto:|photo:|image:|quelle:|top stories|most read|newsletter|skip to|jump to|back to top|zurück|next article|previous article)\b`)
+
+var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
+
+// keep decides whether one block belongs to the body.
+func (x *extraction) keep(b *block, rule bool) bool {
+	t := b.text
+	if t == "" {
+		return false
+	}
+	if x.a.Title != "" && squash(t) == squash(x.a.Title) {
+		return false
+	}
+	if x.a.Image != nil && b.kind == bFigure && x.a.Image.Caption != "" && strings.Contains(t, x.a.Image.Caption) {
+		return false
+	}
+	n := len(t)
+	if rule && n > 0 {
+		return !(n < 40 && reBoiler.MatchString(t))
+	}
+	if b.textLen > 0 && b.kind != bHeading {
+		ld := float64(b.linkLen) / float64(b.textLen)
+		if ld > 0.6 && b.textLen < 400 || ld > 0.8 {
+			return false
+		}
+	}
+	if n < 120 && reBoiler.MatchString(t) {
+		return false
+	}
+	if n < 60 && reDateOnly.MatchString(t) {
+		return false
+	}
+	if n < 120 && x.isByline(t) {
+		return false
+	}
+	return true
+}
+
+// isByline reports whether t is a byline for the article's authors.
+func (x *extraction) isByline(t string) bool {
+	if len(x.a.Authors) == 0 {
+		return false
+	}
+	lt := strings.ToLower(t)
+	hits := 0
+	for _, au := range x.a.Authors {
+		if strings.Contains(lt, strings.ToLower(au)) {
+			hits++
+		}
+	}
+	if hits == 0 {
+		return false
+	}
+	rest := lt
+	for _, au := range x.a.Authors {
+		rest = strings.ReplaceAll(rest, strings.ToLower(au), "")
+	}
+	rest = reBylinePrefix.ReplaceAllString(strings.TrimSpace(rest), "")
+	return len(squash(rest)) < 40
+}
+
+// assemble turns the blocks into the article's text and HTML.
+func (x *extraction) assemble(blocks []block) {
+	rule := x.a.Extraction.Method == article.MethodSiteRule
+	kept := blocks[:0]
+	var prev string
+	for i := range blocks {
+		b := &blocks[i]
+		if !x.keep(b, rule) || b.text == prev {
+			continue
+		}
+		prev = b.text
+		kept = append(kept, *b)
+	}
+	// Headings and scraps at the end belong to what follows the article.
+	for len(kept) > 0 {
+		last := kept[len(kept)-1]
+		if last.kind == bHeading || last.kind == bPara && len(last.text) < 50 && !endsSentence(last.text) {
+			kept = kept[:len(kept)-1]
+			continue
+		}
+		break
+	}
+	var tb, hb strings.Builder
+	for i, b := range kept {
+		if i > 0 {
+			tb.WriteString("\n\n")
+		}
+		tb.WriteString(b.text)
+		switch b.kind {
+		case bPara:
+			hb.WriteString("<p>" + b.html + "</p>")
+		case bHeading:
+			l := strconv.Itoa(b.level)
+			hb.WriteString("<h" + l + ">" + b.html + "</h" + l + ">")
+		case bQuote:
+			hb.WriteString("<blockquote><p>" + b.html + "</p></blockquote>")
+		case bFigure:
+			hb.WriteString("<figure>" + b.html + "</figure>")
+		case bList:
+			tag := "ul"
+			if b.level == 1 {
+				tag = "ol"
+			}
+			hb.WriteString("<" + tag + ">")
+			for _, it := range b.itemsH {
+				hb.WriteString("<li>" + it + "</li>")
+			}
+			hb.WriteString("</" + tag + ">")
+		case bPre, bTable:
+			for _, line := range strings.Split(b.text, "\n") {
+				hb.WriteString("<p>" + html.EscapeString(line) + "</p>")
+			}
+		}
+	}
+	x.a.Text = tb.String()
+	x.a.HTML = policy.Sanitize(hb.String())
+	x.a.WordCount = article.CountWords(x.a.Text)
+}
+
+func endsSentence(t string) bool {
+	t = strings.TrimRight(t, " \"'”’»)")
+	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "…") || strings.HasSuffix(t, "。")
+}
+
+// fallbackBody uses the JSON-LD articleBody when the page's own markup gave
+// much less text than it.
+func (x *extraction) fallbackBody() {
+	if x.ld == nil || x.ld.body == "" {
+		return
+	}
+	body := html.UnescapeString(x.ld.body)
+	if strings.Contains(body, "<") && strings.Contains(body, ">") {
+		body = stripTags(body)
+	}
+	words := article.CountWords(body)
+	if words < 80 || float64(x.a.WordCount) > 0.6*float64(words) {
+		return
+	}
+	var paras []string
+	var hb strings.Builder
+	for _, p := range strings.Split(strings.ReplaceAll(body, "\r", ""), "\n") {
+		if p = normSpace(p); p != "" {
+			paras = append(paras, p)
+			hb.WriteString("<p>" + html.EscapeString(p) + "</p>")
+		}
+	}
+	x.a.Text = strings.Join(paras, "\n\n")
+	x.a.HTML = policy.Sanitize(hb.String())
+	x.a.WordCount = article.CountWords(x.a.Text)
+}
+
+var reTag = regexp.MustCompile(`<[^>]*>`)
+
+func stripTags(s string) string {
+	s = strings.NewReplacer("</p>", "\n", "<br>", "\n", "<br/>", "\n", "<br />", "\n").Replace(s)
+	return reTag.ReplaceAllString(s, "")
+}
+
+// detectLang guesses the language of text when the page does not say.
+func detectLang(text string) string {
+	if len(text) < 40 {
+		return ""
+	}
+	if len(text) > 4000 {
+		text = text[:4000]
+	}
+	info := whatlanggo.Detect(text)
+	if !info.IsReliable() && info.Confidence < 0.5 {
+		return ""
+	}
+	return info.Lang.Iso6391()
+}

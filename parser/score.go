@@ -1,0 +1,198 @@
+package parser
+
+import (
+	"sort"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// nstat holds what the scorer learnt about one element.
+type nstat struct {
+	text     int     // non-space bytes of text in the subtree
+	link     int     // of which inside links
+	good     float64 // sum of paragraph weights in the subtree, hints ignored
+	adj      float64 // the same with class/id/tag hints applied
+	paras    int     // good paragraphs in the subtree
+	hasBlock bool    // the subtree holds a block element
+	neg      bool    // the element is boilerplate, by its hints
+	hasTitle bool    // the subtree holds the headline
+	h        hint
+}
+
+// scorer finds the element that holds the article body: the one whose
+// subtree maximises good paragraph text minus boilerplate text.
+type scorer struct {
+	stats map[*html.Node]*nstat
+	pool  []nstat
+	buf   []string
+	cands []*html.Node
+	title *html.Node // the headline element, if known
+	best  *html.Node
+	score float64
+}
+
+func newScorer(sizeHint int) *scorer {
+	return &scorer{stats: make(map[*html.Node]*nstat, sizeHint), pool: make([]nstat, 0, sizeHint)}
+}
+
+func (s *scorer) alloc() *nstat {
+	if len(s.pool) == cap(s.pool) {
+		s.pool = make([]nstat, 0, 256)
+	}
+	s.pool = s.pool[:len(s.pool)+1]
+	return &s.pool[len(s.pool)-1]
+}
+
+func (s *scorer) stat(n *html.Node) *nstat {
+	if st := s.stats[n]; st != nil {
+		return st
+	}
+	return &nstat{}
+}
+
+// unitWeight scores one paragraph-like run of inline text.
+func unitWeight(text, link int) (float64, bool) {
+	if text == 0 {
+		return 0, false
+	}
+	t := float64(text)
+	ld := float64(link) / t
+	switch {
+	case ld > 0.5:
+		return -0.5 * t, false
+	case text >= 80:
+		return t * (1 - ld), true
+	case text >= 30:
+		return 0.3 * t * (1 - ld), false
+	default:
+		return -0.2 * t, false
+	}
+}
+
+func countNonSpace(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f':
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
+	st := s.alloc()
+	s.stats[n] = st
+	st.h, s.buf = classify(n, s.buf)
+	isLink := inLink || n.DataAtom == atom.A
+	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption
+	runText, runLink := 0, 0
+	var own float64
+	flush := func() {
+		if runText > 0 && !neutral {
+			w, good := unitWeight(runText, runLink)
+			own += w
+			if good {
+				st.paras++
+			}
+		}
+		runText, runLink = 0, 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			l := countNonSpace(c.Data)
+			st.text += l
+			runText += l
+			if isLink {
+				st.link += l
+				runLink += l
+			}
+		case html.ElementNode:
+			cs := s.visit(c, isLink)
+			st.text += cs.text
+			st.link += cs.link
+			if c.DataAtom == atom.Br {
+				continue
+			}
+			if !isBlockAtom(c.DataAtom) && !cs.hasBlock {
+				runText += cs.text
+				runLink += cs.link
+				continue
+			}
+			flush()
+			st.hasBlock = true
+			st.good += cs.good
+			st.paras += cs.paras
+		}
+	}
+	flush()
+	st.good += own
+	st.adj = own // the children's share is added by adjust
+	if n == s.title {
+		st.hasTitle = true
+	}
+	return st
+}
+
+// adjust applies the hints once the page's total is known: an element
+// named for boilerplate is boilerplate unless it holds the headline or most
+// of the page's good text (layout wrappers such as "has-sidebar").
+func (s *scorer) adjust(n *html.Node, total float64) float64 {
+	st := s.stats[n]
+	if st == nil {
+		return 0
+	}
+	sum := st.adj
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		cs := s.stats[c]
+		ca := s.adjust(c, total)
+		if cs != nil && cs.hasTitle {
+			st.hasTitle = true
+		}
+		if cs != nil && (isBlockAtom(c.DataAtom) || cs.hasBlock) {
+			sum += ca
+		}
+	}
+	major := st.good >= 0.5*total && st.paras >= 3
+	switch st.h {
+	case hintComments:
+		st.neg = !st.hasTitle
+	case hintStrongNeg:
+		st.neg = !st.hasTitle && !major
+	case hintWeakNeg:
+		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
+	}
+	if st.neg {
+		sum = -0.5 * float64(st.text)
+	}
+	st.adj = sum
+	if (isBlockAtom(n.DataAtom) || st.hasBlock) && sum > 0 {
+		s.cands = append(s.cands, n)
+	}
+	return sum
+}
+
+// pick chooses the best candidate that does not lie inside boilerplate.
+func (s *scorer) pick(body *html.Node) {
+	s.adjust(body, s.stat(body).good)
+	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })
+	for _, c := range s.cands {
+		inside := false
+		for p := c.Parent; p != nil; p = p.Parent {
+			if st := s.stats[p]; st != nil && st.neg {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			s.best, s.score = c, s.stats[c].adj
+			return
+		}
+	}
+}

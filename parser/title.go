@@ -1,0 +1,87 @@
+package parser
+
+import (
+	"strings"
+	"unicode"
+)
+
+var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " / ", " : ", " || ", " ~ "}
+
+// squash lower-cases s and keeps letters and digits only, for loose
+// comparison of titles and site names.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// stripSiteName removes a site-name prefix or suffix from a page title.
+// site is the known site name (og:site_name and the like) and host the
+// page's host; either may be empty. refs are other titles (h1, og:title)
+// that confirm a cut.
+func stripSiteName(t, site, host string, refs []string) string {
+	t = normSpace(t)
+	sq := func(s string) string { return squash(s) }
+	siteSq := sq(site)
+	hostSq := ""
+	if host != "" {
+		h := strings.TrimPrefix(strings.ToLower(host), "www.")
+		if i := strings.LastIndexByte(h, '.'); i > 0 {
+			h = h[:i]
+		}
+		if i := strings.LastIndexByte(h, '.'); i >= 0 {
+			h = h[i+1:]
+		}
+		hostSq = sq(h)
+	}
+	looksSite := func(part string) bool {
+		p := sq(part)
+		if p == "" {
+			return false
+		}
+		if siteSq != "" && (p == siteSq || strings.Contains(p, siteSq) && len(p) < len(siteSq)+12 || strings.Contains(siteSq, p) && len(p) >= 3) {
+			return true
+		}
+		if hostSq != "" && len(hostSq) >= 3 && (strings.Contains(p, hostSq) || strings.Contains(hostSq, p) && len(p) >= 4) {
+			return true
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, sep := range titleSeps {
+			if i := strings.LastIndex(t, sep); i > 0 {
+				head, tail := t[:i], t[i+len(sep):]
+				if looksSite(tail) || matchesAny(head, refs) {
+					t, changed = strings.TrimSpace(head), true
+					break
+				}
+			}
+			if i := strings.Index(t, sep); i > 0 {
+				head, tail := t[:i], t[i+len(sep):]
+				if looksSite(head) && len(tail) > len(head) || matchesAny(tail, refs) {
+					t, changed = strings.TrimSpace(tail), true
+					break
+				}
+			}
+		}
+	}
+	return t
+}
+
+func matchesAny(s string, refs []string) bool {
+	q := squash(s)
+	if len(q) < 8 {
+		return false
+	}
+	for _, r := range refs {
+		if squash(r) == q {
+			return true
+		}
+	}
+	return false
+}

@@ -560,7 +560,7 @@ func (s *Sink) validate() error {
 		s.Timeout = 30 * time.Second
 	}
 	if s.FlushInterval == 0 {
-		s.FlushInterval = 500 * time.Millisecond
+		s.FlushInterval = 100 * time.Millisecond
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 			defer wg.Done()
 			failures := 0
 			for stopCtx.Err() == nil {
-				batch, release, err := fetchBatch(stopCtx, cons, sc.BatchSize, sc.FlushInterval+time.Second)
+				msgs, err := fetchLinger(stopCtx, cons, sc.BatchSize, sc.FlushInterval)
 				if err != nil {
 					if stopCtx.Err() != nil {
 						return
@@ -36,11 +36,6 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 					sleep(stopCtx, time.Second)
 					continue
 				}
-				var msgs []jetstream.Msg
-				for m := range batch.Messages() {
-					msgs = append(msgs, m)
-				}
-				release()
 				if len(msgs) == 0 {
 					continue
 				}
@@ -60,6 +55,33 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 		}()
 	}
 	wg.Wait()
+}
+
+// fetchLinger waits (interruptibly) for one message, then lingers at most
+// linger for up to n-1 more, so a quiet stream is written at once and a busy
+// one in full batches.
+func fetchLinger(ctx context.Context, cons jetstream.Consumer, n int, linger time.Duration) ([]jetstream.Msg, error) {
+	var msgs []jetstream.Msg
+	batch, release, err := fetchBatch(ctx, cons, 1, 2*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	for m := range batch.Messages() {
+		msgs = append(msgs, m)
+	}
+	release()
+	if len(msgs) == 0 || n <= 1 || ctx.Err() != nil {
+		return msgs, nil
+	}
+	batch, release, err = fetchBatch(ctx, cons, n-1, linger)
+	if err != nil {
+		return msgs, nil
+	}
+	for m := range batch.Messages() {
+		msgs = append(msgs, m)
+	}
+	release()
+	return msgs, nil
 }
 
 // writeBatch writes msgs to the sink and settles every message. It reports

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestUsageErrors(t *testing.T) {
+	badKey := writeFile(t, "bad.yaml", "feeds:\n  - url: https://example.org/rss\nhttp:\n  timeout: 5s\n  retries: 3\n")
+	negative := writeFile(t, "neg.yaml", "feeds:\n  - url: https://example.org/rss\n    interval: -1m\n")
+	badURL := writeFile(t, "url.yaml", "feeds:\n  - url: example.org/rss\n")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		contains string
+	}{
+		{"no command", nil, exitUsage, "Usage"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{"bad flag", []string{"once", "--bogus"}, exitUsage, "flag provided but not defined: -bogus"},
+		{"missing config", []string{"once", "--config", "/nonexistent/newsfeed.yaml"}, exitFail, "/nonexistent/newsfeed.yaml"},
+		{"unknown key", []string{"run", "--config", badKey}, exitFail, `line 5: unknown key "retries" in http`},
+		{"negative interval", []string{"once", "--config", negative}, exitFail, "interval: must not be negative"},
+		{"bad feed url", []string{"once", "--config", badURL}, exitFail, `url "example.org/rss": scheme must be http or https`},
+		{"bad format", []string{"extract", "--format", "pdf", "x.html"}, exitUsage, `--format "pdf"`},
+		{"extract without input", []string{"extract"}, exitUsage, "no input"},
+		{"feed with two inputs", []string{"feed", "a", "b"}, exitUsage, "exactly one"},
+		{"feed bad url", []string{"feed", "ftp://example.org/rss"}, exitFail, "ftp://example.org/rss"},
+		{"extract missing file", []string{"extract", "/nonexistent.html"}, exitFail, "/nonexistent.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d (stdout %q, stderr %q)", code, tt.code, out, errs)
+			}
+			text := errs
+			if tt.code == exitUsage && tt.name == "no command" {
+				text = errs + out
+			}
+			if !strings.Contains(text, tt.contains) {
+				t.Fatalf("stderr %q does not contain %q", errs, tt.contains)
+			}
+			if tt.name != "no command" && strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Fatalf("error is not one line: %q", errs)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, c := range commands() {
+		code, out, errs := runCLI(t, "", c.name, "--help")
+		if code != exitOK || !strings.Contains(out, "Usage: newsfeed "+c.name) || errs != "" {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+	}
+	code, out, _ := runCLI(t, "", "--help")
+	if code != exitOK || !strings.Contains(out, "newsfeed extract") {
+		t.Errorf("--help: %d %q", code, out)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "", "version")
+	if code != exitOK || !strings.HasPrefix(out, "newsfeed ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}
+
+func TestExtractReference(t *testing.T) {
+	const canon = "https://www.themoscowtimes.com/2022/08/03/russia-backs-myanmar-juntas-efforts-to-stabilize-count-ry-fm-a78492"
+	page := "../../testdata/reference/moscowtimes-article.html"
+	code, out, errs := runCLI(t, "", "extract", "--url", canon, page, page)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d JSON lines for 2 inputs", len(lines))
+	}
+	var a struct {
+		CanonicalURL string `json:"canonical_url"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.CanonicalURL != canon {
+		t.Fatalf("canonical_url %q", a.CanonicalURL)
+	}
+	code, md, _ := runCLI(t, "", "extract", "--url", canon, "--format", "markdown", page)
+	want, _ := os.ReadFile("../../testdata/reference/moscowtimes-article.md")
+	if code != exitOK || !strings.Contains(md, "Original url:") || !strings.HasPrefix(strings.TrimSpace(md), strings.SplitN(strings.TrimSpace(string(want)), "\n", 2)[0]) {
+		t.Fatalf("markdown: %d %q", code, md)
+	}
+	// stdin works too.
+	data, _ := os.ReadFile(page)
+	code, out, errs = runCLI(t, string(data), "extract", "--url", canon, "-")
+	if code != exitOK || !strings.Contains(out, "Russia Backs Myanmar") {
+		t.Fatalf("stdin: %d %q %q", code, out, errs)
+	}
+}
+
+func TestFeedFile(t *testing.T) {
+	code, out, errs := runCLI(t, "", "feed", "../../testdata/reference/moscowtimes-rss-news.xml")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d items, want 3", len(lines))
+	}
+	var it struct {
+		GUID, Title, Link string
+		Feed              struct{ Title, Language string }
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &it); err != nil {
+		t.Fatal(err)
+	}
+	if it.Title != "Russia Backs Myanmar Junta's Efforts to 'Stabilize' Country – FM" || it.Feed.Language != "en-us" || it.GUID == "" {
+		t.Fatalf("item: %+v", it)
+	}
+	code, _, errs = runCLI(t, "not a feed at all", "feed", "-")
+	if code != exitFail || !strings.Contains(errs, "newsfeed feed: -:") {
+		t.Fatalf("garbage on stdin: %d %q", code, errs)
+	}
+}

@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"sort"
@@ -9,11 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/newsfeed/newsfeed/article"
 	"github.com/newsfeed/newsfeed/config"
+	"github.com/newsfeed/newsfeed/internal/natsbus"
 	"github.com/newsfeed/newsfeed/internal/testsite"
+	"github.com/newsfeed/newsfeed/parser/feed"
+	"github.com/newsfeed/newsfeed/pipeline"
 )
 
 // closedPort returns a loopback address nothing listens on.
@@ -138,4 +143,108 @@ func countLines(path string) int {
 		return 0
 	}
 	return strings.Count(string(b), "\n")
+}
+
+// An edited story is published again as the next revision under the same
+// id; an unchanged one is not published again.
+func TestRevisions(t *testing.T) {
+	site, base := siteServer(t, testsite.Options{Feeds: 1, Items: 3})
+	feeds := []config.Feed{{URL: base + "/gen/0/feed.xml", Name: "Farm 0"}}
+	dir := t.TempDir()
+	h := start(t, setup{feeds: feeds, dir: dir})
+	if _, err := h.pipe.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first := h.articles()
+	h.close()
+	site.SetEdition(1)
+	h2 := start(t, setup{feeds: feeds, dir: dir})
+	if _, err := h2.pipe.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	arts := h2.articles()
+	if len(first) != 3 || len(arts) != 4 {
+		t.Fatalf("articles after the first run %d (want 3), after the edit %d (want 4)", len(first), len(arts))
+	}
+	rev := arts[3]
+	if rev.Revision != 1 || rev.ID != idOf(first, "/gen/0/0.html") || !strings.Contains(rev.Text, "Update 1:") {
+		t.Fatalf("the edited story is not revision 1 of the same id: rev=%d id=%s text=%.80q", rev.Revision, rev.ID, rev.Text)
+	}
+	if n := site.Hits("/gen/0/1.html"); n != 1 {
+		t.Fatalf("an unchanged story was fetched %d times", n)
+	}
+}
+
+func idOf(arts []article.Article, suffix string) string {
+	for _, a := range arts {
+		if strings.HasSuffix(a.URL, suffix) {
+			return a.ID
+		}
+	}
+	return ""
+}
+
+// A message whose workers die on it every time (so no handler sees the last
+// failure) is moved to news.dlq.scrape by the max-deliveries advisory and
+// leaves the work queue.
+func TestMaxDeliveriesGoToDeadLetters(t *testing.T) {
+	h := start(t, setup{pipeline: "{ack_wait: 1s, max_deliver: 2, once_timeout: 60s, shutdown_grace: 2s}"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	data, _ := json.Marshal(pipeline.ItemMsg{Key: "k1", FeedURL: "http://127.0.0.1:1/feed", Source: "x", FetchArticles: true,
+		Item: feed.Item{GUID: "g", Title: "Poison", Link: "http://127.0.0.1:1/a"}})
+	if _, err := h.bus.JS.Publish(ctx, "news.item.x", data); err != nil {
+		t.Fatal(err)
+	}
+	// Two deliveries to "replicas" that die without acknowledging.
+	cons, err := h.bus.JS.Consumer(ctx, natsbus.StreamItems, pipeline.ConsumerScraper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		b, err := cons.Fetch(1, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range b.Messages() {
+			n++
+		}
+		if n != 1 {
+			t.Fatalf("delivery %d: got %d messages", i+1, n)
+		}
+	}
+	// A healthy replica starts: it must not process the message a third
+	// time, and the advisory moves it to the dead letters.
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = h.pipe.Run(rctx, pipeline.Roles{Scraper: true})
+	}()
+	defer func() { stop(); <-done }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		dlq, _ := h.bus.JS.Stream(ctx, natsbus.StreamDLQ)
+		items, _ := h.bus.JS.Stream(ctx, natsbus.StreamItems)
+		di, _ := dlq.Info(ctx)
+		ii, _ := items.Info(ctx)
+		if di.State.Msgs == 1 && ii.State.Msgs == 0 {
+			m, err := dlq.GetMsg(ctx, di.State.LastSeq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Header.Get(pipeline.HeaderDLQStage) != "scrape" || !strings.Contains(m.Header.Get(pipeline.HeaderDLQReason), "max_deliver") || string(m.Data) != string(data) {
+				t.Fatalf("dead letter headers %v data %q", m.Header, m.Data)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20s: %d dead letters, %d items left in the work queue", di.State.Msgs, ii.State.Msgs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := countLines(h.jsonl); n != 0 {
+		t.Fatalf("the poison item was processed a third time (%d articles)", n)
+	}
 }

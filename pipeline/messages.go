@@ -51,6 +51,16 @@ type ItemMsg struct {
 	FetchArticles bool      `json:"fetch_articles"`
 	Item          feed.Item `json:"item"`
 	DiscoveredAt  time.Time `json:"discovered_at"`
+	// Update is set when a known item changed in the feed.
+	Update bool `json:"update,omitempty"`
+}
+
+// ArticleState is the last published revision of an article (key
+// a.<article id> in the seen bucket).
+type ArticleState struct {
+	Revision    int    `json:"rev"`
+	ContentHash string `json:"hash"`
+	Fallback    bool   `json:"fallback,omitempty"`
 }
 
 // FeedState is the per-feed record in the newsfeed_feeds bucket

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsfeed/newsfeed/config"
@@ -199,8 +200,11 @@ func (p *Pipeline) initMetrics() {
 // Ready reports whether the pipeline can do its work: NATS connected and
 // every sink writable (as of its last write or check).
 func (p *Pipeline) Ready(ctx context.Context) error {
-	if st := p.js.Conn().Status(); st.String() != "CONNECTED" {
+	if st := p.js.Conn().Status(); st != nats.CONNECTED {
 		return fmt.Errorf("nats: %s", st)
+	}
+	if err := p.pub.health(3 * time.Second); err != nil {
+		return err
 	}
 	for name, ok := range p.sinkOK {
 		if !ok.Load() {

@@ -54,6 +54,8 @@ type setup struct {
 	feeds   []config.Feed
 	natsURL string // external server; "" = embedded in-process
 	dir     string // store dir and sink files; "" = t.TempDir()
+	// pipeline overrides the pipeline: block (YAML flow mapping).
+	pipeline string
 }
 
 func start(t *testing.T, s setup) *harness {
@@ -64,7 +66,7 @@ func start(t *testing.T, s setup) *harness {
 	}
 	yaml := "nats:\n  url: \"" + s.natsURL + "\"\n  embedded: {listen: \"\", store_dir: \"" + filepath.Join(dir, "nats") + "\"}\n" +
 		"http: {allow_private_networks: true, respect_robots: false, per_host: {concurrency: 4, min_interval: 0s}}\n" +
-		"pipeline: {ack_wait: 10s, max_deliver: 3, once_timeout: 60s, shutdown_grace: 5s}\n"
+		"pipeline: " + firstNonEmpty(s.pipeline, "{ack_wait: 10s, max_deliver: 3, once_timeout: 60s, shutdown_grace: 5s}") + "\n"
 	cfg, err := config.Parse([]byte(yaml), "test.yaml", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -271,3 +273,10 @@ func checkReference(t *testing.T, a *article.Article) {
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

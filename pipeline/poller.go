@@ -189,22 +189,18 @@ func (p *Pipeline) publishItems(ctx context.Context, f *Feed, parsed *feed.Feed)
 	now := p.now().UTC()
 	for _, it := range parsed.Items {
 		keys := itemKeys(f.URL, it)
-		seen := false
-		for _, k := range keys {
-			if _, err := p.stores.Seen.Get(ctx, k); err == nil {
-				seen = true
-				break
-			} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
-				return n, fmt.Errorf("seen check: %w", err)
-			}
+		fp := itemFingerprint(it)
+		state, err := p.seenState(ctx, keys, fp)
+		if err != nil {
+			return n, err
 		}
-		if seen {
+		if state == itemSeen {
 			continue
 		}
 		im := ItemMsg{
 			Key: keys[0], FeedID: f.ID, FeedURL: f.URL, FeedName: f.Name, FeedTitle: parsed.Title,
 			FeedLanguage: firstNonEmpty(f.Language, parsed.Language), Source: f.Source,
-			FetchArticles: f.ShouldFetchArticles(), Item: it, DiscoveredAt: now,
+			FetchArticles: f.ShouldFetchArticles(), Item: it, DiscoveredAt: now, Update: state == itemChanged,
 		}
 		data, err := json.Marshal(&im)
 		if err != nil {
@@ -212,11 +208,15 @@ func (p *Pipeline) publishItems(ctx context.Context, f *Feed, parsed *feed.Feed)
 		}
 		msg := &nats.Msg{Subject: "news.item." + f.Source, Data: data, Header: nats.Header{}}
 		msg.Header.Set(HeaderDiscoveredAt, now.Format(time.RFC3339Nano))
-		if _, err := p.pub.publish(ctx, "NEWS_ITEMS", msg, "item:"+keys[0]); err != nil {
+		msgID := "item:" + keys[0]
+		if state == itemChanged {
+			msgID += ":" + fp
+		}
+		if _, err := p.pub.publish(ctx, "NEWS_ITEMS", msg, msgID); err != nil {
 			return n, err
 		}
 		for _, k := range keys {
-			if _, err := p.stores.Seen.Put(ctx, k, []byte(f.ID)); err != nil {
+			if _, err := p.stores.Seen.Put(ctx, k, []byte(fp)); err != nil {
 				return n, fmt.Errorf("mark seen: %w", err)
 			}
 		}
@@ -224,6 +224,45 @@ func (p *Pipeline) publishItems(ctx context.Context, f *Feed, parsed *feed.Feed)
 		p.metrics.ItemsDiscovered.WithLabelValues(f.Source).Inc()
 	}
 	return n, nil
+}
+
+type seenResult int
+
+const (
+	itemNew seenResult = iota
+	itemSeen
+	itemChanged // the same item (primary key) with a new title or update time
+)
+
+// seenState looks the item's keys up in the seen bucket. The bucket stores
+// the item's fingerprint under each key; a different fingerprint under the
+// primary key means the publisher changed the item, which is queued again
+// so the article may get a new revision.
+func (p *Pipeline) seenState(ctx context.Context, keys []string, fp string) (seenResult, error) {
+	for i, k := range keys {
+		e, err := p.stores.Seen.Get(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return itemNew, fmt.Errorf("seen check: %w", err)
+		}
+		if i == 0 && len(e.Value()) == 32 && string(e.Value()) != fp {
+			return itemChanged, nil
+		}
+		return itemSeen, nil
+	}
+	return itemNew, nil
+}
+
+// itemFingerprint changes when the publisher edits an item's title or
+// update time.
+func itemFingerprint(it feed.Item) string {
+	upd := ""
+	if !it.UpdatedAt.IsZero() {
+		upd = it.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	return hash32(it.Title, upd)
 }
 
 // interval returns the delay until the next poll.

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -19,6 +20,35 @@ type publisher struct {
 	metrics *metrics.Metrics
 	// attemptTimeout bounds one publish attempt.
 	attemptTimeout time.Duration
+
+	mu sync.Mutex
+	// failingSince is when the current run of failed attempts began (zero
+	// while publishing works); readiness turns false after a few seconds.
+	failingSince time.Time
+	lastErr      error
+}
+
+func (p *publisher) record(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err == nil {
+		p.failingSince, p.lastErr = time.Time{}, nil
+		return
+	}
+	if p.failingSince.IsZero() {
+		p.failingSince = time.Now()
+	}
+	p.lastErr = err
+}
+
+// health returns an error when publishes have been failing for over d.
+func (p *publisher) health(d time.Duration) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.failingSince.IsZero() && time.Since(p.failingSince) > d {
+		return fmt.Errorf("publishing to JetStream has failed for %v: %w", time.Since(p.failingSince).Round(time.Second), p.lastErr)
+	}
+	return nil
 }
 
 func (p *publisher) publish(ctx context.Context, stream string, msg *nats.Msg, id string) (*jetstream.PubAck, error) {
@@ -32,6 +62,7 @@ func (p *publisher) publish(ctx context.Context, stream string, msg *nats.Msg, i
 		actx, cancel := context.WithTimeout(ctx, p.attemptTimeout)
 		ack, err := p.js.PublishMsg(actx, msg, jetstream.WithMsgID(id), jetstream.WithExpectStream(stream))
 		cancel()
+		p.record(err)
 		if err == nil {
 			return ack, nil
 		}

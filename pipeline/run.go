@@ -96,6 +96,13 @@ func (p *Pipeline) graceContext(ctx context.Context) (context.Context, context.C
 
 func (p *Pipeline) startStages(stopCtx, workCtx context.Context, roles Roles, wg *sync.WaitGroup) {
 	aw := p.cfg.Pipeline.AckWait
+	if roles.Poller || roles.Scraper {
+		if stop, err := p.watchMaxDeliveries(stopCtx); err != nil {
+			p.logger.Error("dead letters after max deliveries are not watched", "error", err)
+		} else {
+			context.AfterFunc(stopCtx, stop)
+		}
+	}
 	if roles.Poller {
 		wg.Add(1)
 		go func() {

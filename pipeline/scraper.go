@@ -77,6 +77,16 @@ func (p *Pipeline) handleScrape(ctx context.Context, msg jetstream.Msg) {
 		p.nakOrDLQ(ctx, StageScrape, msg, err)
 		return
 	}
+	publish, err := p.assignRevision(ctx, a)
+	if err != nil {
+		p.nakOrDLQ(ctx, StageScrape, msg, err)
+		return
+	}
+	if !publish {
+		p.logger.Debug("article unchanged; not published again", "id", a.ID, "url", a.URL)
+		_ = msg.Ack()
+		return
+	}
 	if err := p.publishArticle(ctx, &im, a); err != nil {
 		if ctx.Err() != nil {
 			_ = msg.Nak()
@@ -85,7 +95,44 @@ func (p *Pipeline) handleScrape(ctx context.Context, msg jetstream.Msg) {
 		p.nakOrDLQ(ctx, StageScrape, msg, err)
 		return
 	}
+	if err := p.saveRevision(ctx, a); err != nil {
+		// The article is published; without the record a later change would
+		// be published as revision 0 again and absorbed as a duplicate.
+		p.logger.Warn("cannot record the article revision", "id", a.ID, "error", err)
+	}
 	_ = msg.Ack()
+}
+
+// assignRevision compares a with the last published revision of its id:
+// unchanged content is not published again; changed content becomes the
+// next revision (published with message id <id>#<revision>).
+func (p *Pipeline) assignRevision(ctx context.Context, a *article.Article) (bool, error) {
+	e, err := p.stores.Seen.Get(ctx, "a."+a.ID)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("article state: %w", err)
+	}
+	var st ArticleState
+	if json.Unmarshal(e.Value(), &st) != nil {
+		return true, nil
+	}
+	if st.ContentHash == a.ContentHash {
+		return false, nil
+	}
+	// An extracted article replaces a feed-fallback one, never the other way round.
+	if !st.Fallback && a.Extraction.Method == article.MethodFeedFallback {
+		return false, nil
+	}
+	a.Revision = st.Revision + 1
+	return true, nil
+}
+
+func (p *Pipeline) saveRevision(ctx context.Context, a *article.Article) error {
+	b, _ := json.Marshal(ArticleState{Revision: a.Revision, ContentHash: a.ContentHash, Fallback: a.Extraction.Method == article.MethodFeedFallback})
+	_, err := p.stores.Seen.Put(ctx, "a."+a.ID, b)
+	return err
 }
 
 // scrapePage fetches and extracts the article page.

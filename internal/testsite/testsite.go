@@ -48,9 +48,15 @@ type Site struct {
 	hits  map[string]int
 	total atomic.Int64
 	cond  atomic.Int64
-	rng   *rand.Rand
-	rngMu sync.Mutex
+	rng     *rand.Rand
+	rngMu   sync.Mutex
+	edition atomic.Int64
 }
+
+// SetEdition changes the site's edition: from edition 1 on, the first item
+// of every generated feed has an edited title and its page an extra
+// paragraph, as when a publisher updates a story.
+func (s *Site) SetEdition(n int) { s.edition.Store(int64(n)) }
 
 // New returns a site.
 func New(opts Options) *Site {
@@ -218,8 +224,12 @@ func (s *Site) feed(f int, base string) string {
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Farm feed %d</title><link>%s/gen/%d/</link><description>generated</description><language>en</language>`, f, base, f)
 	for i := 0; i < s.opts.Items; i++ {
 		pub := time.Unix(1764000000+int64(f)*1000+int64(i)*60, 0).UTC()
+		title := Title(f, i)
+		if i == 0 && s.edition.Load() > 0 {
+			title += fmt.Sprintf(" (updated %d)", s.edition.Load())
+		}
 		fmt.Fprintf(&b, `<item><title>%s</title><link>%s/gen/%d/%d.html</link><guid isPermaLink="false">gen-%d-%d</guid><pubDate>%s</pubDate><description>Summary of story %d-%d.</description></item>`,
-			html.EscapeString(Title(f, i)), base, f, i, f, i, pub.Format(time.RFC1123Z), f, i)
+			html.EscapeString(title), base, f, i, f, i, pub.Format(time.RFC1123Z), f, i)
 	}
 	b.WriteString(`</channel></rss>`)
 	return b.String()
@@ -231,6 +241,9 @@ func (s *Site) page(f, i int, base string) string {
 	var paras strings.Builder
 	for n := 6 + r.IntN(8); n > 0; n-- {
 		fmt.Fprintf(&paras, "<p>%s %s</p>\n", sentence(r, 12+r.IntN(20)), sentence(r, 10+r.IntN(20)))
+	}
+	if i == 0 && s.edition.Load() > 0 {
+		fmt.Fprintf(&paras, "<p>Update %d: officials later confirmed the figures in a statement to reporters on Thursday evening.</p>\n", s.edition.Load())
 	}
 	var nav strings.Builder
 	for j := 0; j < 12; j++ {

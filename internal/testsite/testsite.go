@@ -44,10 +44,10 @@ type Site struct {
 	// Base is the site's URL as clients see it; set it after starting the server.
 	Base string
 
-	mu    sync.Mutex
-	hits  map[string]int
-	total atomic.Int64
-	cond  atomic.Int64
+	mu      sync.Mutex
+	hits    map[string]int
+	total   atomic.Int64
+	cond    atomic.Int64
 	rng     *rand.Rand
 	rngMu   sync.Mutex
 	edition atomic.Int64

@@ -102,7 +102,7 @@ func newEnricher(_ *config.Config, logger *slog.Logger) *enricher.Chain {
 func openSinks(_ context.Context, e *env, cfg *config.Config) (map[string]sink.Sink, error) {
 	out := map[string]sink.Sink{}
 	for _, sc := range cfg.Sinks {
-		s, err := openSink(e, sc)
+		s, err := openSink(context.Background(), e, sc)
 		if err != nil {
 			closeSinks(out)
 			return nil, fmt.Errorf("sink %s (%s): %w", sc.Name, sc.Type, err)
@@ -112,7 +112,7 @@ func openSinks(_ context.Context, e *env, cfg *config.Config) (map[string]sink.S
 	return out, nil
 }
 
-func openSink(_ *env, sc config.Sink) (sink.Sink, error) {
+func openSink(_ context.Context, _ *env, sc config.Sink) (sink.Sink, error) {
 	switch sc.Type {
 	case "jsonl":
 		return jsonl.Open(sc.Path)

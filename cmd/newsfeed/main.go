@@ -51,6 +51,8 @@ func commands() []command {
 		{"once", "[--config FILE]", "poll every feed once, process every new item through the sinks, exit", cmdOnce},
 		{"extract", "[--url URL] [--format json|markdown|text] FILE|URL|- ...", "extract article pages", cmdExtract},
 		{"feed", "[--format json|text] FILE|URL|-", "parse one feed and print its items as JSON lines", cmdFeed},
+		{"dlq", "list|show|retry|purge [--stage STAGE] [--all] [SEQ ...]", "inspect and replay dead letters", cmdDLQ},
+		{"replay", "--sink NAME --since TIME", "write retained articles to one sink again (backfill)", cmdReplay},
 		{"version", "", "print version, commit and Go version", cmdVersion},
 	}
 }

@@ -53,6 +53,7 @@ func commands() []command {
 		{"feed", "[--format json|text] FILE|URL|-", "parse one feed and print its items as JSON lines", cmdFeed},
 		{"dlq", "list|show|retry|purge [--stage STAGE] [--all] [SEQ ...]", "inspect and replay dead letters", cmdDLQ},
 		{"replay", "--sink NAME --since TIME", "write retained articles to one sink again (backfill)", cmdReplay},
+		{"health", "[--live] [--addr HOST:PORT]", "probe a running daemon's readiness (or liveness) for container probes", cmdHealth},
 		{"version", "", "print version, commit and Go version", cmdVersion},
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"context"
 	"encoding/json"
 	"os"
@@ -144,5 +146,24 @@ func TestFeedFile(t *testing.T) {
 	code, _, errs = runCLI(t, "not a feed at all", "feed", "-")
 	if code != exitFail || !strings.Contains(errs, "newsfeed feed: -:") {
 		t.Fatalf("garbage on stdin: %d %q", code, errs)
+	}
+}
+
+func TestHealthProbe(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/readyz" {
+			w.WriteHeader(503)
+			_, _ = w.Write([]byte("not ready: sink db: down"))
+			return
+		}
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if code, _, errs := runCLI(t, "", "health", "--addr", addr); code != exitFail || !strings.Contains(errs, "sink db: down") {
+		t.Fatalf("readiness probe: %d %q", code, errs)
+	}
+	if code, out, _ := runCLI(t, "", "health", "--live", "--addr", addr); code != exitOK || !strings.Contains(out, "ok") {
+		t.Fatalf("liveness probe: %d %q", code, out)
 	}
 }

@@ -248,3 +248,47 @@ func TestMaxDeliveriesGoToDeadLetters(t *testing.T) {
 		t.Fatalf("the poison item was processed a third time (%d articles)", n)
 	}
 }
+
+// Two replicas scheduling the same feeds at the same moment queue one job
+// per feed: the message id <feed>@<slot> is the same on both.
+func TestTwoSchedulersOneJob(t *testing.T) {
+	s := runServer(t)
+	var feeds []config.Feed
+	for i := 0; i < 20; i++ {
+		feeds = append(feeds, config.Feed{URL: "http://127.0.0.1:1/feed-" + itoa(i%10) + itoa(i/10) + ".xml", Name: "f" + itoa(i%10) + itoa(i/10)})
+	}
+	a := start(t, setup{feeds: feeds, natsURL: s.ClientURL()})
+	b := start(t, setup{feeds: feeds, natsURL: s.ClientURL()})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	for _, h := range []*harness{a, b} {
+		go func() {
+			_ = h.pipe.Run(ctx, pipeline.Roles{Scheduler: true})
+			done <- struct{}{}
+		}()
+	}
+	// Let both schedulers tick several times (tick = 1s).
+	deadline := time.Now().Add(10 * time.Second)
+	var msgs uint64
+	for time.Now().Before(deadline) {
+		st, _ := a.bus.JS.Stream(context.Background(), natsbus.StreamJobs)
+		info, _ := st.Info(context.Background())
+		msgs = info.State.Msgs
+		if msgs >= uint64(len(feeds)) && time.Until(deadline) < 7*time.Second {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t0 := time.Now()
+	cancel()
+	<-done
+	<-done
+	t.Logf("schedulers stopped in %v", time.Since(t0))
+	if msgs != uint64(len(feeds)) {
+		t.Fatalf("NEWS_JOBS holds %d jobs for %d feeds", msgs, len(feeds))
+	}
+	published := testutil.ToFloat64(a.metrics.JobsScheduled) + testutil.ToFloat64(b.metrics.JobsScheduled)
+	if published != float64(len(feeds)) {
+		t.Fatalf("the schedulers stored %v new jobs, want %d (duplicates must be absorbed)", published, len(feeds))
+	}
+}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"net/http"
-	"net/http/httptest"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"

@@ -252,3 +252,13 @@ func TestSearch(t *testing.T) {
 		t.Fatalf("hit = %+v", h)
 	}
 }
+
+func BenchmarkWrite(b *testing.B) {
+	sinktest.Bench(b, func(b *testing.B) sink.Sink {
+		s, err := Open(b.Context(), Options{Path: filepath.Join(b.TempDir(), "bench.db")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}, 1, 10, 100, 1000)
+}

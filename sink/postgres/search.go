@@ -22,7 +22,9 @@ var configs = []string{
 
 // searchSQL matches against a query built in every configuration (an
 // article's vector uses its own language's), so a word finds its stemmed
-// form whatever the language; exclusions apply in every configuration.
+// form whatever the language; exclusions apply in every configuration. The
+// query is a scalar subquery (an InitPlan) so that the planner can use it
+// as a GIN index condition.
 var searchSQL = func() string {
 	either := func(param string) string {
 		parts := make([]string, len(configs))
@@ -36,16 +38,16 @@ var searchSQL = func() string {
 	FROM (SELECT ` + either("$1") + ` AS pos) p
 ), hits AS (
 	SELECT a.id, a.title, a.url, a.source_name, a.source_domain, a.published_at, a.language, a.text,
-		ts_rank_cd(a.tsv, q.q, 1) AS score, q.q
-	FROM {{schema}}.articles a, q
-	WHERE a.tsv @@ q.q
+		ts_rank_cd(a.tsv, (SELECT q FROM q), 1) AS score
+	FROM {{schema}}.articles a
+	WHERE a.tsv @@ (SELECT q FROM q)
 		AND ($3 = '' OR a.source = $3 OR a.source_domain = lower($3) OR a.source_name = $3)
 		AND ($4::timestamptz IS NULL OR coalesce(a.published_at, a.fetched_at) >= $4)
 	ORDER BY score DESC, a.published_at DESC NULLS LAST
 	LIMIT $5
 )
 SELECT id, title, url, source_name, source_domain, published_at,
-	ts_headline({{schema}}.newsfeed_ts_config(language), title || E'\n\n' || left(text, 100000), q,
+	ts_headline({{schema}}.newsfeed_ts_config(language), title || E'\n\n' || left(text, 100000), (SELECT q FROM q),
 		'StartSel=**, StopSel=**, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
 	score
 FROM hits

@@ -110,13 +110,21 @@ func TestConformance(t *testing.T) { sinktest.Run(t, newStore) }
 
 func TestCrashHelper(t *testing.T) {
 	sinktest.CrashChild(t, func(_ context.Context, arg string) (sink.Sink, error) {
-		return Open(Options{Path: arg})
+		policy, path, _ := strings.Cut(arg, ":")
+		return Open(Options{Path: path, Fsync: policy})
 	})
 }
 
 func TestKilledMidBatch(t *testing.T) {
-	st := newStore(t).(*store)
-	sinktest.Crash(t, "TestCrashHelper", st.opts.Path, st, false, 3)
+	// With fsync always each line is its own write, so a kill can leave a
+	// prefix of the batch: whole lines only.
+	for _, policy := range []string{FsyncBatch, FsyncAlways} {
+		t.Run(policy, func(t *testing.T) {
+			st := newStore(t).(*store)
+			st.opts.Fsync = policy
+			sinktest.Crash(t, "TestCrashHelper", policy+":"+st.opts.Path, st, false, 3)
+		})
+	}
 }
 
 func TestFsyncPolicies(t *testing.T) {

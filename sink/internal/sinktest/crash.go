@@ -24,7 +24,8 @@ const CrashBatch = 100
 // CrashChild is the body of the helper test that Crash runs in a child
 // process: it opens the sink on arg and writes batch after batch, printing
 // "ok N" once batch N is written, until it is killed. Outside a crash test
-// it skips.
+// it skips. It prints "start N" just before batch N, so the parent can kill
+// it while Write runs.
 func CrashChild(t *testing.T, open func(ctx context.Context, arg string) (sink.Sink, error)) {
 	arg := os.Getenv(crashEnv)
 	if arg == "" {
@@ -38,7 +39,9 @@ func CrashChild(t *testing.T, open func(ctx context.Context, arg string) (sink.S
 	}
 	deadline := time.Now().Add(time.Minute)
 	for n := 0; time.Now().Before(deadline); n++ {
-		if err := s.Write(ctx, Batch(n*CrashBatch, CrashBatch)); err != nil {
+		batch := Batch(n*CrashBatch, CrashBatch)
+		fmt.Fprintf(os.Stdout, "start %d\n", n)
+		if err := s.Write(ctx, batch); err != nil {
 			fmt.Fprintln(os.Stdout, "write:", err)
 			os.Exit(2)
 		}
@@ -48,8 +51,8 @@ func CrashChild(t *testing.T, open func(ctx context.Context, arg string) (sink.S
 }
 
 // Crash runs the test binary's helper test (which calls CrashChild) on the
-// storage named by arg, SIGKILLs it right after it reports batch killAfter
-// written (so it dies while writing the next one), then reopens the storage
+// storage named by arg, SIGKILLs it as soon as it starts writing the batch
+// after killAfter (so it dies inside Write), then reopens the storage
 // and checks that every reported batch is there whole, that nothing is torn
 // (atomic sinks hold the unfinished batch entirely or not at all; others may
 // hold a prefix of it) and that the sink takes writes again.
@@ -72,6 +75,15 @@ func Crash(t *testing.T, helper, arg string, st Store, atomic bool, killAfter in
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		line := sc.Text()
+		if n, ok := strings.CutPrefix(line, "start "); ok {
+			if n == strconv.Itoa(killAfter+1) && !killed {
+				if err := cmd.Process.Kill(); err != nil {
+					t.Fatal(err)
+				}
+				killed = true
+			}
+			continue
+		}
 		n, ok := strings.CutPrefix(line, "ok ")
 		if !ok {
 			t.Errorf("child: %s", line)
@@ -79,12 +91,6 @@ func Crash(t *testing.T, helper, arg string, st Store, atomic bool, killAfter in
 		}
 		if acked, err = strconv.Atoi(n); err != nil {
 			t.Fatalf("child printed %q", line)
-		}
-		if acked >= killAfter && !killed {
-			if err := cmd.Process.Kill(); err != nil {
-				t.Fatal(err)
-			}
-			killed = true
 		}
 	}
 	werr := cmd.Wait()

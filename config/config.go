@@ -136,10 +136,15 @@ type Sink struct {
 	DSN  string `yaml:"dsn"`  // postgres
 	// DSNEnv names an environment variable holding the DSN (postgres).
 	DSNEnv string `yaml:"dsn_env"`
+	// Schema is the PostgreSQL schema holding the tables (default "public").
+	Schema string `yaml:"schema"`
 	URL    string `yaml:"url"` // webhook
 	// SecretEnv names the environment variable holding the HMAC secret (webhook).
 	SecretEnv string            `yaml:"secret_env"`
 	Headers   map[string]string `yaml:"headers"` // webhook
+	// Mode is "single" (one POST per article, the default) or "batch" (one
+	// POST per batch) (webhook).
+	Mode string `yaml:"mode"`
 
 	BatchSize     int           `yaml:"batch_size"`
 	FlushInterval time.Duration `yaml:"flush_interval"`
@@ -505,7 +510,10 @@ func (s Sink) where(i int) string {
 	return fmt.Sprintf("sink %d", i+1)
 }
 
-var sinkName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var (
+	sinkName     = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	pgSchemaName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+)
 
 func (s *Sink) validate() error {
 	if s.Name == "" {
@@ -523,6 +531,9 @@ func (s *Sink) validate() error {
 		if s.DSN == "" && s.DSNEnv == "" {
 			return errors.New("type postgres needs dsn or dsn_env")
 		}
+		if s.Schema != "" && !pgSchemaName.MatchString(s.Schema) {
+			return fmt.Errorf("schema %q: use letters, digits and _ (not starting with a digit)", s.Schema)
+		}
 	case "webhook":
 		u, err := url.Parse(s.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -533,6 +544,18 @@ func (s *Sink) validate() error {
 		return errors.New("type is missing (sqlite, postgres, jsonl, webhook or stdout)")
 	default:
 		return fmt.Errorf("unknown type %q (sqlite, postgres, jsonl, webhook or stdout)", s.Type)
+	}
+	switch s.Mode {
+	case "":
+		if s.Type == "webhook" {
+			s.Mode = "single"
+		}
+	case "single", "batch":
+		if s.Type != "webhook" {
+			return fmt.Errorf("mode: only webhook sinks take a mode, not %s", s.Type)
+		}
+	default:
+		return fmt.Errorf("mode: %q (want single or batch)", s.Mode)
 	}
 	switch s.Fsync {
 	case "":

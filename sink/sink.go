@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/newsfeed/newsfeed/article"
 )
@@ -38,4 +39,36 @@ func Permanent(err error) error {
 		return nil
 	}
 	return fmt.Errorf("%w: %w", ErrPermanent, err)
+}
+
+// Searcher is implemented by sinks that can answer full-text queries (the
+// SQLite and PostgreSQL sinks).
+type Searcher interface {
+	// Search returns the articles matching q, best first.
+	Search(ctx context.Context, q Query) ([]Hit, error)
+}
+
+// Query is a full-text search. Text is free text: words and "quoted
+// phrases" are all required, OR between two of them makes either do, a
+// leading - excludes a word or phrase and a trailing * matches a prefix.
+// Since (published at or after, fetch time when unknown), Source (the
+// source slug, domain or name) and Limit (0 means 20) are optional.
+type Query struct {
+	Text   string
+	Since  time.Time
+	Source string
+	Limit  int
+}
+
+// Hit is one search result. Snippet is a short excerpt of the title or
+// text with each matched term wrapped in ** (Markdown bold); Score is
+// higher for better matches and only comparable within one result list.
+type Hit struct {
+	ID          string
+	Title       string
+	URL         string
+	Source      string
+	PublishedAt time.Time
+	Snippet     string
+	Score       float64
 }

@@ -100,7 +100,7 @@ func start(t *testing.T, s setup) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := jsonl.Open(cfg.Sinks[0].Path)
+	js, err := jsonl.Open(jsonl.Options{Path: cfg.Sinks[0].Path})
 	if err != nil {
 		t.Fatal(err)
 	}

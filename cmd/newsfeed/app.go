@@ -17,7 +17,7 @@ import (
 	"github.com/newsfeed/newsfeed/fetcher"
 	"github.com/newsfeed/newsfeed/parser"
 	"github.com/newsfeed/newsfeed/sink"
-	"github.com/newsfeed/newsfeed/sink/jsonl"
+	"github.com/newsfeed/newsfeed/sink/sinks"
 )
 
 const defaultConfig = "newsfeed.yaml"
@@ -99,10 +99,10 @@ func newEnricher(_ *config.Config, logger *slog.Logger) *enricher.Chain {
 
 // openSinks opens every configured sink; on failure it closes those
 // already open.
-func openSinks(_ context.Context, e *env, cfg *config.Config) (map[string]sink.Sink, error) {
+func openSinks(ctx context.Context, e *env, cfg *config.Config, logger *slog.Logger) (map[string]sink.Sink, error) {
 	out := map[string]sink.Sink{}
 	for _, sc := range cfg.Sinks {
-		s, err := openSink(context.Background(), e, sc)
+		s, err := openSink(ctx, e, sc, logger)
 		if err != nil {
 			closeSinks(out)
 			return nil, fmt.Errorf("sink %s (%s): %w", sc.Name, sc.Type, err)
@@ -112,12 +112,8 @@ func openSinks(_ context.Context, e *env, cfg *config.Config) (map[string]sink.S
 	return out, nil
 }
 
-func openSink(_ context.Context, _ *env, sc config.Sink) (sink.Sink, error) {
-	switch sc.Type {
-	case "jsonl":
-		return jsonl.Open(sc.Path)
-	}
-	return nil, fmt.Errorf("sink type %s is not available in this build", sc.Type)
+func openSink(ctx context.Context, e *env, sc config.Sink, logger *slog.Logger) (sink.Sink, error) {
+	return sinks.Open(ctx, sc, sinks.Options{Logger: logger.With("sink", sc.Name), Stdout: e.stdout, Getenv: e.getenv})
 }
 
 func closeSinks(s map[string]sink.Sink) {

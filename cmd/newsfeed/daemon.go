@@ -80,7 +80,7 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	if err != nil {
 		return nil, err
 	}
-	d.sinks, err = openSinks(ctx, e, cfg)
+	d.sinks, err = openSinks(ctx, e, cfg, d.logger)
 	if err != nil {
 		return nil, err
 	}

@@ -284,7 +284,7 @@ func cmdReplay(ctx context.Context, e *env, args []string) int {
 		}
 		return fail(e, "replay", fmt.Errorf("no sink named %q (configured: %s)", *sinkName, strings.Join(names, ", ")))
 	}
-	s, err := openSink(ctx, e, *sc)
+	s, err := openSink(ctx, e, *sc, newLogger(cfg.Log, e.stderr))
 	if err != nil {
 		return fail(e, "replay", fmt.Errorf("sink %s: %w", sc.Name, err))
 	}

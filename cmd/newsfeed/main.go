@@ -51,6 +51,7 @@ func commands() []command {
 		{"once", "[--config FILE]", "poll every feed once, process every new item through the sinks, exit", cmdOnce},
 		{"extract", "[--url URL] [--format json|markdown|text] FILE|URL|- ...", "extract article pages", cmdExtract},
 		{"feed", "[--format json|text] FILE|URL|-", "parse one feed and print its items as JSON lines", cmdFeed},
+		{"search", "[--sink NAME] [--since TIME] [--source SOURCE] QUERY", "full-text search over the sqlite or postgres sink", cmdSearch},
 		{"dlq", "list|show|retry|purge [--stage STAGE] [--all] [SEQ ...]", "inspect and replay dead letters", cmdDLQ},
 		{"replay", "--sink NAME --since TIME", "write retained articles to one sink again (backfill)", cmdReplay},
 		{"health", "[--live] [--addr HOST:PORT]", "probe a running daemon's readiness (or liveness) for container probes", cmdHealth},

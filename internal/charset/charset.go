@@ -1,74 +1,197 @@
-// Package charset converts fetched documents to UTF-8. HTML follows the
-// WHATWG order (BOM, HTTP header, <meta>, detection); XML uses BOM, HTTP
-// header, then the XML declaration.
+// Package charset converts fetched documents to UTF-8.
+//
+// XML (feeds, sitemaps, OPML) follows RFC 7303: byte order mark, then the
+// HTTP charset, then the XML declaration, then detection. HTML follows the
+// WHATWG order: byte order mark, HTTP charset, <meta> prescan, detection.
+//
+// Declarations are trusted with two exceptions that real servers get wrong
+// all the time: a declared single-byte or legacy charset over a body that is
+// valid UTF-8 and contains non-ASCII text is read as UTF-8 (a default
+// "charset=ISO-8859-1" from the web server, or a CMS that re-encoded the
+// document without fixing its prolog), and a declared UTF-16/32 over a body
+// that starts with ASCII markup is ignored. Unknown labels are ignored.
+// Bytes that are invalid in the chosen encoding become U+FFFD; decoding never
+// fails.
 package charset
 
 import (
 	"bytes"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
-	htmlcharset "golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/unicode"
+	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
 )
 
-// DecodeHTML returns body as UTF-8 and the name of the encoding used.
-func DecodeHTML(body []byte, contentType string) ([]byte, string) {
-	enc, name, _ := htmlcharset.DetermineEncoding(body, contentType)
-	return decode(body, enc, name)
+// Source tells which rule chose the encoding.
+type Source string
+
+// Sources of an encoding decision.
+const (
+	SourceBOM      Source = "bom"
+	SourceHeader   Source = "header"
+	SourceProlog   Source = "prolog" // XML declaration
+	SourceMeta     Source = "meta"   // HTML <meta>
+	SourceDetected Source = "detected"
+)
+
+// Result describes a decoding.
+type Result struct {
+	// Name is the WHATWG name of the encoding used ("utf-8", "windows-1251").
+	Name   string
+	Source Source
+	// Overridden is set when a declaration was present but not followed
+	// (an unknown label, or a label the bytes contradict).
+	Overridden bool
+	// Replaced counts invalid byte sequences replaced by U+FFFD.
+	Replaced int
 }
 
-var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+// DecodeHTML returns body as UTF-8 and the name of the encoding used.
+func DecodeHTML(body []byte, contentType string) ([]byte, string) {
+	out, r := DecodeHTMLResult(body, contentType)
+	return out, r.Name
+}
+
+// DecodeHTMLResult is DecodeHTML with the details of the decision.
+func DecodeHTMLResult(body []byte, contentType string) ([]byte, Result) {
+	if enc, name, n := bom(body); enc != nil {
+		return decode(body[n:], enc, Result{Name: name, Source: SourceBOM})
+	}
+	var overridden bool
+	if label := HeaderCharset(contentType); label != "" {
+		enc, name, ok := usable(label, body)
+		if ok {
+			return decode(body, enc, Result{Name: name, Source: SourceHeader})
+		}
+		overridden = true
+	}
+	if label := metaCharset(body); label != "" {
+		enc, name, ok := usable(label, body)
+		if ok {
+			// A <meta> saying UTF-16 is read as UTF-8 (WHATWG).
+			if strings.HasPrefix(name, "utf-16") {
+				enc, name = xunicode.UTF8, "utf-8"
+			}
+			return decode(body, enc, Result{Name: name, Source: SourceMeta, Overridden: overridden})
+		}
+		overridden = true
+	}
+	enc, name := Detect(body)
+	return decode(body, enc, Result{Name: name, Source: SourceDetected, Overridden: overridden})
+}
 
 // DecodeXML returns body as UTF-8 (with the XML declaration's encoding
 // rewritten to utf-8) and the name of the encoding used.
 func DecodeXML(body []byte, contentType string) ([]byte, string) {
-	var enc encoding.Encoding
-	name := ""
-	switch {
-	case bytes.HasPrefix(body, []byte{0xEF, 0xBB, 0xBF}):
-		body = body[3:]
-		enc, name = unicode.UTF8, "utf-8"
-	case bytes.HasPrefix(body, []byte{0xFE, 0xFF}):
-		enc, name = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM), "utf-16be"
-	case bytes.HasPrefix(body, []byte{0xFF, 0xFE}):
-		enc, name = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM), "utf-16le"
-	}
-	if enc == nil {
-		if label := headerCharset(contentType); label != "" {
-			if e, err := htmlindex.Get(label); err == nil {
-				enc, name = e, label
-			}
-		}
-	}
-	if enc == nil {
-		head := body
-		if len(head) > 512 {
-			head = head[:512]
-		}
-		if m := xmlDecl.FindSubmatch(head); m != nil {
-			if e, err := htmlindex.Get(string(m[1])); err == nil {
-				enc, name = e, strings.ToLower(string(m[1]))
-			}
-		}
-	}
-	if enc == nil {
-		if utf8.Valid(body) {
-			enc, name = unicode.UTF8, "utf-8"
-		} else {
-			e, n, _ := htmlcharset.DetermineEncoding(body, "")
-			enc, name = e, n
-		}
-	}
-	out, name := decode(body, enc, name)
-	return rewriteDecl(out), name
+	out, r := DecodeXMLResult(body, contentType)
+	return out, r.Name
 }
 
-func headerCharset(contentType string) string {
+// DecodeXMLResult is DecodeXML with the details of the decision.
+func DecodeXMLResult(body []byte, contentType string) ([]byte, Result) {
+	out, r := decodeXML(body, contentType)
+	return rewriteDecl(out), r
+}
+
+func decodeXML(body []byte, contentType string) ([]byte, Result) {
+	if enc, name, n := bom(body); enc != nil {
+		return decode(body[n:], enc, Result{Name: name, Source: SourceBOM})
+	}
+	var overridden bool
+	if label := HeaderCharset(contentType); label != "" {
+		if enc, name, ok := usable(label, body); ok {
+			return decode(body, enc, Result{Name: name, Source: SourceHeader})
+		}
+		overridden = true
+	}
+	if label := prologCharset(body); label != "" {
+		if enc, name, ok := usable(label, body); ok {
+			return decode(body, enc, Result{Name: name, Source: SourceProlog, Overridden: overridden})
+		}
+		overridden = true
+	}
+	enc, name := Detect(body)
+	return decode(body, enc, Result{Name: name, Source: SourceDetected, Overridden: overridden})
+}
+
+// bom recognises a byte order mark and returns the encoding and its length.
+func bom(b []byte) (encoding.Encoding, string, int) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return xunicode.UTF8, "utf-8", 3
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0xFE, 0xFF}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", 4
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0x00, 0x00}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", 4
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), "utf-16be", 2
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", 2
+	}
+	// UTF-16 without a BOM but with an XML declaration: "<?" as 16-bit units.
+	switch {
+	case bytes.HasPrefix(b, []byte{0x00, '<', 0x00, '?'}):
+		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), "utf-16be", 0
+	case bytes.HasPrefix(b, []byte{'<', 0x00, '?', 0x00}):
+		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", 0
+	}
+	return nil, "", 0
+}
+
+// usable looks label up and decides whether the body can be in that
+// encoding. ok is false for unknown labels and for declarations the bytes
+// contradict (see the package comment).
+func usable(label string, body []byte) (encoding.Encoding, string, bool) {
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, "", false
+	}
+	name, err := htmlindex.Name(enc)
+	if err != nil {
+		name = strings.ToLower(label)
+	}
+	switch {
+	case name == "utf-8":
+		return xunicode.UTF8, "utf-8", true
+	case strings.HasPrefix(name, "utf-16"):
+		// Markup that starts with an ASCII '<' followed by a non-NUL byte is
+		// not UTF-16, whatever the label says.
+		if startsASCIIMarkup(body) {
+			return nil, "", false
+		}
+		return enc, name, true
+	case name == "replacement":
+		return nil, "", false
+	}
+	if hasNonASCII(body) && utf8.Valid(body) {
+		return nil, "", false
+	}
+	return enc, name, true
+}
+
+func startsASCIIMarkup(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) >= 2 && b[0] == '<' && b[1] != 0
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// HeaderCharset returns the charset parameter of a Content-Type value.
+func HeaderCharset(contentType string) string {
 	for _, part := range strings.Split(contentType, ";") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if ok && strings.EqualFold(strings.TrimSpace(k), "charset") {
@@ -78,30 +201,134 @@ func headerCharset(contentType string) string {
 	return ""
 }
 
-func decode(body []byte, enc encoding.Encoding, name string) ([]byte, string) {
-	if enc == nil || enc == encoding.Nop || name == "utf-8" {
-		return toValidUTF8(bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF})), "utf-8"
+var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+
+func prologCharset(body []byte) string {
+	head := body
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	if m := xmlDecl.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+var metaRe = regexp.MustCompile(`(?i)<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)`)
+
+func metaCharset(body []byte) string {
+	head := body
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	if m := metaRe.FindSubmatch(head); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// Detect guesses the encoding of an undeclared document: UTF-8 when the
+// bytes are valid UTF-8, otherwise the best scoring of windows-1252,
+// windows-1251 and KOI8-R (long runs of high-bit letters mean Cyrillic; the
+// share of lower-case letters separates windows-1251 from KOI8-R).
+func Detect(body []byte) (encoding.Encoding, string) {
+	sample := body
+	if len(sample) > 64<<10 {
+		sample = sample[:64<<10]
+		// do not judge UTF-8 validity on a cut rune
+		for i := len(sample) - 1; i >= 0 && i > len(sample)-4; i-- {
+			if utf8.RuneStart(sample[i]) {
+				sample = sample[:i]
+				break
+			}
+		}
+	}
+	if !hasNonASCII(sample) || utf8.Valid(sample) {
+		return xunicode.UTF8, "utf-8"
+	}
+	var highLetters, asciiLetters int
+	for _, c := range sample {
+		switch {
+		case c >= 0xC0:
+			highLetters++
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+			asciiLetters++
+		}
+	}
+	if highLetters*2 < asciiLetters {
+		return charmap.Windows1252, "windows-1252"
+	}
+	if lowerShare(sample, charmap.Windows1251) >= lowerShare(sample, charmap.KOI8R) {
+		return charmap.Windows1251, "windows-1251"
+	}
+	return charmap.KOI8R, "koi8-r"
+}
+
+func lowerShare(b []byte, cm *charmap.Charmap) float64 {
+	var lower, letters int
+	for _, c := range b {
+		if c < 0x80 {
+			continue
+		}
+		r := cm.DecodeByte(c)
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsLower(r) {
+				lower++
+			}
+		}
+	}
+	if letters == 0 {
+		return 0
+	}
+	return float64(lower) / float64(letters)
+}
+
+func decode(body []byte, enc encoding.Encoding, r Result) ([]byte, Result) {
+	if r.Name == "utf-8" || enc == nil || enc == encoding.Nop {
+		r.Name = "utf-8"
+		out, n := toValidUTF8(bytes.TrimPrefix(body, []byte{0xEF, 0xBB, 0xBF}))
+		r.Replaced = n
+		return out, r
 	}
 	out, _, err := transform.Bytes(enc.NewDecoder(), body)
 	if err != nil {
-		return toValidUTF8(body), "utf-8"
+		out, n := toValidUTF8(body)
+		r.Name, r.Replaced, r.Overridden = "utf-8", n, true
+		return out, r
 	}
-	return toValidUTF8(out), name
+	out, n := toValidUTF8(out)
+	r.Replaced = n
+	return out, r
 }
 
-func toValidUTF8(b []byte) []byte {
+// toValidUTF8 replaces each invalid sequence by U+FFFD and counts them.
+func toValidUTF8(b []byte) ([]byte, int) {
 	if utf8.Valid(b) {
-		return b
+		return b, 0
 	}
-	return bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	out := make([]byte, 0, len(b)+16)
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			out = append(out, "\uFFFD"...)
+			n++
+			b = b[1:]
+			continue
+		}
+		out = append(out, b[:size]...)
+		b = b[size:]
+	}
+	return out, n
 }
 
-var declEncoding = regexp.MustCompile(`^(\s*<\?xml[^>]*encoding\s*=\s*["'])[A-Za-z0-9._:-]+(["'])`)
+var declEncoding = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[A-Za-z0-9._:-]+(["'])`)
 
 func rewriteDecl(b []byte) []byte {
 	head := b
-	if len(head) > 512 {
-		head = head[:512]
+	if len(head) > 1024 {
+		head = head[:1024]
 	}
 	loc := declEncoding.FindSubmatchIndex(head)
 	if loc == nil {

@@ -32,8 +32,8 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"github.com/newsfeed/newsfeed/internal/charset"
-	"github.com/newsfeed/newsfeed/internal/xmlguard"
 	"github.com/newsfeed/newsfeed/internal/urlnorm"
+	"github.com/newsfeed/newsfeed/internal/xmlguard"
 )
 
 // Errors. Rejections by the pre-check wrap ErrRejected.

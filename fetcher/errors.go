@@ -95,7 +95,7 @@ func (e *Error) Permanent() bool {
 // refusals (scheme, HTTPS downgrade, robots.txt).
 var ErrBlocked = errors.New("not allowed")
 
-var errTooLarge = errors.New("too large")
+var errTooLarge = errors.New("response too large")
 
 func classify(rawURL string, err error) *Error {
 	var fe *Error

@@ -201,11 +201,13 @@ func Backoff(failures int, cap time.Duration, rnd *rand.Rand) time.Duration {
 	if cap <= 0 {
 		cap = 6 * time.Hour
 	}
-	ceil := cap
-	if failures-1 < 40 {
-		if c := BackoffBase << (failures - 1); c > 0 && c < cap {
-			ceil = c
+	ceil := min(BackoffBase, cap)
+	for i := 1; i < failures && ceil < cap; i++ {
+		if ceil > cap/2 {
+			ceil = cap
+			break
 		}
+		ceil *= 2
 	}
 	if rnd == nil {
 		return time.Duration(rand.Int64N(int64(ceil) + 1))

@@ -73,12 +73,13 @@ func DecodeHTMLResult(body []byte, contentType string) ([]byte, Result) {
 		overridden = true
 	}
 	if label := metaCharset(body); label != "" {
-		enc, name, ok := usable(label, body)
-		if ok {
-			// A <meta> saying UTF-16 is read as UTF-8 (WHATWG).
-			if strings.HasPrefix(name, "utf-16") {
-				enc, name = xunicode.UTF8, "utf-8"
+		// A <meta> saying UTF-16 is read as UTF-8 (WHATWG).
+		if e, err := htmlindex.Get(label); err == nil {
+			if n, _ := htmlindex.Name(e); strings.HasPrefix(n, "utf-16") {
+				label = "utf-8"
 			}
+		}
+		if enc, name, ok := usable(label, body); ok {
 			return decode(body, enc, Result{Name: name, Source: SourceMeta, Overridden: overridden})
 		}
 		overridden = true

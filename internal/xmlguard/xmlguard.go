@@ -163,19 +163,16 @@ func Scan(doc []byte, lim Limits) (*Info, error) {
 			if local == "item" || local == "entry" {
 				info.ItemBases = append(info.ItemBases, bases(stack, base))
 			}
-			if selfClosing || (len(stack) > 0 && voidHTML[local] && !strings.Contains(name, ":")) {
-				if len(stack)+1 > info.MaxDepth {
-					info.MaxDepth = len(stack) + 1
+			if depth := len(stack) + 1; depth > info.MaxDepth {
+				info.MaxDepth = depth
+				if depth > lim.MaxDepth {
+					return info, fmt.Errorf("%w (more than %d levels)", ErrTooDeep, lim.MaxDepth)
 				}
+			}
+			if selfClosing || (len(stack) > 0 && voidHTML[local] && !strings.Contains(name, ":")) {
 				continue
 			}
 			stack = append(stack, frame{name: name, start: start, base: base})
-			if len(stack) > info.MaxDepth {
-				info.MaxDepth = len(stack)
-			}
-			if len(stack) > lim.MaxDepth {
-				return info, fmt.Errorf("%w (more than %d levels)", ErrTooDeep, lim.MaxDepth)
-			}
 		default:
 			i++ // a stray '<' in text
 		}
@@ -228,6 +225,10 @@ func Repair(doc []byte, info *Info) []byte {
 	}
 	if cut > len(doc) {
 		cut = len(doc)
+	}
+	// stray '<' left at the new end would read as a cut tag again
+	for cut > 0 && doc[cut-1] == '<' {
+		cut--
 	}
 	out := make([]byte, 0, cut+64)
 	out = append(out, doc[:cut]...)

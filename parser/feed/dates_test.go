@@ -12,7 +12,9 @@ import (
 )
 
 func TestParseDate(t *testing.T) {
-	utc := func(y int, m time.Month, d, hh, mm, ss int) time.Time { return time.Date(y, m, d, hh, mm, ss, 0, time.UTC) }
+	utc := func(y int, m time.Month, d, hh, mm, ss int) time.Time {
+		return time.Date(y, m, d, hh, mm, ss, 0, time.UTC)
+	}
 	for _, tc := range []struct {
 		in        string
 		want      time.Time // zero: not parsed

@@ -206,8 +206,8 @@ func bases(stack []frame, own string) []string {
 }
 
 // Repair returns doc with an incomplete tail removed and the open elements
-// closed. When the document was cut inside an <item> or <entry>, that
-// partial item is dropped. It returns doc unchanged when nothing was
+// closed. When the document was cut inside an entry (<item>, <entry>, or a
+// sitemap's <url> or <sitemap>), that partial entry is dropped. It returns doc unchanged when nothing was
 // truncated.
 func Repair(doc []byte, info *Info) []byte {
 	if info == nil || !info.Truncated || info.JSON {
@@ -215,13 +215,15 @@ func Repair(doc []byte, info *Info) []byte {
 	}
 	cut := info.cut
 	open := info.Open
-	for k := len(open) - 1; k >= 0; k-- {
-		l := strings.ToLower(localName(open[k].Name))
-		if l == "item" || l == "entry" {
+	for k := range open {
+		switch strings.ToLower(localName(open[k].Name)) {
+		case "item", "entry", "url", "sitemap":
 			cut = open[k].Offset
 			open = open[:k]
-			break
+		default:
+			continue
 		}
+		break
 	}
 	if cut > len(doc) {
 		cut = len(doc)

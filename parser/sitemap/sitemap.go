@@ -58,6 +58,9 @@ type Result struct {
 // Options bound parsing; zero values take the defaults.
 type Options struct {
 	Now time.Time // for date plausibility, default time.Now()
+	// MaxUncompressed caps a gzip sitemap once decompressed, default
+	// MaxUncompressed (50 MiB, the protocol's limit).
+	MaxUncompressed int64
 }
 
 // Parse parses a sitemap. contentType is the HTTP Content-Type and
@@ -72,9 +75,12 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Resu
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	if opts.MaxUncompressed <= 0 {
+		opts.MaxUncompressed = MaxUncompressed
+	}
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
 		var err error
-		if data, err = gunzip(data); err != nil {
+		if data, err = gunzip(data, opts.MaxUncompressed); err != nil {
 			return nil, err
 		}
 	}
@@ -102,16 +108,16 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Resu
 	return nil, ErrNotSitemap
 }
 
-func gunzip(data []byte) ([]byte, error) {
+func gunzip(data []byte, max int64) ([]byte, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("sitemap: gzip: %w", err)
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, MaxUncompressed+1))
+	out, err := io.ReadAll(io.LimitReader(zr, max+1))
 	if err != nil && len(out) == 0 {
 		return nil, fmt.Errorf("sitemap: gzip: %w", err)
 	}
-	if len(out) > MaxUncompressed {
+	if int64(len(out)) > max {
 		return nil, ErrTooLarge
 	}
 	return out, nil

@@ -56,8 +56,10 @@ type Error struct {
 	// RetryAfter is the server's Retry-After (clamped to MaxRetryAfter), or
 	// how long a paused host stays paused; 0 when absent.
 	RetryAfter time.Duration
-	// Duration is how long the attempt took.
+	// Duration is how long the attempt took, Wait the part spent waiting
+	// for the host's turn.
 	Duration time.Duration
+	Wait     time.Duration
 	Err      error
 }
 

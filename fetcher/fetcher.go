@@ -126,7 +126,10 @@ type Response struct {
 	ETag         string
 	LastModified string
 	ContentType  string
-	Duration     time.Duration
+	// Duration is the whole fetch; Wait the part spent waiting for the
+	// host's turn (per-host concurrency, interval, crawl delay).
+	Duration time.Duration
+	Wait     time.Duration
 	// Redirects is how many redirects were followed; PermanentRedirect is
 	// set when all of them were permanent (301, 308), so that a caller may
 	// store URL as the new address.
@@ -384,6 +387,7 @@ func (c *Client) precheck(ctx context.Context, u *url.URL) error {
 type fetchState struct {
 	redirects int
 	permanent bool
+	held      *heldSlot // the host slot fetch took for the first request
 }
 
 type stateKey struct{}
@@ -426,30 +430,35 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // Fetch performs one GET. A 304 answer is a Response with NotModified set.
 // Failures are *Error values carrying a Class; a 429 or 503 with
 // Retry-After also pauses the host for that long in this Client.
+//
+// Fetch first waits for its host's turn (PerHostConcurrency,
+// PerHostMinInterval, Crawl-delay), bounded only by ctx; Options.Timeout
+// counts from the moment the request may be sent.
 func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 	start := time.Now()
 	host := ""
 	if u, err := url.Parse(req.URL); err == nil {
 		host = hostKey(u)
 	}
-	resp, err := c.fetch(ctx, req)
+	var wait time.Duration
+	resp, err := c.fetch(ctx, req, &wait)
 	dur := time.Since(start)
 	if err != nil {
 		fe := classify(req.URL, err)
-		fe.Duration, fe.Host = dur, host
+		fe.Duration, fe.Wait, fe.Host = dur, wait, host
 		if c.opts.Outage != nil && host != "" {
 			c.opts.Outage.Record(host, fe)
 		}
 		return nil, fe
 	}
-	resp.Duration = dur
+	resp.Duration, resp.Wait = dur, wait
 	if c.opts.Outage != nil && host != "" {
 		c.opts.Outage.RecordSuccess(host)
 	}
 	return resp, nil
 }
 
-func (c *Client) fetch(ctx context.Context, req Request) (*Response, error) {
+func (c *Client) fetch(ctx context.Context, req Request, waited *time.Duration) (*Response, error) {
 	u, err := url.Parse(strings.TrimSpace(req.URL))
 	if err != nil {
 		return nil, &Error{Class: ClassBlocked, Err: fmt.Errorf("%w: unparsable URL: %v", ErrBlocked, err)}
@@ -463,17 +472,31 @@ func (c *Client) fetch(ctx context.Context, req Request) (*Response, error) {
 		return nil, &Error{Class: class, StatusCode: status, RetryAfter: d,
 			Err: fmt.Errorf("host %s paused for %s after HTTP %d with Retry-After (no request sent)", host, d.Round(time.Second), status)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
-	if err := c.precheck(ctx, u); err != nil {
-		return nil, err
+	checkCtx, cancelCheck := context.WithTimeout(ctx, c.opts.Timeout)
+	err = c.precheck(checkCtx, u)
+	cancelCheck()
+	if err != nil {
+		return nil, c.wrapTimeout(checkCtx, err)
 	}
 	if req.Kind == KindPage && c.opts.RespectRobots {
 		if err := c.allowedByRobots(ctx, u); err != nil {
 			return nil, err
 		}
 	}
-	st := &fetchState{}
+	// Wait for the host's turn before the timeout starts: a queue of
+	// polite requests to one host is not a slow server.
+	waitStart := time.Now()
+	release, err := c.hosts.acquire(ctx, host)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if wait := time.Since(waitStart); wait > 0 {
+		*waited = wait
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	st := &fetchState{held: &heldSlot{host: host, release: release}}
 	hr, err := http.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, &Error{Class: ClassBlocked, Err: fmt.Errorf("%w: %v", ErrBlocked, err)}

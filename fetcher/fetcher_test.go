@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -399,5 +400,75 @@ func TestClassify(t *testing.T) {
 	}
 	if !bytes.Contains([]byte((&Error{Class: ClassBlocked, URL: "u", Err: ErrBlocked}).Error()), []byte("blocked")) {
 		t.Error("Error() lacks the class")
+	}
+}
+
+// TestQueueDoesNotTimeOut: waiting for the host's turn is not counted
+// against Options.Timeout.
+func TestQueueDoesNotTimeOut(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	c := newClient(t, Options{AllowPrivateNetworks: true, PerHostConcurrency: 1, PerHostMinInterval: 100 * time.Millisecond, Timeout: 300 * time.Millisecond})
+	var wg sync.WaitGroup
+	var maxWait atomic.Int64
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.Fetch(context.Background(), Request{URL: o.URL})
+			if err != nil {
+				errs <- err
+				return
+			}
+			for w := int64(resp.Wait); ; {
+				cur := maxWait.Load()
+				if w <= cur || maxWait.CompareAndSwap(cur, w) {
+					break
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("queued fetch failed: %v", err)
+	}
+	if time.Duration(maxWait.Load()) < 400*time.Millisecond {
+		t.Errorf("longest wait %v: the queue was not exercised", time.Duration(maxWait.Load()))
+	}
+	// the caller's context still bounds the wait: right after a request,
+	// the next one must wait 100ms
+	if _, err := c.Fetch(context.Background(), Request{URL: o.URL}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Fetch(ctx, Request{URL: o.URL}); err == nil {
+		t.Error("a fetch due in 100ms finished within a 50ms context")
+	}
+}
+
+func TestProxy(t *testing.T) {
+	var seen atomic.Value
+	proxy := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.URL.String())
+		w.Write([]byte("via proxy"))
+	})
+	proxyURL, _ := url.Parse(proxy.URL)
+	res := newResolver().set("news.example", "93.184.216.34").set("intranet.example", "10.0.0.1")
+	c := newClient(t, Options{Resolver: res, Proxy: http.ProxyURL(proxyURL)})
+	resp, err := c.Fetch(context.Background(), Request{URL: "http://news.example/feed"})
+	if err != nil {
+		t.Fatalf("through a trusted proxy with the guard on: %v", err)
+	}
+	if string(resp.Body) != "via proxy" || seen.Load() != "http://news.example/feed" {
+		t.Errorf("body %q, proxy saw %v", resp.Body, seen.Load())
+	}
+	_, err = c.Fetch(context.Background(), Request{URL: "http://intranet.example/admin"})
+	if fe := fetchErr(t, err); fe.Class != ClassBlocked {
+		t.Errorf("private target through the proxy: %v", err)
+	}
+	if proxy.hits.Load() != 1 {
+		t.Errorf("proxy saw %d requests, want 1", proxy.hits.Load())
 	}
 }

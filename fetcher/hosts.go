@@ -161,9 +161,17 @@ type politeTransport struct {
 }
 
 func (p *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	release, err := p.hosts.acquire(req.Context(), hostKey(req.URL))
-	if err != nil {
-		return nil, err
+	var release func()
+	host := hostKey(req.URL)
+	if st, _ := req.Context().Value(stateKey{}).(*fetchState); st != nil && st.held != nil && !st.held.used && st.held.host == host {
+		// the first request of a fetch uses the slot fetch already holds
+		st.held.used = true
+		release = st.held.release
+	} else {
+		var err error
+		if release, err = p.hosts.acquire(req.Context(), host); err != nil {
+			return nil, err
+		}
 	}
 	resp, err := p.base.RoundTrip(req)
 	if err != nil {
@@ -172,6 +180,13 @@ func (p *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
+}
+
+// heldSlot is a host slot taken by fetch before its timeout started.
+type heldSlot struct {
+	host    string
+	release func()
+	used    bool
 }
 
 type releasingBody struct {

@@ -24,6 +24,10 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
 	"golang.org/x/text/transform"
@@ -136,8 +140,13 @@ func bom(b []byte) (encoding.Encoding, string, int) {
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
 		return xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM), "utf-16le", 2
 	}
-	// UTF-16 without a BOM but with an XML declaration: "<?" as 16-bit units.
+	// UTF-32 and UTF-16 without a BOM but with an XML declaration: "<?"
+	// as 32- or 16-bit units.
 	switch {
+	case bytes.HasPrefix(b, []byte{0x00, 0x00, 0x00, '<'}):
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM), "utf-32be", 0
+	case bytes.HasPrefix(b, []byte{'<', 0x00, 0x00, 0x00}):
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM), "utf-32le", 0
 	case bytes.HasPrefix(b, []byte{0x00, '<', 0x00, '?'}):
 		return xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM), "utf-16be", 0
 	case bytes.HasPrefix(b, []byte{'<', 0x00, '?', 0x00}):
@@ -229,9 +238,13 @@ func metaCharset(body []byte) string {
 }
 
 // Detect guesses the encoding of an undeclared document: UTF-8 when the
-// bytes are valid UTF-8, otherwise the best scoring of windows-1252,
-// windows-1251 and KOI8-R (long runs of high-bit letters mean Cyrillic; the
-// share of lower-case letters separates windows-1251 from KOI8-R).
+// bytes are valid UTF-8; else an East Asian double-byte encoding when one
+// decodes the text cleanly into plausible text (kana for Shift_JIS and
+// EUC-JP, Hangul for EUC-KR, common Han characters for GBK and Big5);
+// else the best scoring of windows-1252, windows-1251 and KOI8-R (long runs
+// of high-bit letters mean Cyrillic; the share of lower-case letters
+// separates windows-1251 from KOI8-R). Other single-byte scripts (Greek,
+// Hebrew, Thai) are not told apart and come out as windows-1252.
 func Detect(body []byte) (encoding.Encoding, string) {
 	sample := body
 	if len(sample) > 64<<10 {
@@ -246,6 +259,9 @@ func Detect(body []byte) (encoding.Encoding, string) {
 	}
 	if !hasNonASCII(sample) || utf8.Valid(sample) {
 		return xunicode.UTF8, "utf-8"
+	}
+	if enc, name, ok := detectCJK(sample); ok {
+		return enc, name
 	}
 	var highLetters, asciiLetters int
 	for _, c := range sample {
@@ -263,6 +279,107 @@ func Detect(body []byte) (encoding.Encoding, string) {
 		return charmap.Windows1251, "windows-1251"
 	}
 	return charmap.KOI8R, "koi8-r"
+}
+
+// commonHan holds frequent Chinese characters in simplified and
+// traditional forms; a wrong decoding rarely produces them.
+var commonHan = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "的一是不了人我在有他这這中大来來上国國个個到说說们們为為子和你地出道也时時年得就那要下以生会會自着著去之过過家学學对對可她里裡后後小么麼心多天而能好都然没沒日于於起还還发發成事只作当當想看文无無开開手十用主行方又如前所本见見经經头頭面公同三已老从從动動两兩长長知民样樣现現分将將外但身些与與高意进進把法此实實回二理美点點月明其种種声聲全工己话話儿兒者向情部正名定女问問力机機给給等几幾很业業最间間新什打便位因重被走电電四第门門相次东東政海口使教西再平真听聽世气氣信北少关關并內加化由却代军軍产產入先山五太水万萬市眼体體别別处處总總才场場师師书書比住员員九笑性通目华華报報立马馬命张張活难難神数數件安表原车車白应應路期叫死常提感金何更反合放做系计計或司利受光王果亲親界及今京务務制解各任至清物台象记記边邊共风風战戰干接它变變" {
+		m[r] = true
+	}
+	return m
+}()
+
+type cjkCandidate struct {
+	name string
+	enc  encoding.Encoding
+}
+
+// detectCJK tries the East Asian double-byte encodings. A candidate must
+// decode the sample without an invalid sequence; then Japanese needs kana,
+// Korean 80% Hangul, Chinese common Han characters.
+func detectCJK(sample []byte) (encoding.Encoding, string, bool) {
+	cands := []cjkCandidate{
+		{"shift_jis", japanese.ShiftJIS}, {"euc-jp", japanese.EUCJP},
+		{"euc-kr", korean.EUCKR}, {"gbk", simplifiedchinese.GBK}, {"big5", traditionalchinese.Big5},
+	}
+	best, bestScore := -1, 0.0
+	for i, c := range cands {
+		if c.name == "euc-kr" && !strictEUC(sample) {
+			// x/text's EUC-KR is Windows-949, which decodes almost any byte
+			// pair to a rare Hangul syllable; Korean text keeps to the
+			// KS X 1001 rows (both bytes 0xA1-0xFE)
+			continue
+		}
+		out, _, err := transform.Bytes(c.enc.NewDecoder(), sample)
+		if err != nil {
+			continue
+		}
+		var nonASCII, kana, hangul, han, common, bad int
+		for _, r := range string(out) {
+			if r < 0x80 {
+				continue
+			}
+			nonASCII++
+			switch {
+			case r == utf8.RuneError, r >= 0x80 && r < 0xA0, r >= 0xE000 && r <= 0xF8FF:
+				bad++
+			case unicode.In(r, unicode.Hiragana, unicode.Katakana):
+				kana++
+			case unicode.Is(unicode.Hangul, r):
+				hangul++
+			case unicode.Is(unicode.Han, r):
+				han++
+				if commonHan[r] {
+					common++
+				}
+			}
+		}
+		if bad > 0 || nonASCII == 0 {
+			continue
+		}
+		var score float64
+		switch c.name {
+		case "shift_jis", "euc-jp":
+			if kana == 0 {
+				continue
+			}
+			score = float64(kana+common) / float64(nonASCII)
+		case "euc-kr":
+			if hangul*5 < nonASCII*4 { // modern Korean is nearly all Hangul
+				continue
+			}
+			score = float64(hangul) / float64(nonASCII)
+		default:
+			if common < 2 || common*10 < han {
+				continue
+			}
+			score = float64(common) / float64(nonASCII)
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		return nil, "", false
+	}
+	return cands[best].enc, cands[best].name, true
+}
+
+// strictEUC reports whether every non-ASCII byte pairs with another in
+// 0xA1-0xFE, as in strict EUC-KR.
+func strictEUC(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] < 0x80 {
+			continue
+		}
+		if b[i] < 0xA1 || b[i] == 0xFF || i+1 >= len(b) || b[i+1] < 0xA1 || b[i+1] == 0xFF {
+			return false
+		}
+		i++
+	}
+	return true
 }
 
 func lowerShare(b []byte, cm *charmap.Charmap) float64 {

@@ -5,7 +5,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 const title = "Лавров поддержал усилия хунты Мьянмы"
@@ -99,3 +104,32 @@ func FuzzDecodeXML(f *testing.F) {
 }
 
 func first(b []byte, _ string) []byte { return b }
+
+func TestDetect(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		enc  encoding.Encoding
+		want string
+	}{
+		{"ゲーム三昧な正月を過ごしました。", japanese.EUCJP, "euc-jp"},
+		{"DrecomRSSに記事投稿が反映されない…", japanese.ShiftJIS, "shift_jis"},
+		{"EUC-KR 에서 TypeKey 한글닉네임 표시하기", korean.EUCKR, "euc-kr"},
+		{"不归移民漫画系列：专业工作", simplifiedchinese.GBK, "gbk"},
+		{"我希望這個文件很容易被翻譯成中文。感謝您閱讀本文。", traditionalchinese.Big5, "big5"},
+		{"Лавров поддержал усилия хунты Мьянмы по проведению выборов", charmap.Windows1251, "windows-1251"},
+		{"Лавров поддержал усилия хунты Мьянмы по проведению выборов", charmap.KOI8R, "koi8-r"},
+		{"Le café de la gare est fermé à Noël, désolé.", charmap.Windows1252, "windows-1252"},
+	} {
+		b, err := tc.enc.NewEncoder().Bytes([]byte("<title>" + tc.text + "</title>"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, name := Detect(b)
+		if name != tc.want {
+			t.Errorf("%s: detected %s, want %s", tc.text, name, tc.want)
+		}
+		if out, _ := DecodeXML(b, ""); !strings.Contains(string(out), tc.text) {
+			t.Errorf("%s: decoded %q", tc.text, out)
+		}
+	}
+}

@@ -218,8 +218,10 @@ func TestRedirects(t *testing.T) {
 }
 
 // TestPoliteness fetches 200 feeds spread over 3 hosts with 16 workers and
-// checks, at the origin, that no host ever had more than PerHostConcurrency
-// requests in flight nor two request starts closer than PerHostMinInterval.
+// checks that no host ever had more than PerHostConcurrency requests in
+// flight (seen by the origin) nor two requests handed to the network
+// closer than PerHostMinInterval (seen just below the politeness layer, so
+// that loopback scheduling noise does not blur the measure).
 func TestPoliteness(t *testing.T) {
 	const (
 		conc     = 2
@@ -229,7 +231,7 @@ func TestPoliteness(t *testing.T) {
 	)
 	type hostStats struct {
 		inFlight, maxInFlight int
-		starts                []time.Time
+		requests              int
 	}
 	var mu sync.Mutex
 	stats := map[string]*hostStats{}
@@ -242,10 +244,10 @@ func TestPoliteness(t *testing.T) {
 			stats[host] = s
 		}
 		s.inFlight++
+		s.requests++
 		if s.inFlight > s.maxInFlight {
 			s.maxInFlight = s.inFlight
 		}
-		s.starts = append(s.starts, time.Now())
 		mu.Unlock()
 		time.Sleep(hold) // a slow origin, so that requests overlap
 		mu.Lock()
@@ -259,6 +261,8 @@ func TestPoliteness(t *testing.T) {
 		res.set(h, "127.0.0.1")
 	}
 	c := newClient(t, Options{AllowPrivateNetworks: true, Resolver: res, PerHostConcurrency: conc, PerHostMinInterval: interval})
+	rec := &startRecorder{base: c.http.Transport.(*politeTransport).base, starts: map[string][]time.Time{}}
+	c.http.Transport.(*politeTransport).base = rec
 	jobs := make(chan string)
 	var wg sync.WaitGroup
 	var failed atomic.Int64
@@ -282,30 +286,46 @@ func TestPoliteness(t *testing.T) {
 		t.Fatalf("%d fetches failed", failed.Load())
 	}
 	total := 0
-	for h, s := range stats {
-		total += len(s.starts)
+	for _, h := range hosts {
+		s := stats[h]
+		total += s.requests
 		if s.maxInFlight > conc {
 			t.Errorf("%s: %d requests in flight, cap %d", h, s.maxInFlight, conc)
 		}
 		if s.maxInFlight < conc {
 			t.Errorf("%s: never reached %d in flight: the test does not exercise the cap", h, conc)
 		}
+		starts := rec.starts[h]
 		minGap := time.Hour
-		for i := 1; i < len(s.starts); i++ {
-			if g := s.starts[i].Sub(s.starts[i-1]); g < minGap {
-				minGap = g
-			}
+		for i := 1; i < len(starts); i++ {
+			minGap = min(minGap, starts[i].Sub(starts[i-1]))
 		}
-		// the client spaces starts by interval; loopback delivery jitter
-		// is allowed 3 ms
-		if minGap < interval-3*time.Millisecond {
-			t.Errorf("%s: two starts %v apart, interval %v", h, minGap, interval)
+		// 2ms of slack for a goroutine preempted between being let
+		// through and handing the request on (seen under -race on 2 busy
+		// cores); a limiter that does not space requests gives gaps near 0
+		if minGap < interval-2*time.Millisecond {
+			t.Errorf("%s: two requests sent %v apart, interval %v", h, minGap, interval)
 		}
-		t.Logf("%s: %d requests, max in flight %d, min gap %v", h, len(s.starts), s.maxInFlight, minGap.Round(100*time.Microsecond))
+		t.Logf("%s: %d requests, max in flight %d, min gap %v", h, len(starts), s.maxInFlight, minGap.Round(100*time.Microsecond))
 	}
 	if total != feeds {
 		t.Errorf("%d requests, want %d", total, feeds)
 	}
+}
+
+// startRecorder notes when each request leaves the politeness layer.
+type startRecorder struct {
+	base   http.RoundTripper
+	mu     sync.Mutex
+	starts map[string][]time.Time
+}
+
+func (r *startRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	h := req.URL.Hostname()
+	r.starts[h] = append(r.starts[h], time.Now())
+	r.mu.Unlock()
+	return r.base.RoundTrip(req)
 }
 
 func TestRobots(t *testing.T) {

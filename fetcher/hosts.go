@@ -68,6 +68,8 @@ func (l *hostLimiter) unref(host string, st *hostState) {
 }
 
 // acquire waits for a slot for host and returns its release function.
+// The interval is counted from the moment a request is let through, not
+// from when it was scheduled, so a late wake-up never bunches requests.
 func (l *hostLimiter) acquire(ctx context.Context, host string) (func(), error) {
 	st := l.ref(host)
 	select {
@@ -76,19 +78,16 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (func(), error) 
 		l.unref(host, st)
 		return nil, ctx.Err()
 	}
-	l.mu.Lock()
-	now := l.now()
-	start := st.next
-	if start.Before(now) {
-		start = now
-	}
-	gap := l.interval
-	if st.delay > gap {
-		gap = st.delay
-	}
-	st.next = start.Add(gap)
-	l.mu.Unlock()
-	if wait := start.Sub(now); wait > 0 {
+	for {
+		l.mu.Lock()
+		now := l.now()
+		wait := st.next.Sub(now)
+		if wait <= 0 {
+			st.next = now.Add(max(l.interval, st.delay))
+			l.mu.Unlock()
+			break
+		}
+		l.mu.Unlock()
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:

@@ -161,3 +161,24 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func TestLocalisedDates(t *testing.T) {
+	for in, want := range map[string]string{
+		"Seg, 24 Set 2018 19:18:49 -0300":   "2018-09-24T19:18:49-03:00",
+		"mer, 16 nov 2022 00:38:15 +0100":   "2022-11-16T00:38:15+01:00",
+		"lun., 3 févr. 2025 08:00:00 +0100": "2025-02-03T08:00:00+01:00",
+		"Mi, 12 Mär 2025 10:00:00 +0100":    "2025-03-12T10:00:00+01:00",
+		"Пн, 03 фев 2025 08:00:00 +0300":    "2025-02-03T08:00:00+03:00",
+		"3 января 2025 08:00 MSK":           "2025-01-03T08:00:00+03:00",
+		"jueves, 6 de marzo de 2025 10:00":  "",
+	} {
+		d, ok := ParseDate(in)
+		got := ""
+		if ok {
+			got = d.Time.Format(time.RFC3339)
+		}
+		if got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -34,10 +34,10 @@ func TestCorpus(t *testing.T) {
 	var (
 		files, oursOK, gofeedOK, oursItems, gofeedItems, degraded int
 		oursDated, gofeedDated                                    int
-		notFeed, rejected, malformed                            int
-		onlyOurs, onlyGofeed                                    []string
-		warnings                                                = map[string]int{}
-		oursTime, gofeedTime                                    time.Duration
+		notFeed, rejected, malformed                              int
+		onlyOurs, onlyGofeed                                      []string
+		warnings                                                  = map[string]int{}
+		oursTime, gofeedTime                                      time.Duration
 	)
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
@@ -147,4 +147,3 @@ func generic(w string) string {
 	}
 	return string(b)
 }
-

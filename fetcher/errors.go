@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"strconv"
@@ -177,7 +176,7 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	switch {
 	case d <= 0:
 		return 0
-	case d > MaxRetryAfter || d == math.MaxInt64:
+	case d > MaxRetryAfter:
 		return MaxRetryAfter
 	}
 	return d.Round(time.Second)

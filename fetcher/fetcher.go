@@ -33,6 +33,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/idna"
+
 	"github.com/newsfeed/newsfeed/fetcher/robots"
 )
 
@@ -467,6 +469,17 @@ func (c *Client) fetch(ctx context.Context, req Request, waited *time.Duration) 
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return nil, &Error{Class: ClassBlocked, Err: fmt.Errorf("%w: only absolute http and https URLs are fetched", ErrBlocked)}
 	}
+	if h := u.Hostname(); !isASCII(h) {
+		// internationalised names are resolved and sent in punycode
+		a, err := idna.Lookup.ToASCII(h)
+		if err != nil {
+			return nil, &Error{Class: ClassDNS, Err: &net.DNSError{Err: "invalid internationalised name: " + err.Error(), Name: h, IsNotFound: true}}
+		}
+		if p := u.Port(); p != "" {
+			a = net.JoinHostPort(a, p)
+		}
+		u.Host = a
+	}
 	host := hostKey(u)
 	if d, class, status := c.hosts.paused(host); d > 0 {
 		return nil, &Error{Class: class, StatusCode: status, RetryAfter: d,
@@ -581,6 +594,15 @@ func (c *Client) wrapTimeout(ctx context.Context, err error) error {
 		return &Error{Class: ClassTimeout, Err: fmt.Errorf("no complete answer within %s: %w", c.opts.Timeout, err)}
 	}
 	return err
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // drain reads a little of an unwanted body so the connection can be reused.

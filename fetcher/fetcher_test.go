@@ -492,3 +492,16 @@ func TestProxy(t *testing.T) {
 		t.Errorf("proxy saw %d requests, want 1", proxy.hits.Load())
 	}
 }
+
+func TestInternationalisedName(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.Host)) })
+	res := newResolver().set("xn--e1afmkfd.xn--p1ai", "127.0.0.1")
+	c := newClient(t, Options{AllowPrivateNetworks: true, Resolver: res})
+	resp, err := c.Fetch(context.Background(), Request{URL: o.at("пример.рф", "/")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(resp.Body), "xn--e1afmkfd.xn--p1ai:") {
+		t.Errorf("Host header %q", resp.Body)
+	}
+}

@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"net/http"
@@ -183,12 +184,23 @@ func TestOutageDetector(t *testing.T) {
 	}
 	step()
 	for _, h := range []string{"f", "g", "h"} {
-		d.Record(h, errors.New("dial tcp: connect: network is unreachable"))
+		d.Record(h, &Error{Class: ClassConnect})
 		step()
 	}
-	if d.Down() {
-		t.Fatal("errors without a network class counted")
+	if !d.Down() {
+		t.Fatal("three connect failures after the 503: not down")
 	}
+	d.Record("x", errors.New("something odd"))
+	d.Record("y", &Error{Class: ClassOther, Err: context.Canceled})
+	if !d.Down() {
+		t.Fatal("an unknown error or a cancellation ended the outage")
+	}
+	step()
+	d.RecordSuccess("j")
+	if d.Down() {
+		t.Fatal("a success did not end the outage")
+	}
+	step()
 	for _, h := range []string{"f", "g", "h"} {
 		d.Record(h, &Error{Class: ClassTLS})
 		step()

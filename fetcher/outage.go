@@ -1,7 +1,6 @@
 package fetcher
 
 import (
-	"errors"
 	"sync"
 	"time"
 )
@@ -43,18 +42,20 @@ func NewOutageDetector(window time.Duration, minHosts int) *OutageDetector {
 
 // Record notes the result of a fetch from host. A nil error, or an error
 // that proves the network works (an HTTP status, a blocked URL, a body
-// too large), counts as a success.
+// too large), counts as a success; a network-class error as a failure;
+// anything else (a cancellation, an unknown error) is ignored.
 func (d *OutageDetector) Record(host string, err error) {
-	failed := false
-	if err != nil {
-		var fe *Error
-		if errors.As(err, &fe) {
-			failed = fe.Class.IsNetwork()
-		} else {
-			failed = classOf(err).IsNetwork()
+	if err == nil {
+		d.record(host, false)
+		return
+	}
+	c := ClassOf(err)
+	if c == ClassOther {
+		if c = classOf(err); c == ClassOther {
+			return
 		}
 	}
-	d.record(host, failed)
+	d.record(host, c.IsNetwork())
 }
 
 // RecordSuccess notes that host answered.

@@ -275,21 +275,25 @@ func (c *Client) proxy(r *http.Request) (*url.URL, error) {
 // dial resolves addr with the configured resolver, refuses it when any
 // address is not public, and connects to the addresses in turn. The
 // net.Dialer's Control checks the address again just before connect.
+// Proxies in use are operator configuration and are dialled as they are.
 func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: c.opts.DialTimeout, KeepAlive: 30 * time.Second}
-	if _, ok := c.proxies.Load(addr); ok || c.opts.AllowPrivateNetworks {
-		if c.opts.AllowPrivateNetworks {
-			return c.dialResolved(ctx, d, network, addr)
-		}
+	if _, ok := c.proxies.Load(addr); ok {
 		return d.DialContext(ctx, network, addr)
 	}
-	d.Control = func(network, address string, rc syscall.RawConn) error {
-		if ap, err := netip.ParseAddrPort(address); err == nil && c.exempt != nil && c.exempt[netip.AddrPortFrom(ap.Addr().Unmap().WithZone(""), ap.Port())] {
-			return nil
-		}
-		return DialControl(network, address, rc)
+	if !c.opts.AllowPrivateNetworks {
+		d.Control = c.control
 	}
 	return c.dialResolved(ctx, d, network, addr)
+}
+
+// control is DialControl, with the exemption tests use to reach one
+// loopback origin while the guard is on.
+func (c *Client) control(network, address string, rc syscall.RawConn) error {
+	if ap, err := netip.ParseAddrPort(address); err == nil && c.exempt[netip.AddrPortFrom(ap.Addr().Unmap().WithZone(""), ap.Port())] {
+		return nil
+	}
+	return DialControl(network, address, rc)
 }
 
 func (c *Client) dialResolved(ctx context.Context, d *net.Dialer, network, addr string) (net.Conn, error) {
@@ -318,7 +322,7 @@ func (c *Client) dialResolved(ctx context.Context, d *net.Dialer, network, addr 
 		if network == "tcp4" && !a.Unmap().Is4() || network == "tcp6" && a.Unmap().Is4() {
 			continue
 		}
-		conn, err := d.DialContext(ctx, network, net.JoinHostPort(a.WithZone("").String(), port))
+		conn, err := d.DialContext(ctx, network, net.JoinHostPort(a.String(), port))
 		if err == nil {
 			return conn, nil
 		}

@@ -40,7 +40,8 @@ func TestOnceBadInputs(t *testing.T) {
 		{URL: "http://" + closedPort(t) + "/feed.xml", Name: "unreachable"},
 		{URL: base + "/bad/404.xml", Name: "404"},
 		{URL: base + "/bad/500.xml", Name: "500"},
-		{URL: base + "/bad/malformed.xml", Name: "malformed"},
+		{URL: base + "/bad/malformed.xml", Name: "truncated"},
+		{URL: base + "/bad/garbage.xml", Name: "garbage"},
 		{URL: base + "/bad/notfeed.html", Name: "notfeed"},
 		{URL: base + "/bad/empty.xml", Name: "empty"},
 		{URL: base + "/bad/binary.xml", Name: "binary-page"},
@@ -58,10 +59,10 @@ func TestOnceBadInputs(t *testing.T) {
 		}
 	}
 	sort.Strings(failed)
-	if want := "404,500,malformed,notfeed,unreachable"; strings.Join(failed, ",") != want {
+	if want := "404,500,garbage,notfeed,unreachable"; strings.Join(failed, ",") != want {
 		t.Fatalf("failed feeds %v, want %s", failed, want)
 	}
-	wantClass := map[string]string{"unreachable": "connect", "404": "http_4xx", "500": "http_5xx", "malformed": "parse", "notfeed": "parse", "good": "ok", "empty": "ok", "binary-page": "ok"}
+	wantClass := map[string]string{"unreachable": "connect", "404": "http_4xx", "500": "http_5xx", "garbage": "parse", "truncated": "ok", "notfeed": "parse", "good": "ok", "empty": "ok", "binary-page": "ok"}
 	for feed, class := range wantClass {
 		if v := testutil.ToFloat64(h.metrics.FeedFetches.WithLabelValues(feed, class)); v != 1 {
 			t.Errorf("feed_fetches_total{feed=%q,result=%q} = %v, want 1", feed, class, v)

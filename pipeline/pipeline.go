@@ -54,10 +54,9 @@ type Deps struct {
 	Outage OutageDetector
 }
 
-// OutageDetector is implemented by fetcher's outage detector.
+// OutageDetector tells whether our own network looks down; the fetcher's
+// detector implements it (the fetcher feeds it every result).
 type OutageDetector interface {
-	Record(host string, err error)
-	RecordSuccess(host string)
 	Down() bool
 }
 

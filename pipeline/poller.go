@@ -81,6 +81,12 @@ func (p *Pipeline) handlePoll(ctx context.Context, msg jetstream.Msg) {
 	}
 	p.recordPoll(f, res)
 	outage := res.err != nil && p.outage != nil && p.outage.Down()
+	if p.outage != nil {
+		p.metrics.NetworkOutage.Set(b2f(p.outage.Down()))
+	}
+	if outage {
+		p.logger.Warn("every recently tried host fails: our network looks down; the failure is not counted against the feed", "feed", f.Label)
+	}
 	if res.class == fetcher.ClassHTTP4xx || res.class == fetcher.ClassHTTP5xx {
 		if res.retryAft > 0 {
 			until := now.Add(clampDur(res.retryAft, time.Second, 24*time.Hour))
@@ -152,9 +158,6 @@ func (p *Pipeline) poll(ctx context.Context, f *Feed, st *FeedState) pollResult 
 	resp, err := p.fetch.Fetch(ctx, fetcher.Request{URL: f.URL, Kind: fetcher.KindFeed, ETag: st.ETag, LastModified: st.LastModified})
 	p.metrics.FeedFetchDuration.Observe(p.now().Sub(start).Seconds())
 	if err != nil {
-		if p.outage != nil {
-			p.outage.Record(f.Host, err)
-		}
 		res := pollResult{err: err, class: fetcher.ClassOf(err)}
 		var fe *fetcher.Error
 		if errors.As(err, &fe) {
@@ -162,15 +165,15 @@ func (p *Pipeline) poll(ctx context.Context, f *Feed, st *FeedState) pollResult 
 		}
 		return res
 	}
-	if p.outage != nil {
-		p.outage.RecordSuccess(f.Host)
-	}
 	if resp.NotModified {
 		return pollResult{notMod: true, interval: p.interval(f, nil, resp, st), etag: resp.ETag, lastModified: resp.LastModified}
 	}
 	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		return pollResult{err: &fetcher.Error{Class: fetcher.ClassParse, URL: f.URL, Err: err}, class: fetcher.ClassParse}
+	}
+	if len(parsed.Warnings) > 0 {
+		p.logger.Info("feed parsed with repairs", "feed", f.Label, "url", f.URL, "warnings", parsed.Warnings)
 	}
 	n, err := p.publishItems(ctx, f, parsed)
 	if err != nil {
@@ -338,4 +341,11 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -68,18 +68,13 @@ func newLogger(cfg config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-func newFetcher(cfg *config.Config) (*fetcher.Client, error) {
-	return fetcher.New(fetcher.Options{
-		UserAgent:            cfg.HTTP.UserAgent,
-		Timeout:              cfg.HTTP.Timeout,
-		MaxBody:              int64(cfg.HTTP.MaxBody),
-		MaxRedirects:         cfg.HTTP.MaxRedirects,
-		AllowPrivateNetworks: cfg.HTTP.AllowPrivateNetworks,
-		AllowHTTPSDowngrade:  cfg.HTTP.AllowHTTPSDowngrade,
-		PerHostConcurrency:   cfg.HTTP.PerHost.Concurrency,
-		PerHostMinInterval:   cfg.HTTP.PerHost.MinInterval,
-		RespectRobots:        cfg.HTTP.RespectRobots,
-	})
+// newFetcher returns the HTTP client with the configured limits, and the
+// outage detector it reports to.
+func newFetcher(cfg *config.Config) (*fetcher.Client, *fetcher.OutageDetector, error) {
+	opts := fetcher.OptionsFromConfig(cfg.HTTP)
+	opts.Outage = fetcher.NewOutageDetector(0, 0)
+	c, err := fetcher.New(opts)
+	return c, opts.Outage, err
 }
 
 func newExtractor(cfg *config.Config) *parser.Extractor {

@@ -76,7 +76,7 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	if err != nil {
 		return nil, err
 	}
-	fetch, err := newFetcher(cfg)
+	fetch, outage, err := newFetcher(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	}
 	d.pipe, err = pipeline.New(pipeline.Deps{
 		Config: cfg, Bus: d.bus, Stores: stores, Fetcher: fetch, Extractor: newExtractor(cfg),
-		Enricher: newEnricher(cfg, d.logger), Sinks: d.sinks, Metrics: d.metrics, Logger: d.logger,
+		Enricher: newEnricher(cfg, d.logger), Sinks: d.sinks, Metrics: d.metrics, Logger: d.logger, Outage: outage,
 	})
 	if err != nil {
 		return nil, err

@@ -43,7 +43,7 @@ func cmdExtract(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "extract", err)
 	}
-	fc, err := newFetcher(cfg)
+	fc, _, err := newFetcher(cfg)
 	if err != nil {
 		return fail(e, "extract", err)
 	}

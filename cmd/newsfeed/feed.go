@@ -3,25 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/newsfeed/newsfeed/fetcher"
+	"github.com/newsfeed/newsfeed/fetcher/discover"
 	"github.com/newsfeed/newsfeed/parser/feed"
 )
-
-// feedLine is one line of `newsfeed feed` output (DESIGN §2).
-type feedLine struct {
-	feed.Item
-	Feed feedInfo `json:"feed"`
-}
-
-type feedInfo struct {
-	Title    string `json:"title"`
-	Link     string `json:"link"`
-	Language string `json:"language"`
-}
 
 func cmdFeed(ctx context.Context, e *env, args []string) int {
 	fs := newFlags(e, "feed", "[--format json|text] FILE|URL|-", "Parse one feed and print its normalised items (JSON lines by default).")
@@ -47,10 +37,11 @@ func cmdFeed(ctx context.Context, e *env, args []string) int {
 		body        []byte
 		contentType string
 		base        string
+		fc          *fetcher.Client
 	)
 	switch {
 	case isURL(in):
-		fc, err := newFetcher(cfg)
+		fc, _, err = newFetcher(cfg)
 		if err != nil {
 			return fail(e, "feed", err)
 		}
@@ -75,18 +66,28 @@ func cmdFeed(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	parsed, err := feed.Parse(body, contentType, base)
+	if errors.Is(err, feed.ErrNotFeed) && fc != nil {
+		// A web page: find its feed (<link rel=alternate>, feed-like links,
+		// common paths) and use the first that parses.
+		cands, derr := discover.FromPage(ctx, fc, base, body, contentType)
+		if derr != nil || len(cands) == 0 {
+			return fail(e, "feed", fmt.Errorf("%s is not a feed and no feed was found from it", in))
+		}
+		fmt.Fprintf(e.stderr, "newsfeed feed: %s is a web page; using its feed %s (%s)\n", in, cands[0].URL, cands[0].Source)
+		parsed = cands[0].Feed
+		err = nil
+	}
 	if err != nil {
 		return fail(e, "feed", fmt.Errorf("%s: %w", in, err))
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
-	info := feedInfo{Title: parsed.Title, Link: parsed.Link, Language: parsed.Language}
-	for _, it := range parsed.Items {
+	for _, line := range parsed.Lines() {
 		if *format == "text" {
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", it.PublishedAt.Format("2006-01-02 15:04"), strings.TrimSpace(it.Title), it.Link)
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\n", line.PublishedAt.Format("2006-01-02 15:04"), strings.TrimSpace(line.Title), line.Link)
 			continue
 		}
-		if err := enc.Encode(feedLine{Item: it, Feed: info}); err != nil {
+		if err := enc.Encode(line); err != nil {
 			return fail(e, "feed", err)
 		}
 	}

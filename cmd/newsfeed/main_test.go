@@ -167,3 +167,30 @@ func TestHealthProbe(t *testing.T) {
 		t.Fatalf("liveness probe: %d %q", code, out)
 	}
 }
+
+func TestFeedDiscoversFromPage(t *testing.T) {
+	rss, _ := os.ReadFile("../../testdata/reference/moscowtimes-rss-news.xml")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte(`<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/rss/news"></head><body>Home</body></html>`))
+		case "/rss/news":
+			w.Header().Set("Content-Type", "text/xml")
+			_, _ = w.Write(rss)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cfg := writeFile(t, "c.yaml", "http: {allow_private_networks: true, respect_robots: false}\n")
+	code, out, errs := runCLI(t, "", "feed", "--config", cfg, srv.URL+"/")
+	if code != exitOK || strings.Count(out, "\n") != 3 || !strings.Contains(errs, srv.URL+"/rss/news") {
+		t.Fatalf("discovery: exit %d, %d lines, stderr %q", code, strings.Count(out, "\n"), errs)
+	}
+	// Without allow_private_networks the loopback origin is refused with a reason.
+	code, _, errs = runCLI(t, "", "feed", srv.URL+"/")
+	if code != exitFail || !strings.Contains(errs, "blocked") {
+		t.Fatalf("SSRF guard: exit %d, stderr %q", code, errs)
+	}
+}

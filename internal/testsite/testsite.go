@@ -181,6 +181,8 @@ func (s *Site) bad(name, base string) ([]byte, string, int) {
 		return []byte("oops"), "", 500
 	case "malformed.xml":
 		return []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Broken</title><item><title>x</ti`), "application/rss+xml", 200
+	case "garbage.xml":
+		return []byte("{{{ this is not XML, JSON or anything a feed reader knows <<<"), "application/rss+xml", 200
 	case "empty.xml":
 		return []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title><link>` + base + `/</link><description>none</description></channel></rss>`), "application/rss+xml", 200
 	case "notfeed.html":

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -418,4 +419,19 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		return s
 	}, 1, 10, 100, 1000)
+}
+
+func BenchmarkWriteParallel(b *testing.B) {
+	dsn := testDSN(b)
+	for _, p := range []int{1, 2} {
+		b.Run(fmt.Sprintf("writers=%d/batch=100", p*runtime.GOMAXPROCS(0)), func(b *testing.B) {
+			sinktest.BenchParallel(b, func(b *testing.B) sink.Sink {
+				s, err := Open(b.Context(), Options{DSN: dsn, Schema: newSchema(b), MaxConns: 8})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return s
+			}, 100, p)
+		})
+	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -261,4 +263,16 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		return s
 	}, 1, 10, 100, 1000)
+}
+
+func BenchmarkWriteParallel(b *testing.B) {
+	b.Run(fmt.Sprintf("writers=%d/batch=100", runtime.GOMAXPROCS(0)), func(b *testing.B) {
+		sinktest.BenchParallel(b, func(b *testing.B) sink.Sink {
+			s, err := Open(b.Context(), Options{Path: filepath.Join(b.TempDir(), "bench.db")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}, 100, 1)
+	})
 }

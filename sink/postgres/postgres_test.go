@@ -382,6 +382,7 @@ func TestSearch(t *testing.T) {
 		{"german word", sink.Query{Text: "Kaffee"}, "6", false},
 		{"unknown language", sink.Query{Text: "untagged"}, "7", false},
 		{"stop words only", sink.Query{Text: "the and"}, "", false},
+		{"excluding a stop word excludes nothing", sink.Query{Text: "bank -the"}, "1,2,4", false},
 		{"syntax is literal", sink.Query{Text: `bank' & !:* <-> (`}, "1,2,4", false},
 		{"empty", sink.Query{Text: "  "}, "", false},
 	} {
@@ -432,6 +433,33 @@ func BenchmarkWriteParallel(b *testing.B) {
 				}
 				return s
 			}, 100, p)
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	st := newStore(b).(*store)
+	s := st.Open(b).(*Sink)
+	for i := 0; i < 2000; i += 500 {
+		if err := s.Write(b.Context(), sinktest.Batch(i, 500)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := sinktest.Article(99999)
+	a.Text += " zyzzyva"
+	if err := s.Write(b.Context(), []*article.Article{a}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.conn(b).Exec(b.Context(), "VACUUM ANALYZE "+pgx.Identifier{st.schema}.Sanitize()+".articles"); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"zyzzyva", "inflation prices"} {
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(b.Context(), sink.Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

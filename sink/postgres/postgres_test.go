@@ -224,6 +224,7 @@ type proxy struct {
 	target string
 	mu     sync.Mutex
 	down   bool
+	hang   bool // accept connections but never answer
 	conns  map[net.Conn]bool
 	wg     sync.WaitGroup
 }
@@ -255,6 +256,11 @@ func (p *proxy) serve() {
 			c.Close()
 			continue
 		}
+		if p.hang {
+			p.conns[c] = true
+			p.mu.Unlock()
+			continue
+		}
 		up, err := net.Dial("tcp", p.target)
 		if err != nil {
 			p.mu.Unlock()
@@ -281,7 +287,15 @@ func (p *proxy) cut() {
 func (p *proxy) resume() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.down = false
+	p.down, p.hang = false, false
+}
+
+// blackhole cuts open connections and then lets new ones hang.
+func (p *proxy) blackhole() {
+	p.cut()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down, p.hang = false, true
 }
 
 func TestLostConnection(t *testing.T) {
@@ -322,6 +336,34 @@ func TestLostConnection(t *testing.T) {
 	}
 	if got := st.Stored(t); len(got) != 20 {
 		t.Fatalf("%d stored, want 20", len(got))
+	}
+}
+
+func TestWriteTimeout(t *testing.T) {
+	st := newStore(t).(*store)
+	u, err := url.Parse(st.dsn)
+	if err != nil || u.Host == "" {
+		t.Skipf("%s is not a URL with a host; cannot proxy it", dsnEnv)
+	}
+	p := newProxy(t, u.Host)
+	u.Host = p.ln.Addr().String()
+	s, err := Open(t.Context(), Options{DSN: u.String(), Schema: st.schema, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p.blackhole()
+	start := time.Now()
+	err = s.Write(t.Context(), sinktest.Batch(0, 5))
+	if err == nil || errors.Is(err, sink.ErrPermanent) {
+		t.Fatalf("Write to a server that never answers = %v, want a transient error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("Write took %v with a 300ms timeout", d)
+	}
+	p.resume()
+	if err := s.Write(t.Context(), sinktest.Batch(0, 5)); err != nil {
+		t.Fatalf("Write after the server came back: %v", err)
 	}
 }
 

@@ -63,12 +63,13 @@ type Query struct {
 // Hit is one search result. Snippet is a short excerpt of the title or
 // text with each matched term wrapped in ** (Markdown bold); Score is
 // higher for better matches and only comparable within one result list.
+// Its JSON form uses the article message's snake_case names.
 type Hit struct {
-	ID          string
-	Title       string
-	URL         string
-	Source      string
-	PublishedAt time.Time
-	Snippet     string
-	Score       float64
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	URL         string    `json:"url"`
+	Source      string    `json:"source"`
+	PublishedAt time.Time `json:"published_at,omitzero"`
+	Snippet     string    `json:"snippet"`
+	Score       float64   `json:"score"`
 }

@@ -174,7 +174,7 @@ func (s *Sink) openActive() error {
 		return fmt.Errorf("jsonl: %w", err)
 	}
 	s.f, s.size = f, fi.Size()
-	if err := s.repair(); err != nil {
+	if err := s.repair(); err != nil { // changes the mtime: read it first
 		f.Close()
 		return err
 	}

@@ -52,14 +52,18 @@ type Options struct {
 	Schema string
 	// MaxConns caps the pool (default 4).
 	MaxConns int32
+	// Timeout bounds one Write, so that a connection that hangs without
+	// breaking still ends in a (transient) error (default 30s).
+	Timeout time.Duration
 }
 
 // Sink is a PostgreSQL sink, safe for concurrent use.
 type Sink struct {
-	pool   *pgxpool.Pool
-	schema string // quoted
-	upsert string
-	search string
+	pool    *pgxpool.Pool
+	timeout time.Duration
+	schema  string // quoted
+	upsert  string
+	search  string
 
 	mu     sync.RWMutex
 	closed bool
@@ -82,6 +86,9 @@ func Open(ctx context.Context, opts Options) (*Sink, error) {
 	if opts.MaxConns <= 0 {
 		opts.MaxConns = 4
 	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
 	cfg, err := pgxpool.ParseConfig(opts.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: dsn: %w", err)
@@ -92,7 +99,7 @@ func Open(ctx context.Context, opts Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	s := &Sink{pool: pool, schema: pgx.Identifier{opts.Schema}.Sanitize()}
+	s := &Sink{pool: pool, timeout: opts.Timeout, schema: pgx.Identifier{opts.Schema}.Sanitize()}
 	s.upsert = strings.ReplaceAll(upsertSQL, "{{schema}}", s.schema)
 	s.search = strings.ReplaceAll(searchSQL, "{{schema}}", s.schema)
 	if err := s.migrate(ctx, opts.Schema); err != nil {
@@ -203,6 +210,8 @@ func (s *Sink) Write(ctx context.Context, batch []*article.Article) error {
 	if s.closed {
 		return errors.New("postgres: write after close")
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	// SendBatch pipelines the statements with one Sync: PostgreSQL runs
 	// them as one implicit transaction.
 	br := s.pool.SendBatch(ctx, b)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -223,6 +224,7 @@ type proxy struct {
 	target string
 	mu     sync.Mutex
 	down   bool
+	hang   bool // accept connections but never answer
 	conns  map[net.Conn]bool
 	wg     sync.WaitGroup
 }
@@ -254,6 +256,11 @@ func (p *proxy) serve() {
 			c.Close()
 			continue
 		}
+		if p.hang {
+			p.conns[c] = true
+			p.mu.Unlock()
+			continue
+		}
 		up, err := net.Dial("tcp", p.target)
 		if err != nil {
 			p.mu.Unlock()
@@ -280,7 +287,15 @@ func (p *proxy) cut() {
 func (p *proxy) resume() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.down = false
+	p.down, p.hang = false, false
+}
+
+// blackhole cuts open connections and then lets new ones hang.
+func (p *proxy) blackhole() {
+	p.cut()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down, p.hang = false, true
 }
 
 func TestLostConnection(t *testing.T) {
@@ -321,6 +336,34 @@ func TestLostConnection(t *testing.T) {
 	}
 	if got := st.Stored(t); len(got) != 20 {
 		t.Fatalf("%d stored, want 20", len(got))
+	}
+}
+
+func TestWriteTimeout(t *testing.T) {
+	st := newStore(t).(*store)
+	u, err := url.Parse(st.dsn)
+	if err != nil || u.Host == "" {
+		t.Skipf("%s is not a URL with a host; cannot proxy it", dsnEnv)
+	}
+	p := newProxy(t, u.Host)
+	u.Host = p.ln.Addr().String()
+	s, err := Open(t.Context(), Options{DSN: u.String(), Schema: st.schema, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p.blackhole()
+	start := time.Now()
+	err = s.Write(t.Context(), sinktest.Batch(0, 5))
+	if err == nil || errors.Is(err, sink.ErrPermanent) {
+		t.Fatalf("Write to a server that never answers = %v, want a transient error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("Write took %v with a 300ms timeout", d)
+	}
+	p.resume()
+	if err := s.Write(t.Context(), sinktest.Batch(0, 5)); err != nil {
+		t.Fatalf("Write after the server came back: %v", err)
 	}
 }
 
@@ -381,6 +424,7 @@ func TestSearch(t *testing.T) {
 		{"german word", sink.Query{Text: "Kaffee"}, "6", false},
 		{"unknown language", sink.Query{Text: "untagged"}, "7", false},
 		{"stop words only", sink.Query{Text: "the and"}, "", false},
+		{"excluding a stop word excludes nothing", sink.Query{Text: "bank -the"}, "1,2,4", false},
 		{"syntax is literal", sink.Query{Text: `bank' & !:* <-> (`}, "1,2,4", false},
 		{"empty", sink.Query{Text: "  "}, "", false},
 	} {
@@ -418,4 +462,46 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		return s
 	}, 1, 10, 100, 1000)
+}
+
+func BenchmarkWriteParallel(b *testing.B) {
+	dsn := testDSN(b)
+	for _, p := range []int{1, 2} {
+		b.Run(fmt.Sprintf("writers=%d/batch=100", p*runtime.GOMAXPROCS(0)), func(b *testing.B) {
+			sinktest.BenchParallel(b, func(b *testing.B) sink.Sink {
+				s, err := Open(b.Context(), Options{DSN: dsn, Schema: newSchema(b), MaxConns: 8})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return s
+			}, 100, p)
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	st := newStore(b).(*store)
+	s := st.Open(b).(*Sink)
+	for i := 0; i < 2000; i += 500 {
+		if err := s.Write(b.Context(), sinktest.Batch(i, 500)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := sinktest.Article(99999)
+	a.Text += " zyzzyva"
+	if err := s.Write(b.Context(), []*article.Article{a}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.conn(b).Exec(b.Context(), "VACUUM ANALYZE "+pgx.Identifier{st.schema}.Sanitize()+".articles"); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"zyzzyva", "inflation prices"} {
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(b.Context(), sink.Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -26,15 +26,18 @@ var configs = []string{
 // query is a scalar subquery (an InitPlan) so that the planner can use it
 // as a GIN index condition.
 var searchSQL = func() string {
+	// either ORs the query's forms in every configuration, each distinct
+	// form once (ranking cost grows with the query's size).
 	either := func(param string) string {
 		parts := make([]string, len(configs))
 		for i, c := range configs {
 			parts[i] = "to_tsquery('pg_catalog." + c + "', " + param + ")"
 		}
-		return strings.Join(parts, " || ")
+		return `(SELECT string_agg(DISTINCT '(' || t::text || ')', ' | ')::tsquery
+		FROM unnest(ARRAY[` + strings.Join(parts, ", ") + `]) t WHERE numnode(t) > 0)`
 	}
 	return `WITH q AS MATERIALIZED (
-	SELECT CASE WHEN $2 = '' THEN pos ELSE pos && !! (` + either("$2") + `) END AS q
+	SELECT CASE WHEN $2 = '' THEN pos ELSE coalesce(pos && !! ` + either("$2") + `, pos) END AS q
 	FROM (SELECT ` + either("$1") + ` AS pos) p
 ), hits AS (
 	SELECT a.id, a.title, a.url, a.source_name, a.source_domain, a.published_at, a.language, a.text,

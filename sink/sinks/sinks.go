@@ -1,4 +1,19 @@
 // Package sinks opens the sink a config.Sink describes.
+//
+// How config fields map onto each sink's options:
+//
+//	sqlite    path
+//	postgres  dsn, or the variable named by dsn_env; schema; timeout bounds a
+//	          Write; concurrency+1 connections (at least 2)
+//	jsonl     path, fsync, rotate_size, rotate_daily, compress (default true);
+//	          compression failures are logged as warnings
+//	webhook   url, headers, mode (single|batch), concurrency,
+//	          allow_private_networks, the HMAC secret from the variable named
+//	          by secret_env (unsigned when unset); timeout bounds a Write with
+//	          its retries, one request gets at most 10s of it
+//	stdout    Options.Stdout (default os.Stdout)
+//
+// batch_size, flush_interval and max_ack_pending are the pipeline's.
 package sinks
 
 import (
@@ -68,7 +83,12 @@ func open(ctx context.Context, cfg config.Sink, name string, opts Options) (sink
 				return nil, fmt.Errorf("environment variable %s (dsn_env) is empty", cfg.DSNEnv)
 			}
 		}
-		return postgres.Open(ctx, postgres.Options{DSN: dsn, Schema: cfg.Schema, MaxConns: int32(max(2, cfg.Concurrency+1))})
+		return postgres.Open(ctx, postgres.Options{
+			DSN:      dsn,
+			Schema:   cfg.Schema,
+			MaxConns: int32(max(2, cfg.Concurrency+1)),
+			Timeout:  cfg.Timeout,
+		})
 	case "jsonl":
 		log := opts.Logger.With("sink", name)
 		return jsonl.Open(jsonl.Options{

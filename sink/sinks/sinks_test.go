@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/newsfeed/newsfeed/config"
 	"github.com/newsfeed/newsfeed/sink"
 	"github.com/newsfeed/newsfeed/sink/internal/sinktest"
@@ -158,3 +160,5 @@ func TestConfigValidatesNewFields(t *testing.T) {
 		t.Fatalf("default mode %q, %v", cfgs[0].Mode, err)
 	}
 }
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

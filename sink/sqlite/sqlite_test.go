@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -220,6 +222,7 @@ func TestSearch(t *testing.T) {
 		{"diacritics folded", sink.Query{Text: "cafe creme"}, "6"},
 		{"limit", sink.Query{Text: "the", Limit: 1}, ""},
 		{"syntax is literal", sink.Query{Text: `bank" AND NEAR(`}, ""},
+		{"exclusion", sink.Query{Text: "bank -football"}, "1,4"},
 		{"empty", sink.Query{Text: "  "}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -261,4 +264,43 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		return s
 	}, 1, 10, 100, 1000)
+}
+
+func BenchmarkWriteParallel(b *testing.B) {
+	b.Run(fmt.Sprintf("writers=%d/batch=100", runtime.GOMAXPROCS(0)), func(b *testing.B) {
+		sinktest.BenchParallel(b, func(b *testing.B) sink.Sink {
+			s, err := Open(b.Context(), Options{Path: filepath.Join(b.TempDir(), "bench.db")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}, 100, 1)
+	})
+}
+
+func BenchmarkSearch(b *testing.B) {
+	s, err := Open(b.Context(), Options{Path: filepath.Join(b.TempDir(), "bench.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 2000; i += 500 {
+		if err := s.Write(b.Context(), sinktest.Batch(i, 500)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := sinktest.Article(99999)
+	a.Text += " zyzzyva"
+	if err := s.Write(b.Context(), []*article.Article{a}); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"zyzzyva", "inflation prices"} {
+		b.Run(strings.ReplaceAll(q, " ", "_"), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(b.Context(), sink.Query{Text: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,5 +188,31 @@ func Bench(b *testing.B, open func(b *testing.B) sink.Sink, sizes ...int) {
 func renumber(batch []*article.Article, from int) {
 	for i, a := range batch {
 		a.ID = ID(from + i)
+	}
+}
+
+// BenchParallel measures Write throughput with concurrent writers (p times
+// GOMAXPROCS goroutines, each writing batches of size) on one sink, as a
+// pipeline with several batches in flight would. It reports articles/s.
+func BenchParallel(b *testing.B, open func(b *testing.B) sink.Sink, size int, p int) {
+	s := open(b)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(p)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		batch := Batch(0, size)
+		for pb.Next() {
+			renumber(batch, int(next.Add(int64(size)))-size)
+			if err := s.Write(context.Background(), batch); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(next.Load())/b.Elapsed().Seconds(), "articles/s")
+	b.StopTimer()
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
 	}
 }

@@ -119,10 +119,10 @@ func Run(t *testing.T, newStore func(t testing.TB) Store) {
 		bad.Text = "Invalid \xc3\x28 UTF-8 \xed\xa0\x80 (a surrogate) and \xf0\x28\x8c\x28 more"
 		bad.Source.Name = "Source \xff"
 		big := Article(22)
-		big.Text = strings.Repeat(Text(22, 1000)+"\n\n", 5<<20/len(Text(22, 1000)))
+		big.Text = strings.Repeat(Text(22, 1000)+"\n\n", bigText/len(Text(22, 1000)))
 		big.HTML = "<p>" + big.Text + "</p>"
 		big.WordCount = article.CountWords(big.Text)
-		if len(big.Text) < 5<<20-10000 {
+		if len(big.Text) < bigText-10000 {
 			t.Fatalf("big text is only %d bytes", len(big.Text))
 		}
 		write(t, s, nul, bad, big)

@@ -280,3 +280,25 @@ func firstNonEmpty(a, b string) string {
 	}
 	return b
 }
+
+// A news sitemap index works as a feed: every article of its children.
+func TestOnceSitemapIndex(t *testing.T) {
+	_, base := siteServer(t, testsite.Options{Feeds: 2, Items: 3})
+	h := start(t, setup{feeds: []config.Feed{{URL: base + "/sitemap/index.xml", Name: "Farm sitemap", Type: "sitemap"}}})
+	res, err := h.pipe.Once(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Failed) != 0 {
+		t.Fatalf("failed: %+v", res.Failed)
+	}
+	arts := h.articles()
+	if len(arts) != 6 {
+		t.Fatalf("%d articles from the sitemap index, want 6", len(arts))
+	}
+	for _, a := range arts {
+		if a.FeedItem == nil || a.FeedItem.Title == "" || a.Title == "" {
+			t.Fatalf("article without its sitemap title: %+v", a.FeedItem)
+		}
+	}
+}

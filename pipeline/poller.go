@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/newsfeed/newsfeed/fetcher"
 	"github.com/newsfeed/newsfeed/parser/feed"
+	"github.com/newsfeed/newsfeed/parser/sitemap"
 )
 
 // pollResult is the outcome of polling one feed.
@@ -168,7 +170,12 @@ func (p *Pipeline) poll(ctx context.Context, f *Feed, st *FeedState) pollResult 
 	if resp.NotModified {
 		return pollResult{notMod: true, interval: p.interval(f, nil, resp, st), etag: resp.ETag, lastModified: resp.LastModified}
 	}
-	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
+	var parsed *feed.Feed
+	if f.Type == "sitemap" {
+		parsed, err = p.parseSitemap(ctx, f, resp)
+	} else {
+		parsed, err = feed.Parse(resp.Body, resp.ContentType, resp.URL)
+	}
 	if err != nil {
 		return pollResult{err: &fetcher.Error{Class: fetcher.ClassParse, URL: f.URL, Err: err}, class: fetcher.ClassParse}
 	}
@@ -182,6 +189,45 @@ func (p *Pipeline) poll(ctx context.Context, f *Feed, st *FeedState) pollResult 
 	recent := recentTimes(parsed, st.Recent)
 	st.Recent = recent
 	return pollResult{items: n, interval: p.interval(f, parsed, resp, st), etag: resp.ETag, lastModified: resp.LastModified, recent: recent}
+}
+
+// maxChildSitemaps bounds the child sitemaps read from a sitemap index per
+// poll (the most recently modified first).
+const maxChildSitemaps = 10
+
+// parseSitemap reads a news sitemap, or a sitemap index and its newest
+// children, as one feed.
+func (p *Pipeline) parseSitemap(ctx context.Context, f *Feed, resp *fetcher.Response) (*feed.Feed, error) {
+	res, err := sitemap.Parse(resp.Body, resp.ContentType, resp.URL)
+	if err != nil {
+		return nil, err
+	}
+	if res.Feed != nil {
+		return res.Feed, nil
+	}
+	children := append([]sitemap.Sitemap(nil), res.Sitemaps...)
+	sort.SliceStable(children, func(i, j int) bool { return children[i].LastMod.After(children[j].LastMod) })
+	if len(children) > maxChildSitemaps {
+		children = children[:maxChildSitemaps]
+	}
+	out := &feed.Feed{Title: f.Name}
+	for _, c := range children {
+		cr, err := p.fetch.Fetch(ctx, fetcher.Request{URL: c.URL, Kind: fetcher.KindFeed})
+		if err != nil {
+			p.logger.Warn("child sitemap failed", "feed", f.Label, "url", c.URL, "class", string(fetcher.ClassOf(err)), "error", err)
+			continue
+		}
+		child, err := sitemap.Parse(cr.Body, cr.ContentType, cr.URL)
+		if err != nil || child.Feed == nil {
+			p.logger.Warn("child sitemap unreadable", "feed", f.Label, "url", c.URL, "error", err)
+			continue
+		}
+		out.Items = append(out.Items, child.Feed.Items...)
+		if out.Language == "" {
+			out.Language = child.Feed.Language
+		}
+	}
+	return out, nil
 }
 
 // publishItems queues every item not seen before. An item is published

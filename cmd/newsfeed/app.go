@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -16,6 +17,7 @@ import (
 	"github.com/newsfeed/newsfeed/enricher"
 	"github.com/newsfeed/newsfeed/fetcher"
 	"github.com/newsfeed/newsfeed/parser"
+	"github.com/newsfeed/newsfeed/parser/opml"
 	"github.com/newsfeed/newsfeed/sink"
 	"github.com/newsfeed/newsfeed/sink/sinks"
 )
@@ -47,7 +49,49 @@ func loadFile(e *env, path string, optional bool) (*config.Config, error) {
 		}
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return config.Parse(data, path, e.getenv)
+	cfg, err := config.Parse(data, path, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := addOPML(cfg); err != nil {
+		return nil, fmt.Errorf("%s: opml: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// addOPML appends the feeds of the configured OPML file (a path relative to
+// the configuration file) that the feed list does not already hold.
+func addOPML(cfg *config.Config) error {
+	if cfg.OPML == "" {
+		return nil
+	}
+	p := cfg.OPML
+	if !filepath.IsAbs(p) && cfg.Path != "" {
+		p = filepath.Join(filepath.Dir(cfg.Path), p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	outlines, err := opml.Parse(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	have := map[string]bool{}
+	for _, f := range cfg.Feeds {
+		have[f.URL] = true
+	}
+	for _, o := range outlines {
+		if o.URL == "" || have[o.URL] {
+			continue
+		}
+		have[o.URL] = true
+		cfg.Feeds = append(cfg.Feeds, config.Feed{URL: o.URL, Name: o.Title})
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return nil
 }
 
 // newLogger returns a JSON logger, or a text one when w is a terminal.

@@ -194,3 +194,30 @@ func TestFeedDiscoversFromPage(t *testing.T) {
 		t.Fatalf("SSRF guard: exit %d, stderr %q", code, errs)
 	}
 }
+
+func TestOPMLAddsFeeds(t *testing.T) {
+	dir := t.TempDir()
+	opmlDoc := `<?xml version="1.0"?><opml version="2.0"><head><title>subs</title></head><body>
+<outline text="News"><outline type="rss" text="BBC World" xmlUrl="https://feeds.bbci.co.uk/news/world/rss.xml"/>
+<outline type="rss" text="Dup" xmlUrl="https://www.themoscowtimes.com/rss/news"/></outline></body></opml>`
+	if err := os.WriteFile(filepath.Join(dir, "subs.opml"), []byte(opmlDoc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "newsfeed.yaml")
+	if err := os.WriteFile(cfgPath, []byte("opml: subs.opml\nfeeds:\n  - {url: https://www.themoscowtimes.com/rss/news, name: MT}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadConfig(&env{getenv: func(string) string { return "" }}, cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Feeds) != 2 || cfg.Feeds[1].Name != "BBC World" || cfg.Feeds[1].Interval == 0 {
+		t.Fatalf("feeds after OPML: %+v", cfg.Feeds)
+	}
+	if err := os.WriteFile(cfgPath, []byte("opml: missing.opml\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadConfig(&env{getenv: func(string) string { return "" }}, cfgPath); err == nil || !strings.Contains(err.Error(), "missing.opml") {
+		t.Fatalf("missing OPML: %v", err)
+	}
+}

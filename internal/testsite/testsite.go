@@ -144,6 +144,28 @@ func (s *Site) route(path, base string) ([]byte, string, int) {
 		return simplePage("First Ukrainian Grain Ship Inspected in Istanbul", "The first ship to carry Ukrainian grain under a U.N.-brokered deal was inspected in Istanbul on Wednesday by a joint team of inspectors from Russia, Ukraine, Turkey and the United Nations."), "text/html; charset=utf-8", 200
 	case strings.HasPrefix(path, "/mt/2022/08/02/pelosi"):
 		return simplePage("Pelosi Lands in Taiwan as Russia Warns of 'Provocation'", "U.S. House Speaker Nancy Pelosi landed in Taiwan on Tuesday as Moscow accused Washington of provocation and said the visit violated the sovereignty of China."), "text/html; charset=utf-8", 200
+	case path == "/sitemap/index.xml":
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+		for f := 0; f < s.opts.Feeds; f++ {
+			fmt.Fprintf(&b, `<sitemap><loc>%s/sitemap/news-%d.xml</loc><lastmod>2026-11-2%dT10:00:00Z</lastmod></sitemap>`, base, f, f%10)
+		}
+		b.WriteString(`</sitemapindex>`)
+		return []byte(b.String()), "application/xml", 200
+	case strings.HasPrefix(path, "/sitemap/news-"):
+		f, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(path, "/sitemap/news-"), ".xml"))
+		if err != nil || f < 0 || f >= s.opts.Feeds {
+			return []byte("no such sitemap"), "", 404
+		}
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">`)
+		for i := 0; i < s.opts.Items; i++ {
+			pub := time.Now().Add(-time.Duration(i+1) * time.Hour).UTC()
+			fmt.Fprintf(&b, `<url><loc>%s/gen/%d/%d.html</loc><news:news><news:publication><news:name>Farm Daily</news:name><news:language>en</news:language></news:publication><news:publication_date>%s</news:publication_date><news:title>%s</news:title></news:news></url>`,
+				base, f, i, pub.Format(time.RFC3339), html.EscapeString(Title(f, i)))
+		}
+		b.WriteString(`</urlset>`)
+		return []byte(b.String()), "application/xml", 200
 	case strings.HasPrefix(path, "/bad/"):
 		return s.bad(strings.TrimPrefix(path, "/bad/"), base)
 	}

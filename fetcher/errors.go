@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/newsfeed/newsfeed/internal/urlnorm"
 	"io"
 	"net"
 	"net/http"
@@ -63,7 +64,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("fetch %s: %s: %v", e.URL, e.Class, e.Err)
+	return fmt.Sprintf("fetch %s: %s: %v", urlnorm.Redact(e.URL), e.Class, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -97,6 +97,8 @@ type Feed struct {
 	Label  string // metric label (the configured name, made unique)
 	Source string // subject token
 	Host   string // host[:port] of the feed URL
+	// LogURL is the URL with credentials masked, for logs and messages.
+	LogURL string
 }
 
 // FeedID returns the id of a feed URL.
@@ -110,7 +112,7 @@ func NewFeeds(cfgs []config.Feed) []*Feed {
 	out := make([]*Feed, 0, len(cfgs))
 	labels := map[string]int{}
 	for _, c := range cfgs {
-		f := &Feed{Feed: c, ID: FeedID(c.URL)}
+		f := &Feed{Feed: c, ID: FeedID(c.URL), LogURL: urlnorm.Redact(c.URL)}
 		u, _ := url.Parse(c.URL)
 		if u != nil {
 			f.Host = strings.ToLower(u.Host)

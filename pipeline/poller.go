@@ -144,13 +144,13 @@ func (p *Pipeline) recordPoll(f *Feed, res pollResult) {
 	switch {
 	case res.err != nil:
 		p.metrics.FeedFetches.WithLabelValues(f.Label, string(res.class)).Inc()
-		p.logger.Warn("feed poll failed", "feed", f.Label, "url", f.URL, "class", string(res.class), "error", res.err)
+		p.logger.Warn("feed poll failed", "feed", f.Label, "url", f.LogURL, "class", string(res.class), "error", res.err)
 	case res.notMod:
 		p.metrics.FeedFetches.WithLabelValues(f.Label, "not_modified").Inc()
-		p.logger.Debug("feed not modified", "feed", f.Label, "url", f.URL)
+		p.logger.Debug("feed not modified", "feed", f.Label, "url", f.LogURL)
 	default:
 		p.metrics.FeedFetches.WithLabelValues(f.Label, "ok").Inc()
-		p.logger.Info("feed polled", "feed", f.Label, "url", f.URL, "new_items", res.items)
+		p.logger.Info("feed polled", "feed", f.Label, "url", f.LogURL, "new_items", res.items)
 	}
 }
 
@@ -180,7 +180,7 @@ func (p *Pipeline) poll(ctx context.Context, f *Feed, st *FeedState) pollResult 
 		return pollResult{err: &fetcher.Error{Class: fetcher.ClassParse, URL: f.URL, Err: err}, class: fetcher.ClassParse}
 	}
 	if len(parsed.Warnings) > 0 {
-		p.logger.Info("feed parsed with repairs", "feed", f.Label, "url", f.URL, "warnings", parsed.Warnings)
+		p.logger.Info("feed parsed with repairs", "feed", f.Label, "url", f.LogURL, "warnings", parsed.Warnings)
 	}
 	n, err := p.publishItems(ctx, f, parsed)
 	if err != nil {

@@ -183,7 +183,7 @@ func (p *Pipeline) Once(ctx context.Context) (*OnceResult, error) {
 		case <-ctx.Done():
 			var left []string
 			for _, f := range pending {
-				left = append(left, f.URL)
+				left = append(left, f.LogURL)
 			}
 			return nil, fmt.Errorf("once: not finished after %v (feeds still pending: %d %v): %w", p.cfg.Pipeline.OnceTimeout, len(left), left, ctx.Err())
 		case <-tick.C:
@@ -195,7 +195,7 @@ func (p *Pipeline) Once(ctx context.Context) (*OnceResult, error) {
 			}
 			delete(pending, id)
 			if st.RunError != "" {
-				res.Failed = append(res.Failed, FeedFailure{Feed: f.Label, URL: f.URL, Error: st.RunError})
+				res.Failed = append(res.Failed, FeedFailure{Feed: f.Label, URL: f.LogURL, Error: st.RunError})
 			}
 		}
 		if len(pending) > 0 {

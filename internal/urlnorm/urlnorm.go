@@ -204,3 +204,39 @@ func reencode(pair string) string {
 	}
 	return url.QueryEscape(k) + "=" + url.QueryEscape(v)
 }
+
+// secretParams are query parameters whose values are credentials.
+var secretParams = map[string]bool{
+	"token": true, "access_token": true, "auth": true, "key": true, "apikey": true, "api_key": true,
+	"password": true, "pass": true, "secret": true, "sig": true, "signature": true, "session": true,
+}
+
+// Redact returns raw fit for logs: the password of the user info and the
+// values of credential-like query parameters are replaced by "xxxxx".
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		} else {
+			u.User = url.User("xxxxx")
+		}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for k := range q {
+			if secretParams[strings.ToLower(k)] {
+				q[k] = []string{"xxxxx"}
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}

@@ -96,3 +96,18 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		"https://user:s3cret@example.com/feed":      "https://user:xxxxx@example.com/feed",
+		"https://tok@example.com/feed":              "https://xxxxx@example.com/feed",
+		"https://example.com/feed?token=abc&page=2": "https://example.com/feed?page=2&token=xxxxx",
+		"https://example.com/feed?page=2":           "https://example.com/feed?page=2",
+		"https://example.com/rss?API_KEY=k":         "https://example.com/rss?API_KEY=xxxxx",
+	}
+	for in, want := range tests {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsfeed/newsfeed/enricher/textseg"
 )
@@ -77,20 +78,17 @@ func SimHash(shingles []uint64) uint64 {
 	if len(shingles) == 0 {
 		return 0
 	}
-	var v [64]int32
+	var ones [64]int32
 	for _, s := range shingles {
 		h := mix(s)
 		for i := range 64 {
-			if h&(1<<uint(i)) != 0 {
-				v[i]++
-			} else {
-				v[i]--
-			}
+			ones[i] += int32(h>>uint(i)) & 1
 		}
 	}
 	var out uint64
+	half := int32(len(shingles))
 	for i := range 64 {
-		if v[i] > 0 {
+		if 2*ones[i] > half {
 			out |= 1 << uint(i)
 		}
 	}
@@ -107,18 +105,19 @@ type MinHash []uint32
 // MaxMinHash is the largest signature length NewMinHash gives.
 const MaxMinHash = 256
 
-// seeds are fixed per-function salts: seeds[i] = mix(i).
-var seeds = func() (s [MaxMinHash]uint64) {
+// seeds and mults are fixed per-function salts and odd multipliers.
+var seeds, mults = func() (s, m [MaxMinHash]uint64) {
 	for i := range s {
 		s[i] = mix(uint64(i) + 0x5EED)
+		m[i] = mix(uint64(i)+0xC0FFEE) | 1
 	}
-	return s
+	return s, m
 }()
 
 // NewMinHash returns the k-value MinHash signature (k ≤ MaxMinHash) of a
-// set of shingle hashes. Hash function i is SplitMix64 of the shingle hash
-// xor a fixed salt, keeping the upper 32 bits. It returns nil for no
-// shingles.
+// set of shingle hashes. Hash function i multiplies the SplitMix64-scrambled
+// shingle hash, xor a fixed salt, by a fixed odd number and keeps the upper
+// 32 bits (multiply-shift hashing). It returns nil for no shingles.
 func NewMinHash(shingles []uint64, k int) MinHash {
 	if len(shingles) == 0 || k <= 0 {
 		return nil
@@ -129,8 +128,11 @@ func NewMinHash(shingles []uint64, k int) MinHash {
 		sig[i] = ^uint32(0)
 	}
 	for _, s := range shingles {
+		h := mix(s)
 		for i := range sig {
-			if v := uint32(mix(s^seeds[i]) >> 32); v < sig[i] {
+			// Multiply-shift over the scrambled hash: one multiplication
+			// per function.
+			if v := uint32(((h ^ seeds[i]) * mults[i]) >> 32); v < sig[i] {
 				sig[i] = v
 			}
 		}
@@ -174,18 +176,34 @@ func Normalize(text string) string { return strings.Join(normWords(text), " ") }
 func normWords(text string) []string {
 	toks := textseg.Words(text)
 	words := make([]string, 0, len(toks))
-	var sb strings.Builder
+	var buf []byte
 	for _, t := range toks {
-		sb.Reset()
+		if simpleWord(t.Text) {
+			words = append(words, t.Text)
+			continue
+		}
+		buf = buf[:0]
 		for _, r := range t.Text {
-			if r == '\'' || r == '’' || r == '.' || r == '-' || r == '‐' || r == '·' {
+			if r == '\'' || r == '’' || r == '.' || r == '-' || r == '‐' || r == '·' || r == '\u00ad' {
 				continue
 			}
-			sb.WriteRune(unicode.ToLower(r))
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		}
-		if sb.Len() > 0 {
-			words = append(words, sb.String())
+		if len(buf) > 0 {
+			words = append(words, string(buf))
 		}
 	}
 	return words
+}
+
+// simpleWord reports an ASCII word of lower-case letters and digits, which
+// normalisation leaves as it is.
+func simpleWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -71,13 +71,16 @@ func Words(text string) []Token {
 }
 
 func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
 
 // isJoiner reports runes that may sit inside a token between word runes.
 func isJoiner(r rune) bool {
 	switch r {
-	case '\'', '’', '-', '‐', '.', '·':
+	case '\'', '’', '-', '‐', '.', '·', '\u00ad':
 		return true
 	}
 	return false
@@ -85,7 +88,7 @@ func isJoiner(r rune) bool {
 
 // isUnspaced reports runes of scripts written without spaces between words.
 func isUnspaced(r rune) bool {
-	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r))
+	return r >= 0x0E00 && (r < 0x0E80 || r >= 0x2E80) && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Thai, r))
 }
 
 // isAcronym reports whether s is a run of single letters separated by

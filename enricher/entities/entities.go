@@ -369,6 +369,11 @@ func (e *extraction) classify(a, b int) {
 	for a < b && toks[a].gz < 0 && (toks[a].lower == "the" || (toks[a].initial && (e.stops[toks[a].lower] || nonNames[toks[a].lower]))) {
 		a++
 	}
+	// "Shares of Acme Corp", "Thousands of ...": a sentence's first word
+	// joined by a connector is no part of the name.
+	if a+2 < b && toks[a].initial && toks[a].gz < 0 && connectors[toks[a+1].text] && !orgWords[toks[a].lower] && !placeWords[toks[a].lower] && !e.isTitle(a) {
+		a += 2
+	}
 	for b > a && (connectors[toks[b-1].text] || particles[toks[b-1].text]) {
 		b--
 	}

@@ -75,6 +75,7 @@ func germanStem(w string) string {
 type term struct {
 	key      string         // stem, or stems joined by a space
 	forms    map[string]int // surface forms as written
+	formAt   map[string]int // first offset of each form
 	count    int
 	weight   float64
 	proper   int // occurrences capitalised mid-sentence
@@ -114,7 +115,7 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 	get := func(key string) *term {
 		t := terms[key]
 		if t == nil {
-			t = &term{key: key, forms: map[string]int{}, first: math.MaxInt}
+			t = &term{key: key, forms: map[string]int{}, formAt: map[string]int{}, first: math.MaxInt}
 			terms[key] = t
 		}
 		return t
@@ -126,6 +127,9 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 		t := get(w.key)
 		t.count++
 		t.forms[w.form]++
+		if _, ok := t.formAt[w.form]; !ok {
+			t.formAt[w.form] = w.start
+		}
 		t.first = min(t.first, w.start)
 		if w.proper {
 			t.proper++
@@ -145,7 +149,11 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 				p := get(pk)
 				p.isPhrase, p.parts = true, [2]string{w.key, nx.key}
 				p.count++
-				p.forms[text[w.start:nx.end]]++
+				pf := text[w.start:nx.end]
+				p.forms[pf]++
+				if _, ok := p.formAt[pf]; !ok {
+					p.formAt[pf] = w.start
+				}
 				p.first = min(p.first, w.start)
 				if w.proper && nx.proper {
 					p.proper++
@@ -226,10 +234,10 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 // display is a term's most frequent written form, lower-cased unless it is
 // mostly capitalised mid-sentence (a name) or an acronym.
 func display(t *term) string {
-	best, bc := "", -1
+	best, bc, bf := "", -1, math.MaxInt
 	for f, c := range t.forms {
-		if c > bc || (c == bc && f < best) {
-			best, bc = f, c
+		if c > bc || (c == bc && t.formAt[f] < bf) {
+			best, bc, bf = f, c, t.formAt[f]
 		}
 	}
 	best = strings.Join(strings.Fields(best), " ")

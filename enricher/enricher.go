@@ -35,6 +35,15 @@ func NewChain(logger *slog.Logger, enrichers ...Enricher) *Chain {
 	return &Chain{enrichers: enrichers, logger: logger}
 }
 
+// Names returns the names of the chain's enrichers, in order.
+func (c *Chain) Names() []string {
+	names := make([]string, len(c.enrichers))
+	for i, e := range c.enrichers {
+		names[i] = e.Name()
+	}
+	return names
+}
+
 // Enrich runs every enricher on a, recording failures (and panics) in
 // a.Errors. It returns an error only when ctx is done.
 func (c *Chain) Enrich(ctx context.Context, a *article.Article) error {

@@ -1,0 +1,313 @@
+package enricher
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newsfeed/newsfeed/article"
+	"github.com/newsfeed/newsfeed/enricher/fingerprint"
+)
+
+func doc(id, text string, t time.Time) ClusterDoc {
+	sh := fingerprint.Shingles(text)
+	return ClusterDoc{ID: id, Time: t, Shingles: len(sh), MinHash: fingerprint.NewMinHash(sh, SignatureSize)}
+}
+
+// variants of a text: the same story as other outlets carry it.
+func withFurniture(text string) string {
+	return "Advertisement\n\n" + text + "\n\nSign up for our newsletter to get the news in your inbox.\n\n© 2024 AFP"
+}
+
+func shortened(text string) string {
+	ps := strings.Split(text, "\n\n")
+	return strings.Join(ps[:max(2, len(ps)*6/10)], "\n\n")
+}
+
+func edited(text string) string {
+	r := rand.New(rand.NewPCG(9, 9))
+	ws := strings.Fields(text)
+	for i := range ws {
+		if r.IntN(25) == 0 {
+			ws[i] = "edited"
+		}
+	}
+	return strings.Join(ws, " ")
+}
+
+// indexes returns the index implementations under test: the in-memory
+// one, and the NATS KV one over an in-process server.
+func indexes(t *testing.T, window time.Duration, now func() time.Time) map[string]*lshIndex {
+	t.Helper()
+	kv := newKV(t, window)
+	x := NewKVIndex(kv, window).(*lshIndex)
+	x.now = now
+	return map[string]*lshIndex{
+		"memory": newMemoryIndex(window, now),
+		"kv":     x,
+	}
+}
+
+func startNATS(t *testing.T) *server.Server {
+	t.Helper()
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	t.Cleanup(func() {
+		s.Shutdown()
+		s.WaitForShutdown()
+	})
+	return s
+}
+
+func connectKV(t *testing.T, s *server.Server, window time.Duration, create bool) jetstream.KeyValue {
+	t.Helper()
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var kv jetstream.KeyValue
+	if create {
+		kv, err = js.CreateKeyValue(ctx, ClusterBucketConfig(window))
+	} else {
+		kv, err = js.KeyValue(ctx, ClusterBucket)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kv
+}
+
+func newKV(t *testing.T, window time.Duration) jetstream.KeyValue {
+	return connectKV(t, startNATS(t), window, true)
+}
+
+type corpusDoc struct {
+	ID, Lang, Title, Text string
+}
+
+func TestClusterIndexes(t *testing.T) {
+	docs := loadCorpus(t)
+	ref := reference(t)
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	clock := func() time.Time { return now }
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	for name, idx := range indexes(t, 72*time.Hour, clock) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			assign := func(d ClusterDoc) string {
+				t.Helper()
+				c, err := idx.Assign(ctx, d, same)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c
+			}
+			if c := assign(doc("orig", ref, t0)); c != "orig" {
+				t.Fatalf("first article founds its own cluster, got %q", c)
+			}
+			for _, v := range []struct{ id, text string }{
+				{"furniture", withFurniture(ref)},
+				{"shortened", shortened(ref)},
+				{"edited", edited(ref)},
+			} {
+				if c := assign(doc(v.id, v.text, t0.Add(time.Hour))); c != "orig" {
+					t.Errorf("%s copy joined %q, want orig", v.id, c)
+				}
+			}
+			// Unrelated articles found their own clusters.
+			for _, d := range docs {
+				if c := assign(doc(d.ID, d.Text, t0.Add(2*time.Hour))); c != d.ID {
+					t.Errorf("unrelated %s joined %q", d.ID, c)
+				}
+			}
+			// Assigning again returns the earlier cluster.
+			if c := assign(doc("shortened", shortened(ref), t0.Add(3*time.Hour))); c != "orig" {
+				t.Errorf("re-assigned article got %q", c)
+			}
+			// Outside the window (article time) a copy starts afresh.
+			if c := assign(doc("late", ref+"\n\nUpdate: more.", t0.Add(100*time.Hour))); c != "late" {
+				t.Errorf("copy outside the window joined %q", c)
+			}
+		})
+	}
+}
+
+func TestClusterIndexExpiry(t *testing.T) {
+	ref := reference(t)
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	idx := newMemoryIndex(time.Hour, func() time.Time { return now })
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	if _, err := idx.Assign(context.Background(), doc("a", ref, t0), same); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(2 * time.Hour) // recorded more than a window ago
+	c, err := idx.Assign(context.Background(), doc("b", withFurniture(ref), t0), same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != "b" {
+		t.Errorf("expired article still joined: %q", c)
+	}
+}
+
+// TestClusterIndexConcurrent assigns many copies of one story at once,
+// from several goroutines and, for KV, several connections (replicas):
+// they must all end in one cluster.
+func TestClusterIndexConcurrent(t *testing.T) {
+	ref := reference(t)
+	t0 := time.Now()
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	s := startNATS(t)
+	connectKV(t, s, time.Hour, true)
+	cases := map[string]func(i int) ClusterIndex{}
+	mem := NewMemoryIndex(time.Hour)
+	cases["memory"] = func(int) ClusterIndex { return mem }
+	var replicas []ClusterIndex
+	for range 3 {
+		replicas = append(replicas, NewKVIndex(connectKV(t, s, time.Hour, false), time.Hour))
+	}
+	cases["kv"] = func(i int) ClusterIndex { return replicas[i%len(replicas)] }
+	for name, pick := range cases {
+		t.Run(name, func(t *testing.T) {
+			for round := range 5 {
+				const n = 8
+				got := make([]string, n)
+				errs := make([]error, n)
+				var wg sync.WaitGroup
+				start := make(chan struct{})
+				for i := range n {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						// Distinct copies: furniture and a different last line each.
+						text := withFurniture(ref) + fmt.Sprintf("\n\nRound %d copy %d of the story.", round, i)
+						if i%2 == 1 {
+							text = edited(text)
+						}
+						got[i], errs[i] = pick(i).Assign(context.Background(), doc(fmt.Sprintf("r%dc%d", round, i), text, t0.Add(time.Duration(i)*time.Second)), same)
+					}()
+				}
+				close(start)
+				wg.Wait()
+				for i := range n {
+					if errs[i] != nil {
+						t.Fatal(errs[i])
+					}
+				}
+				// Round 0 founds a cluster; later rounds join it.
+				for i := 1; i < n; i++ {
+					if got[i] != got[0] {
+						t.Fatalf("round %d: copies split into clusters %v", round, got)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestClusterEnricher(t *testing.T) {
+	ref := reference(t)
+	c := NewCluster(NewMemoryIndex(0), 0)
+	t0 := time.Date(2022, 8, 3, 10, 0, 0, 0, time.UTC)
+	a := &article.Article{ID: "a1", Text: ref, PublishedAt: t0}
+	if err := c.Enrich(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.SimHash) != 16 || a.ClusterID != "a1" {
+		t.Fatalf("simhash %q cluster %q", a.SimHash, a.ClusterID)
+	}
+	h, err := ParseSimHash(a.SimHash)
+	if err != nil || FormatSimHash(h) != a.SimHash {
+		t.Fatalf("simhash does not round-trip: %q %v", a.SimHash, err)
+	}
+	b := &article.Article{ID: "b1", Text: withFurniture(ref), FetchedAt: t0.Add(5 * time.Hour)}
+	if err := c.Enrich(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if b.ClusterID != "a1" {
+		t.Errorf("copy joined %q, want a1", b.ClusterID)
+	}
+	// A short text keeps its own cluster and is not indexed.
+	s := &article.Article{ID: "s1", Text: "Breaking news."}
+	if err := c.Enrich(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	if s.ClusterID != "s1" || s.SimHash == "" {
+		t.Errorf("short text: cluster %q simhash %q", s.ClusterID, s.SimHash)
+	}
+}
+
+type failingIndex struct{}
+
+func (failingIndex) Assign(context.Context, ClusterDoc, Similarity) (string, error) {
+	return "", fmt.Errorf("nats: connection closed")
+}
+
+func TestClusterEnricherIndexFailure(t *testing.T) {
+	a := &article.Article{ID: "x", Text: reference(t)}
+	chain := NewChain(nil, NewCluster(failingIndex{}, 0))
+	if err := chain.Enrich(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	if a.ClusterID != "x" || a.SimHash == "" {
+		t.Errorf("cluster %q simhash %q", a.ClusterID, a.SimHash)
+	}
+	if len(a.Errors) != 1 || a.Errors[0].Stage != "enrich.cluster" || !strings.Contains(a.Errors[0].Error, "connection closed") {
+		t.Errorf("errors: %+v", a.Errors)
+	}
+}
+
+func TestBucketEncoding(t *testing.T) {
+	in := []bandEntry{{"a", 1, 2}, {"b", -5, 7}}
+	got := decodeBucket(encodeBucket(in))
+	if fmt.Sprint(got) != fmt.Sprint(in) {
+		t.Errorf("round trip: %v", got)
+	}
+	if got := decodeBucket([]byte("garbage\nx 1\ny 1 2 3\nz a b\n")); len(got) != 0 {
+		t.Errorf("garbage decoded to %v", got)
+	}
+	keys := bandKeys(make(fingerprint.MinHash, SignatureSize))
+	if len(keys) != Bands || keys[3] != "b.03.0000000000000000" {
+		t.Errorf("keys: %v", keys)
+	}
+	if bandKeys(fingerprint.MinHash{1}) != nil {
+		t.Error("short signature gave keys")
+	}
+}
+
+func FuzzDecodeBucket(f *testing.F) {
+	f.Add([]byte("a 1 2\nb 3 4\n"))
+	f.Add([]byte(""))
+	f.Add([]byte("x -1 99999999999999999999\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		es := decodeBucket(b)
+		again := decodeBucket(encodeBucket(es))
+		if fmt.Sprint(es) != fmt.Sprint(again) {
+			t.Fatalf("not stable: %v vs %v", es, again)
+		}
+	})
+}

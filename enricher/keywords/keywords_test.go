@@ -1,0 +1,119 @@
+package keywords
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func reference(t testing.TB) string {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/reference.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+const refTitle = "Russia Backs Myanmar Junta's Efforts to 'Stabilize' Country – FM"
+
+// TestExtractReference is the golden test of the reference article.
+func TestExtractReference(t *testing.T) {
+	got := Extract(refTitle, reference(t), "en", 10)
+	want := []string{"junta", "Myanmar", "country", "Russia", "Lavrov", "Southeast Asian", "efforts", "stabilize", "ASEAN", "foreign minister"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i, k := range got {
+		if k.Term != want[i] {
+			t.Errorf("keyword %d: %q, want %q (all: %v)", i, k.Term, want[i], got)
+		}
+		if k.Score <= 0 || k.Score > 1 || (i > 0 && k.Score > got[i-1].Score) {
+			t.Errorf("bad score order at %d: %v", i, got)
+		}
+	}
+	if got[0].Score != 1 {
+		t.Errorf("top score %v, want 1", got[0].Score)
+	}
+}
+
+func TestExtract(t *testing.T) {
+	tests := []struct {
+		name, title, text, lang string
+		n                       int
+		want                    []string // among the keywords
+		not                     []string
+	}{
+		{"stopwords and news words", "", "The minister said on Monday that the reform would pass. The minister said the reform is needed, officials said.", "en", 5,
+			[]string{"minister", "reform"}, []string{"said", "the", "monday", "officials said"}},
+		{"stemming folds inflections", "", "Elections matter. The election was held. Electing leaders is hard; elected leaders govern.", "en", 3,
+			[]string{"elections"}, []string{"election"}},
+		{"phrases", "", "The peace plan failed. A new peace plan was drafted, and the peace plan passed.", "en", 3,
+			[]string{"peace plan"}, []string{"peace", "plan"}},
+		{"german light stemming", "", "Das Gesetz kommt. Des Gesetzes Text ist lang. Die Gesetze gelten.", "de", 3,
+			[]string{"Gesetz"}, []string{"das", "Gesetzes", "Gesetze"}},
+		{"unknown language still works", "", "Lorem ipsum dolor lorem ipsum dolor sit amet lorem.", "xx", 2,
+			[]string{"lorem ipsum"}, []string{"lorem"}},
+		{"cjk runs", "", "東京都の地震。東京都で地震が起きた。", "ja", 3,
+			[]string{"東京都", "地震"}, nil},
+		{"title boost", "Tariffs on steel", "Officials met. Tariffs were discussed at length. Steel prices rose.", "en", 2,
+			[]string{"tariffs", "steel"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Extract(tt.title, tt.text, tt.lang, tt.n)
+			terms := map[string]bool{}
+			for _, k := range got {
+				terms[k.Term] = true
+			}
+			if len(got) > tt.n {
+				t.Errorf("%d keywords, want at most %d", len(got), tt.n)
+			}
+			for _, w := range tt.want {
+				if !terms[w] {
+					t.Errorf("missing %q in %v", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if terms[w] {
+					t.Errorf("unwanted %q in %v", w, got)
+				}
+			}
+		})
+	}
+	if got := Extract("", "", "en", 5); got != nil {
+		t.Errorf("empty text: %v", got)
+	}
+	if got := Extract("", "words words words", "en", 0); got != nil {
+		t.Errorf("n=0: %v", got)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add("Title", "Some text, with some text. And more text!", "en")
+	f.Add("", "東京都の地震。", "ja")
+	f.Add("Ä", "Gesetzes Gesetze\u00adText", "de")
+	f.Fuzz(func(t *testing.T, title, text, lang string) {
+		got := Extract(title, text, lang, 10)
+		if len(got) > 10 {
+			t.Fatalf("%d keywords", len(got))
+		}
+		for i, k := range got {
+			if k.Score <= 0 || k.Score > 1 || strings.TrimSpace(k.Term) == "" || (i > 0 && k.Score > got[i-1].Score) {
+				t.Fatalf("bad keywords %v", got)
+			}
+			if utf8.ValidString(text) && utf8.ValidString(title) && !utf8.ValidString(k.Term) {
+				t.Fatalf("invalid UTF-8 term %q", k.Term)
+			}
+		}
+	})
+}
+
+func BenchmarkExtract(b *testing.B) {
+	text := reference(b)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Extract(refTitle, text, "en", 10)
+	}
+}

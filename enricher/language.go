@@ -1,0 +1,291 @@
+package enricher
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/abadojack/whatlanggo"
+	"github.com/pemistahl/lingua-go"
+
+	"github.com/newsfeed/newsfeed/article"
+)
+
+// LanguageDetector guesses the language of a text. Implementations are
+// safe for concurrent use.
+type LanguageDetector interface {
+	// Detect returns the ISO 639-1 code (lower case) of the most likely
+	// language of text and a confidence in [0, 1], or "" when it cannot
+	// tell.
+	Detect(text string) (lang string, conf float64)
+}
+
+// DefaultLanguages are the languages the default detector tells apart: the
+// languages of most of the world's news, chosen to bound memory (each adds
+// about 1 MB of trigram model; see bench/ENRICH.md).
+var DefaultLanguages = []string{
+	"af", "ar", "be", "bg", "bn", "bs", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fa",
+	"fi", "fr", "ga", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk", "ko", "lt",
+	"lv", "mk", "mr", "ms", "nb", "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq",
+	"sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+}
+
+// Detection samples: the lingua detector scores up to linguaWindows windows
+// of linguaWindowWords words spread over the text and adds up the winners'
+// confidences. Short windows keep lingua off its slow arbitrary-precision
+// path (taken when a text's log-probabilities underflow a float64) and
+// bound the cost of a long article.
+const (
+	linguaWindowWords = 12
+	linguaWindows     = 5
+	whatlangMaxBytes  = 2000
+)
+
+// NewLinguaDetector returns a detector backed by lingua-go in low-accuracy
+// mode (trigram models only) over the given ISO 639-1 codes
+// (DefaultLanguages when none). Its models are loaded once per process on
+// first use and shared.
+func NewLinguaDetector(languages ...string) (LanguageDetector, error) {
+	if len(languages) == 0 {
+		languages = DefaultLanguages
+	}
+	var langs []lingua.Language
+	for _, code := range languages {
+		iso := lingua.GetIsoCode639_1FromValue(strings.ToUpper(code))
+		l := lingua.GetLanguageFromIsoCode639_1(iso)
+		if l == lingua.Unknown {
+			return nil, fmt.Errorf("enricher: lingua does not know language %q", code)
+		}
+		langs = append(langs, l)
+	}
+	if len(langs) < 2 {
+		return nil, fmt.Errorf("enricher: lingua needs at least two languages, got %v", languages)
+	}
+	return &linguaDetector{langs: langs}, nil
+}
+
+type linguaDetector struct {
+	langs []lingua.Language
+	once  sync.Once
+	det   lingua.LanguageDetector
+}
+
+func (l *linguaDetector) detector() lingua.LanguageDetector {
+	l.once.Do(func() {
+		l.det = lingua.NewLanguageDetectorBuilder().FromLanguages(l.langs...).WithLowAccuracyMode().WithPreloadedLanguageModels().Build()
+	})
+	return l.det
+}
+
+// Detect implements LanguageDetector.
+func (l *linguaDetector) Detect(text string) (string, float64) {
+	words := strings.Fields(text)
+	if len(words) == 0 {
+		return "", 0
+	}
+	det := l.detector()
+	n := (len(words) + linguaWindowWords - 1) / linguaWindowWords
+	step := 1
+	if n > linguaWindows {
+		step = n / linguaWindows
+	}
+	score := map[lingua.Language]float64{}
+	windows := 0
+	for i := 0; i < n && windows < linguaWindows; i += step {
+		end := min(len(words), (i+1)*linguaWindowWords)
+		windows++
+		cv := det.ComputeLanguageConfidenceValues(strings.Join(words[i*linguaWindowWords:end], " "))
+		if len(cv) > 0 && cv[0].Value() > 0 {
+			score[cv[0].Language()] += cv[0].Value()
+		}
+	}
+	best, bs := lingua.Unknown, 0.0
+	for lang, s := range score {
+		if s > bs || (s == bs && lang < best) {
+			best, bs = lang, s
+		}
+	}
+	if best == lingua.Unknown {
+		return "", 0
+	}
+	return strings.ToLower(best.IsoCode639_1().String()), bs / float64(windows)
+}
+
+// NewWhatlangDetector returns a detector backed by whatlanggo, limited to
+// the given ISO 639-1 codes (DefaultLanguages it supports when none). It
+// reads at most the first 2,000 bytes of a text, and decides Japanese from
+// kana before whatlanggo can mistake kanji-rich Japanese for Chinese.
+func NewWhatlangDetector(languages ...string) (LanguageDetector, error) {
+	if len(languages) == 0 {
+		languages = DefaultLanguages
+	}
+	want := map[string]bool{}
+	for _, c := range languages {
+		want[strings.ToLower(c)] = true
+	}
+	wl := map[whatlanggo.Lang]bool{}
+	for l := range whatlanggo.Langs {
+		if want[l.Iso6391()] {
+			wl[l] = true
+		}
+	}
+	if len(wl) < 2 {
+		return nil, fmt.Errorf("enricher: whatlanggo knows fewer than two of %v", languages)
+	}
+	return &whatlangDetector{opts: whatlanggo.Options{Whitelist: wl}, ja: want["ja"]}, nil
+}
+
+type whatlangDetector struct {
+	opts whatlanggo.Options
+	ja   bool
+}
+
+// Detect implements LanguageDetector.
+func (w *whatlangDetector) Detect(text string) (string, float64) {
+	if len(text) > whatlangMaxBytes {
+		text = text[:whatlangMaxBytes]
+		for len(text) > 0 && !utf8RuneStart(text[len(text)-1]) {
+			text = text[:len(text)-1]
+		}
+	}
+	if w.ja {
+		kana, letters := 0, 0
+		for _, r := range text {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.In(r, unicode.Hiragana, unicode.Katakana) {
+					kana++
+				}
+			}
+		}
+		if letters > 0 && kana*10 >= letters {
+			return "ja", 1
+		}
+	}
+	info := whatlanggo.DetectWithOptions(text, w.opts)
+	if info.Lang < 0 {
+		return "", 0
+	}
+	return info.Lang.Iso6391(), info.Confidence
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// Language sets language and language_confidence. The detector reads the
+// text (with the title when the text is short); its answer wins when its
+// confidence reaches MinConfidence or nothing was declared. Otherwise, or
+// when the text has fewer than MinWords words, the language the page or
+// feed declared (the article's language on input) is kept, normalised to
+// BCP 47 ("en_us" → "en-US"), with confidence 0. A declared tag whose
+// primary language agrees with the detection is kept with its region
+// ("en-GB"); "no", "nb" and "nn" agree with one another. An article with
+// neither gets "und".
+type Language struct {
+	Detector      LanguageDetector
+	MinConfidence float64
+	MinWords      int
+}
+
+var _ Enricher = (*Language)(nil)
+
+// Language defaults.
+const (
+	DefaultLanguageMinConfidence = 0.5
+	DefaultLanguageMinWords      = 5
+)
+
+// Name implements Enricher.
+func (*Language) Name() string { return "language" }
+
+// Enrich implements Enricher.
+func (l *Language) Enrich(_ context.Context, a *article.Article) error {
+	declared := NormalizeLanguageTag(a.Language)
+	sample := a.Text
+	if article.CountWords(sample) < 20 && a.Title != "" {
+		sample = a.Title + "\n\n" + sample
+	}
+	a.LanguageConf = 0
+	a.Language = declared
+	if a.Language == "" {
+		a.Language = "und"
+	}
+	if l.Detector == nil || article.CountWords(sample) < max(l.MinWords, 1) {
+		return nil
+	}
+	lang, conf := l.Detector.Detect(sample)
+	if lang == "" {
+		return nil
+	}
+	switch {
+	case sameLanguage(declared, lang):
+		a.LanguageConf = conf
+	case declared == "" || conf >= l.MinConfidence:
+		a.Language, a.LanguageConf = lang, conf
+	}
+	return nil
+}
+
+// sameLanguage reports whether a BCP 47 tag's primary language is lang,
+// treating Norwegian ("no", "nb", "nn") as one language.
+func sameLanguage(tag, lang string) bool {
+	p, _, _ := strings.Cut(tag, "-")
+	if p == lang {
+		return true
+	}
+	nor := func(s string) bool { return s == "no" || s == "nb" || s == "nn" }
+	return nor(p) && nor(lang)
+}
+
+// NormalizeLanguageTag returns a declared language tag in canonical BCP 47
+// case with only its language, script and region subtags ("en_us" →
+// "en-US", "zh-hant-tw" → "zh-Hant-TW", "de-DE-formal" → "de-DE"), or ""
+// when it does not start with a 2–3 letter language subtag.
+func NormalizeLanguageTag(tag string) string {
+	parts := strings.FieldsFunc(strings.TrimSpace(tag), func(r rune) bool { return r == '-' || r == '_' })
+	if len(parts) == 0 || len(parts[0]) < 2 || len(parts[0]) > 3 || !isASCIILetters(parts[0]) {
+		return ""
+	}
+	out := strings.ToLower(parts[0])
+	if out == "und" {
+		return ""
+	}
+	script, region := "", ""
+	for _, p := range parts[1:] {
+		switch {
+		case script == "" && region == "" && len(p) == 4 && isASCIILetters(p):
+			script = strings.ToUpper(p[:1]) + strings.ToLower(p[1:])
+		case region == "" && len(p) == 2 && isASCIILetters(p):
+			region = strings.ToUpper(p)
+		case region == "" && len(p) == 3 && isASCIIDigits(p):
+			region = p
+		}
+	}
+	if script != "" {
+		out += "-" + script
+	}
+	if region != "" {
+		out += "-" + region
+	}
+	return out
+}
+
+func isASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isASCIIDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,90 @@
+package enricher
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// Options configure the chain New builds.
+type Options struct {
+	// Logger receives a warning per failed enricher; nil discards.
+	Logger *slog.Logger
+	// Index is the shared cluster index (NewKVIndex); nil keeps an
+	// in-memory index, which only this process sees.
+	Index ClusterIndex
+	// Keywords is the number of keywords; 0 means DefaultKeywords.
+	Keywords int
+	// ClusterWindow is how long an article can be joined by a later one;
+	// 0 means DefaultClusterWindow (72 h). It sizes the in-memory index;
+	// a KV index has its own (NewKVIndex).
+	ClusterWindow time.Duration
+	// ClusterThreshold is the estimated Jaccard similarity of 3-word
+	// shingle sets above which two articles join one cluster (half of it
+	// suffices for a shortened copy); 0 means DefaultClusterThreshold.
+	ClusterThreshold float64
+	// Disable lists enrichers to skip, by name: language, wordcount,
+	// readingtime, entities, keywords, summary, cluster.
+	Disable []string
+	// Language detects the language; nil means lingua-go over
+	// DefaultLanguages (NewLinguaDetector), whose models load on the first
+	// article.
+	Language LanguageDetector
+}
+
+// Names are the enrichers New chains, in order.
+var Names = []string{"language", "wordcount", "readingtime", "entities", "keywords", "summary", "cluster"}
+
+// New returns the enrichment chain: language → wordcount → readingtime →
+// entities → keywords → summary → cluster.
+func New(opts Options) (*Chain, error) {
+	for _, d := range opts.Disable {
+		if !slices.Contains(Names, d) {
+			return nil, fmt.Errorf("enricher: unknown enricher %q in disable (known: %v)", d, Names)
+		}
+	}
+	on := func(name string) bool { return !slices.Contains(opts.Disable, name) }
+	var es []Enricher
+	if on("language") {
+		det := opts.Language
+		if det == nil {
+			var err error
+			if det, err = NewLinguaDetector(); err != nil {
+				return nil, err
+			}
+		}
+		es = append(es, &Language{Detector: det, MinConfidence: DefaultLanguageMinConfidence, MinWords: DefaultLanguageMinWords})
+	}
+	if on("wordcount") {
+		es = append(es, WordCount{})
+	}
+	if on("readingtime") {
+		es = append(es, ReadingTime{})
+	}
+	if on("entities") {
+		e, err := NewEntities()
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	if on("keywords") {
+		es = append(es, Keywords{N: opts.Keywords})
+	}
+	if on("summary") {
+		es = append(es, Summary{})
+	}
+	if on("cluster") {
+		idx := opts.Index
+		if idx == nil {
+			window := opts.ClusterWindow
+			if window <= 0 {
+				window = DefaultClusterWindow
+			}
+			idx = NewMemoryIndex(window)
+		}
+		es = append(es, NewCluster(idx, opts.ClusterThreshold))
+	}
+	return NewChain(opts.Logger, es...), nil
+}

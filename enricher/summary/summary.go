@@ -1,0 +1,160 @@
+// Package summary writes an extractive summary of an article: two or
+// three of its own sentences, in their original order.
+//
+// Sentences come from textseg (which survives abbreviations and
+// quotations). Each candidate sentence is scored by how central it is —
+// the summed document frequency of its distinct content words (stopwords
+// removed, stemmed where a stemmer exists), damped by its length — plus a bonus for position, since news puts the essentials
+// first. The lead sentence is always taken when it is a proper sentence;
+// further sentences must not repeat half of what is already chosen.
+package summary
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsfeed/newsfeed/enricher/keywords"
+	"github.com/newsfeed/newsfeed/enricher/stopwords"
+	"github.com/newsfeed/newsfeed/enricher/textseg"
+)
+
+// Limits.
+const (
+	minWords   = 6   // a shorter sentence is no summary material
+	maxWords   = 70  // a longer one is a run-on or a list
+	maxChars   = 600 // a third sentence is added only below this length
+	redundancy = 0.5 // maximal share of a sentence's words already chosen
+	// lengthDamping keeps long sentences from winning by length alone
+	// without favouring one-liners: the centrality sum is divided by
+	// words^lengthDamping.
+	lengthDamping = 0.3
+)
+
+type sentence struct {
+	idx   int
+	text  string
+	terms map[string]bool
+	words int
+	score float64
+}
+
+// Summarize returns two or three sentences of text in a language (BCP 47):
+// three when the text has at least eight candidate sentences and the first
+// two are shorter than maxChars, fewer when the text has fewer candidates.
+func Summarize(text, lang string) string {
+	stops := stopwords.For(lang)
+	stem := keywords.Stemmer(lang)
+	var cands []*sentence
+	df := map[string]int{}
+	for i, s := range textseg.Sentences(text) {
+		if s.Heading {
+			continue
+		}
+		t := strings.Join(strings.Fields(s.Text(text)), " ")
+		ws := textseg.Words(t)
+		if len(ws) < minWords || len(ws) > maxWords || startsLower(t) {
+			continue
+		}
+		st := &sentence{idx: i, text: t, terms: map[string]bool{}, words: len(ws)}
+		for _, w := range ws {
+			l := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w.Text, "'s"), "’s"))
+			if stops[l] || utf8.RuneCountInString(l) < 3 || !hasLetter(l) {
+				continue
+			}
+			if stem != nil {
+				l = stem(l)
+			}
+			st.terms[l] = true
+		}
+		for term := range st.terms {
+			df[term]++
+		}
+		cands = append(cands, st)
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	for pos, s := range cands {
+		sum := 0.0
+		for term := range s.terms {
+			if df[term] > 1 {
+				sum += float64(df[term] - 1)
+			}
+		}
+		s.score = sum/math.Pow(float64(s.words), lengthDamping) + 2.0/float64(1+pos)
+		if isBareQuote(s.text) {
+			s.score *= 0.5
+		}
+	}
+	want := 2
+	if len(cands) >= 8 {
+		want = 3
+	}
+	chosen := []*sentence{cands[0]}
+	rest := slices.Clone(cands[1:])
+	slices.SortStableFunc(rest, func(a, b *sentence) int { return cmp.Compare(b.score, a.score) })
+	length := len(cands[0].text)
+	for _, s := range rest {
+		if len(chosen) == want || (len(chosen) == 2 && length > maxChars) {
+			break
+		}
+		if overlap(s, chosen) > redundancy {
+			continue
+		}
+		chosen = append(chosen, s)
+		length += len(s.text)
+	}
+	slices.SortFunc(chosen, func(a, b *sentence) int { return cmp.Compare(a.idx, b.idx) })
+	parts := make([]string, len(chosen))
+	for i, s := range chosen {
+		parts[i] = s.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// overlap is the share of s's terms found in the chosen sentences.
+func overlap(s *sentence, chosen []*sentence) float64 {
+	if len(s.terms) == 0 {
+		return 1
+	}
+	n := 0
+	for t := range s.terms {
+		for _, c := range chosen {
+			if c.terms[t] {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(s.terms))
+}
+
+// isBareQuote reports a sentence that is only a quotation, without saying
+// who speaks.
+func isBareQuote(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	l, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("\"“„«'‘", r) && strings.ContainsRune("\"”»'’", l)
+}
+
+func startsLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return unicode.IsLower(r)
+		}
+	}
+	return false
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}

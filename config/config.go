@@ -202,10 +202,12 @@ type Pipeline struct {
 
 // Enrich configures the enricher chain.
 type Enrich struct {
-	Disable         []string      `yaml:"disable"`
-	Keywords        int           `yaml:"keywords"`
-	ClusterWindow   time.Duration `yaml:"cluster_window"`
-	ClusterDistance int           `yaml:"cluster_distance"`
+	Disable       []string      `yaml:"disable"`
+	Keywords      int           `yaml:"keywords"`
+	ClusterWindow time.Duration `yaml:"cluster_window"`
+	// ClusterThreshold is the similarity (0..1) above which two articles
+	// join one story cluster; 0 takes the enricher's default.
+	ClusterThreshold float64 `yaml:"cluster_threshold"`
 }
 
 // Default returns the configuration used for keys a file leaves out.
@@ -231,7 +233,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "auto"},
 		Schedule: Schedule{DefaultInterval: 5 * time.Minute, MinInterval: time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour, Tick: time.Second},
 		Pipeline: Pipeline{Pollers: 4, Scrapers: 8, AckWait: 60 * time.Second, MaxDeliver: 6, ShutdownGrace: 25 * time.Second, OnceTimeout: 30 * time.Minute},
-		Enrich:   Enrich{Keywords: 10, ClusterWindow: 72 * time.Hour, ClusterDistance: 6},
+		Enrich:   Enrich{Keywords: 10, ClusterWindow: 72 * time.Hour},
 		Sinks:    nil,
 	}
 }
@@ -447,6 +449,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s: another sink is already named %q (set name: to tell them apart)", s.where(i), s.Name)
 		}
 		names[s.Name] = true
+	}
+	if c.Enrich.ClusterThreshold < 0 || c.Enrich.ClusterThreshold > 1 {
+		return fmt.Errorf("enrich.cluster_threshold: %v (want 0..1)", c.Enrich.ClusterThreshold)
+	}
+	if c.Enrich.Keywords < 0 {
+		return fmt.Errorf("enrich.keywords: must not be negative, got %d", c.Enrich.Keywords)
 	}
 	for domain, r := range c.Sites {
 		if strings.TrimSpace(domain) == "" || strings.ContainsAny(domain, "/ ") {

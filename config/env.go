@@ -63,7 +63,7 @@ func walkEnv(v reflect.Value, prefix string, fn func(string, reflect.Value) erro
 				return err
 			}
 		case f.Type == durationType, f.Type.Kind() == reflect.String, f.Type.Kind() == reflect.Bool,
-			f.Type.Kind() == reflect.Int, f.Type.Kind() == reflect.Int64:
+			f.Type.Kind() == reflect.Int, f.Type.Kind() == reflect.Int64, f.Type.Kind() == reflect.Float64:
 			if err := fn(name, fv); err != nil {
 				return err
 			}
@@ -104,6 +104,12 @@ func setScalar(v reflect.Value, s string) error {
 			return fmt.Errorf("%q is not an integer", s)
 		}
 		v.SetInt(n)
+	case v.Kind() == reflect.Float64:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		v.SetFloat(f)
 	case v.Kind() == reflect.Slice:
 		var parts []string
 		for _, p := range strings.Split(s, ",") {

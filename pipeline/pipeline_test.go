@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,7 +94,7 @@ func start(t *testing.T, s setup) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(h.close)
-	stores, err := natsbus.Setup(ctx, h.bus.JS, cfg.NATS, 0)
+	stores, err := natsbus.Setup(ctx, h.bus.JS, cfg.NATS, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,9 +107,13 @@ func start(t *testing.T, s setup) *harness {
 		t.Fatal(err)
 	}
 	h.sinks = map[string]sink.Sink{"jsonl": js}
+	enr, err := enricher.New(enricher.Options{Index: enricher.NewKVIndex(stores.Clusters, time.Hour), ClusterWindow: time.Hour, Language: sharedDetector(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.pipe, err = pipeline.New(pipeline.Deps{
 		Config: cfg, Bus: h.bus, Stores: stores, Fetcher: fc, Extractor: parser.New(nil),
-		Enricher: enricher.NewChain(nil, enricher.WordCount{}), Sinks: h.sinks, Metrics: h.metrics,
+		Enricher: enr, Sinks: h.sinks, Metrics: h.metrics, Logger: testLogger(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -301,4 +307,27 @@ func TestOnceSitemapIndex(t *testing.T) {
 			t.Fatalf("article without its sitemap title: %+v", a.FeedItem)
 		}
 	}
+}
+
+func testLogger() *slog.Logger {
+	if os.Getenv("NEWSFEED_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+var (
+	detectorOnce sync.Once
+	detector     enricher.LanguageDetector
+	detectorErr  error
+)
+
+// sharedDetector loads the language models once per test binary (they take
+// seconds to load under the race detector).
+func sharedDetector(t *testing.T) enricher.LanguageDetector {
+	detectorOnce.Do(func() { detector, detectorErr = enricher.NewLinguaDetector() })
+	if detectorErr != nil {
+		t.Fatal(detectorErr)
+	}
+	return detector
 }

@@ -6,7 +6,9 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -54,7 +56,23 @@ func ValidateArticle(data []byte) error {
 		return fmt.Errorf("schema: %w", err)
 	}
 	if err := s.Validate(v); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("schema: %s", strings.Join(leafErrors(ve), "; "))
+		}
 		return fmt.Errorf("schema: %w", err)
 	}
 	return nil
+}
+
+// leafErrors flattens a validation error to "at /path: message" lines.
+func leafErrors(ve *jsonschema.ValidationError) []string {
+	if len(ve.Causes) == 0 {
+		return []string{fmt.Sprintf("at /%s: %s", strings.Join(ve.InstanceLocation, "/"), ve.Error())}
+	}
+	var out []string
+	for _, c := range ve.Causes {
+		out = append(out, leafErrors(c)...)
+	}
+	return out
 }

@@ -132,8 +132,13 @@ func newExtractor(cfg *config.Config) *parser.Extractor {
 	return parser.New(rules)
 }
 
-func newEnricher(_ *config.Config, logger *slog.Logger) *enricher.Chain {
-	return enricher.NewChain(logger, enricher.WordCount{})
+// newEnricher builds the enrichment chain; index is the shared cluster
+// index (nil: in-memory, for one-shot commands).
+func newEnricher(cfg *config.Config, logger *slog.Logger, index enricher.ClusterIndex) (*enricher.Chain, error) {
+	return enricher.New(enricher.Options{
+		Logger: logger, Index: index, Keywords: cfg.Enrich.Keywords, ClusterWindow: cfg.Enrich.ClusterWindow,
+		ClusterThreshold: cfg.Enrich.ClusterThreshold, Disable: cfg.Enrich.Disable,
+	})
 }
 
 // openSinks opens every configured sink; on failure it closes those

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsfeed/newsfeed/config"
+	"github.com/newsfeed/newsfeed/enricher"
 	"github.com/newsfeed/newsfeed/internal/natsbus"
 	"github.com/newsfeed/newsfeed/internal/opsserver"
 	"github.com/newsfeed/newsfeed/metrics"
@@ -84,9 +85,17 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	if err != nil {
 		return nil, err
 	}
+	var index enricher.ClusterIndex
+	if stores.Clusters != nil {
+		index = enricher.NewKVIndex(stores.Clusters, cfg.Enrich.ClusterWindow)
+	}
+	enr, err := newEnricher(cfg, d.logger, index)
+	if err != nil {
+		return nil, err
+	}
 	d.pipe, err = pipeline.New(pipeline.Deps{
 		Config: cfg, Bus: d.bus, Stores: stores, Fetcher: fetch, Extractor: newExtractor(cfg),
-		Enricher: newEnricher(cfg, d.logger), Sinks: d.sinks, Metrics: d.metrics, Logger: d.logger, Outage: outage,
+		Enricher: enr, Sinks: d.sinks, Metrics: d.metrics, Logger: d.logger, Outage: outage,
 	})
 	if err != nil {
 		return nil, err

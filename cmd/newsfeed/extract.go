@@ -48,7 +48,10 @@ func cmdExtract(ctx context.Context, e *env, args []string) int {
 		return fail(e, "extract", err)
 	}
 	ex := newExtractor(cfg)
-	enr := newEnricher(cfg, newLogger(cfg.Log, e.stderr))
+	enr, err := newEnricher(cfg, newLogger(cfg.Log, e.stderr), nil)
+	if err != nil {
+		return fail(e, "extract", err)
+	}
 
 	inputs := fs.Args()
 	type result struct {

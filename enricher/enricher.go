@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsfeed/newsfeed/article"
 )
@@ -78,6 +80,42 @@ func (WordCount) Name() string { return "wordcount" }
 
 // Enrich implements Enricher.
 func (WordCount) Enrich(_ context.Context, a *article.Article) error {
-	a.WordCount = article.CountWords(a.Text)
+	a.WordCount = countWords(a.Text)
 	return nil
+}
+
+// countWords is article.CountWords with a fast path for ASCII: runs of
+// letters, digits and apostrophes are words; CJK characters count one each.
+func countWords(text string) int {
+	n, in := 0, false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' {
+				if !in {
+					n++
+					in = true
+				}
+			} else {
+				in = false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			n++
+			in = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’' || unicode.Is(unicode.Mn, r):
+			if !in {
+				n++
+				in = true
+			}
+		default:
+			in = false
+		}
+	}
+	return n
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/newsfeed/newsfeed/enricher/textseg"
 )
 
 // Options configure the chain New builds.
@@ -45,6 +47,7 @@ func New(opts Options) (*Chain, error) {
 		}
 	}
 	on := func(name string) bool { return !slices.Contains(opts.Disable, name) }
+	seg := &textseg.Cache{} // the enrichers split each text once
 	var es []Enricher
 	if on("language") {
 		det := opts.Language
@@ -63,17 +66,17 @@ func New(opts Options) (*Chain, error) {
 		es = append(es, ReadingTime{})
 	}
 	if on("entities") {
-		e, err := NewEntities()
+		e, err := newEntities(seg)
 		if err != nil {
 			return nil, err
 		}
 		es = append(es, e)
 	}
 	if on("keywords") {
-		es = append(es, Keywords{N: opts.Keywords})
+		es = append(es, Keywords{N: opts.Keywords, seg: seg})
 	}
 	if on("summary") {
-		es = append(es, Summary{})
+		es = append(es, Summary{seg: seg})
 	}
 	if on("cluster") {
 		idx := opts.Index
@@ -84,7 +87,9 @@ func New(opts Options) (*Chain, error) {
 			}
 			idx = NewMemoryIndex(window)
 		}
-		es = append(es, NewCluster(idx, opts.ClusterThreshold))
+		c := NewCluster(idx, opts.ClusterThreshold)
+		c.seg = seg
+		es = append(es, c)
 	}
 	return NewChain(opts.Logger, es...), nil
 }

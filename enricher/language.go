@@ -31,7 +31,7 @@ var DefaultLanguages = []string{
 	"af", "ar", "be", "bg", "bn", "bs", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fa",
 	"fi", "fr", "ga", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk", "ko", "lt",
 	"lv", "mk", "mr", "ms", "nb", "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq",
-	"sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+	"sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "xh", "zh", "zu",
 }
 
 // Detection samples: the lingua detector scores up to linguaWindows windows
@@ -48,8 +48,8 @@ const (
 
 // NewLinguaDetector returns a detector backed by lingua-go in low-accuracy
 // mode (trigram models only) over the given ISO 639-1 codes
-// (DefaultLanguages when none). Its models are loaded once per process on
-// first use and shared.
+// (DefaultLanguages when none). A language's model (about 1 MB) is loaded
+// the first time a text needs it, once per process.
 func NewLinguaDetector(languages ...string) (LanguageDetector, error) {
 	if len(languages) == 0 {
 		languages = DefaultLanguages
@@ -84,7 +84,11 @@ type linguaDetector struct {
 
 func (l *linguaDetector) detector() lingua.LanguageDetector {
 	l.once.Do(func() {
-		l.det = lingua.NewLanguageDetectorBuilder().FromLanguages(l.langs...).WithLowAccuracyMode().WithPreloadedLanguageModels().Build()
+		// Models load lazily, one language at a time as texts need them:
+		// preloading decompresses every model at once and nearly doubles
+		// the peak memory, and a language that never turns up (or is
+		// always settled by the stopword fast path) is never loaded.
+		l.det = lingua.NewLanguageDetectorBuilder().FromLanguages(l.langs...).WithLowAccuracyMode().Build()
 	})
 	return l.det
 }

@@ -30,8 +30,8 @@ type Options struct {
 	// readingtime, entities, keywords, summary, cluster.
 	Disable []string
 	// Language detects the language; nil means lingua-go over
-	// DefaultLanguages (NewLinguaDetector), whose models load on the first
-	// article.
+	// DefaultLanguages (NewLinguaDetector), whose models load as articles
+	// need them.
 	Language LanguageDetector
 }
 

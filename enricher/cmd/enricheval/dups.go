@@ -104,14 +104,14 @@ func evalDuplicates(ctx context.Context, out io.Writer, root string, threshold f
 		}
 		fmt.Fprintf(out, "  for comparison, simhash distance <= %2d: precision=%.4f recall=%.4f\n", maxD, float64(stp)/float64(max(1, stp+sfp)), float64(stp)/float64(max(1, stp+sfn)))
 	}
-	return evalStream(ctx, out, pairs, threshold)
+	return evalStream(ctx, out, pairs, threshold, verbose)
 }
 
 // evalStream assigns every distinct text of the pairs — originals and
 // variants — to one index in random order, as a stream of articles from
 // many outlets would arrive, and counts the variants that share their
 // original's cluster and the originals merged with an unrelated one.
-func evalStream(ctx context.Context, out io.Writer, pairs []pair, threshold float64) error {
+func evalStream(ctx context.Context, out io.Writer, pairs []pair, threshold float64, verbose bool) error {
 	type item struct {
 		id, text, story string
 	}
@@ -162,9 +162,24 @@ func evalStream(ctx context.Context, out io.Writer, pairs []pair, threshold floa
 			split++
 		}
 	}
-	for _, st := range clusterStories {
+	for cl, st := range clusterStories {
 		if len(st) > 1 {
 			mixed++
+			if verbose {
+				var names []string
+				for s := range st {
+					names = append(names, s)
+				}
+				sort.Strings(names)
+				fmt.Fprintf(out, "  MIXED cluster %s: %v\n", cl, names)
+			}
+		}
+	}
+	if verbose {
+		for story, cls := range storyClusters {
+			if len(cls) > 1 {
+				fmt.Fprintf(out, "  SPLIT story %s: %v\n", story, cls)
+			}
 		}
 	}
 	fmt.Fprintf(out, "stream: %d articles of %d stories in random order: stories in one cluster=%d, split=%d; clusters mixing stories=%d\n",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
 	"sort"
@@ -31,6 +32,22 @@ func primary(tag string) string {
 	return p
 }
 
+//go:embed declared_wrong.txt
+var declaredWrongList string
+
+// declaredWrong returns the audited pages whose declaration is wrong, with
+// their actual language.
+func declaredWrong() map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(declaredWrongList, "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) >= 3 && !strings.HasPrefix(line, "#") {
+			m[f[0]] = f[2]
+		}
+	}
+	return m
+}
+
 // evalLanguage compares the language enricher's answer with the page's
 // declared language on every page of at least minWords words: once from
 // the text alone (the detector's own accuracy), once with the declaration
@@ -52,8 +69,10 @@ func evalLanguage(out io.Writer, root, detName string, minWords int, verbose boo
 		conf              float64
 		snippet           string
 	}
+	wrong := declaredWrong()
 	for _, set := range []string{"fundus", "trafilatura-eval", "all"} {
 		n, agreeText, agreeEnr := 0, 0, 0
+		nTrue, agreeTrue, actualOK := 0, 0, 0
 		var misses []miss
 		confusion := map[string]int{}
 		var spent time.Duration
@@ -72,6 +91,16 @@ func evalLanguage(out io.Writer, root, detName string, minWords int, verbose boo
 				return err
 			}
 			spent += time.Since(start)
+			if actual, ok := wrong[d.ID]; ok {
+				if primary(a.Language) == primary(actual) {
+					actualOK++
+				}
+			} else {
+				nTrue++
+				if primary(a.Language) == decl {
+					agreeTrue++
+				}
+			}
 			if primary(a.Language) == decl {
 				agreeText++
 			} else {
@@ -106,6 +135,8 @@ func evalLanguage(out io.Writer, root, detName string, minWords int, verbose boo
 			parts = append(parts, fmt.Sprintf("%s %d", k, confusion[k]))
 		}
 		fmt.Fprintf(out, "  confusion of misses (declared→detected): %s\n", strings.Join(parts, ", "))
+		fmt.Fprintf(out, "  pages whose declaration is right (audited list declared_wrong.txt excluded): %d, agreement %d (%.2f%%); the %d excluded pages detected as their actual language: %d\n",
+			nTrue, agreeTrue, 100*float64(agreeTrue)/float64(max(1, nTrue)), n-nTrue, actualOK)
 		if verbose && set == "all" {
 			for _, m := range misses {
 				fmt.Fprintf(out, "  MISS %s declared=%s detected=%s conf=%.2f  %q\n", m.id, m.declared, m.got, m.conf, m.snippet)

@@ -1,7 +1,24 @@
-// Package enricher adds derived fields to an article (language, entities,
-// keywords, summary, near-duplicate cluster) through a chain of small
-// enrichers. A failing enricher is recorded in the article's errors and
-// never drops it.
+// Package enricher adds derived fields to an article through a chain of
+// small enrichers behind one interface. A failing (or panicking) enricher
+// is recorded in the article's errors and never drops it.
+//
+// New builds the standard chain:
+//
+//	language     language, language_confidence (lingua-go, falling back to
+//	             the page or feed declaration)
+//	wordcount    word_count
+//	readingtime  reading_time_minutes, by the language's reading speed
+//	entities     people, organisations and places (package entities)
+//	keywords     scored words and phrases (package keywords)
+//	summary      two or three sentences of the text (package summary)
+//	cluster      simhash, and cluster_id: the story cluster shared with
+//	             near-duplicates from other outlets (MinHash LSH over a
+//	             ClusterIndex: in memory, or in NATS KV for all replicas)
+//
+// The enrichers of a chain share one textseg.Cache, so an article's text
+// is split into words and sentences once. Chains are safe for concurrent
+// use. Figures (accuracy, memory, cost) and the commands that produce them
+// are in bench/ENRICH.md.
 package enricher
 
 import (

@@ -99,8 +99,8 @@ func (l *linguaDetector) detector() lingua.LanguageDetector {
 // stopwords of each language that has a list (package stopwords). When one
 // language's stopwords clearly dominate, lingua only decides between it
 // and its close relatives — a handful of models instead of every language
-// of the script — and a language without relatives is taken at once.
-// Otherwise lingua weighs all its languages.
+// of the script — and a language without relatives (or a decisive one far
+// ahead) is taken at once. Otherwise lingua weighs all its languages.
 func (l *linguaDetector) Detect(text string) (string, float64) {
 	words := strings.Fields(text)
 	if len(words) == 0 {
@@ -114,7 +114,7 @@ func (l *linguaDetector) Detect(text string) (string, float64) {
 				group = append(group, r)
 			}
 		}
-		if len(group) == 1 {
+		if len(group) == 1 || (decisive[guess] && conf >= 1-1.0/decisiveRatio) {
 			return guess, conf
 		}
 		return detectWindows(l.groupDetector(group), words)
@@ -146,6 +146,15 @@ var relatives = map[string][]string{
 	"fi": {"et"}, "tr": {"az"}, "ru": {"uk", "be", "bg", "mk", "sr", "kk"}, "uk": {"ru", "be"},
 	"id": {"ms", "tl"},
 }
+
+// decisive languages are taken without lingua when their stopwords
+// outnumber the runner-up's decisiveRatio times: their close relatives
+// either have stopword lists of their own (Dutch for German) or are rare
+// in news. Languages whose relatives have no list (Spanish and Catalan,
+// Czech and Slovak, Russian and Belarusian) always go to lingua.
+var decisive = map[string]bool{"de": true, "fi": true, "tr": true}
+
+const decisiveRatio = 6
 
 // Fast path parameters: a guess needs fastPathShare of the sampled words
 // to be its stopwords, and fastPathRatio times the runner-up's count.

@@ -176,12 +176,19 @@ func (x Extractor) Extract(title, text, lang string, n int) []article.Keyword {
 		titleKeys[w.key] = true
 	}
 	lead := len(text) / 5
-	terms := map[[2]string]*term{} // word keys; the second is "" for a word
+	terms := make(map[[2]string]*term, len(words)) // word keys; the second is "" for a word
+	// Terms are allocated in blocks; a full block is replaced, never
+	// grown, so the terms never move.
+	var slab []term
 	get := func(a, b string) *term {
 		k := [2]string{a, b}
 		t := terms[k]
 		if t == nil {
-			t = &term{key: a, first: math.MaxInt}
+			if len(slab) == cap(slab) {
+				slab = make([]term, 0, 128)
+			}
+			slab = append(slab, term{key: a, first: math.MaxInt})
+			t = &slab[len(slab)-1]
 			if b != "" {
 				t.key, t.isPhrase, t.parts = a+" "+b, true, k
 			}
@@ -338,7 +345,8 @@ func onlySpaces(s string) bool {
 func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(string) string) []word {
 	sents := seg.Sentences(text)
 	si := 0
-	var out []word
+	toks := seg.Words(text)
+	out := make([]word, 0, len(toks))
 	var run *word
 	flush := func() {
 		if run != nil {
@@ -348,7 +356,7 @@ func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(
 			run = nil
 		}
 	}
-	for _, t := range seg.Words(text) {
+	for _, t := range toks {
 		r, _ := utf8.DecodeRuneInString(t.Text)
 		if isCJK(r) {
 			if unicode.In(r, unicode.Hiragana) {
@@ -369,7 +377,10 @@ func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(
 		for si < len(sents) && sents[si].End <= t.Start {
 			si++
 		}
-		form := trimPossessive(strings.ReplaceAll(t.Text, "\u00ad", ""))
+		form := trimPossessive(t.Text)
+		if strings.Contains(form, "\u00ad") {
+			form = strings.ReplaceAll(form, "\u00ad", "")
+		}
 		lower := strings.ToLower(form)
 		w := word{form: form, lower: lower, start: t.Start, end: t.End}
 		w.sentenceStart = si < len(sents) && firstWordAt(text, sents[si].Start, t.Start)

@@ -25,6 +25,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"unicode"
 	"unicode/utf8"
 
@@ -103,9 +104,12 @@ func (WordCount) Enrich(_ context.Context, a *article.Article) error {
 
 // countWords is article.CountWords with a fast path for ASCII: runs of
 // letters, digits and apostrophes are words; CJK characters count one each.
-func countWords(text string) int {
+func countWords(text string) int { return countWordsUpTo(text, math.MaxInt) }
+
+// countWordsUpTo counts words as countWords does, stopping at limit.
+func countWordsUpTo(text string, limit int) int {
 	n, in := 0, false
-	for i := 0; i < len(text); {
+	for i := 0; i < len(text) && n < limit; {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -134,5 +138,5 @@ func countWords(text string) int {
 			in = false
 		}
 	}
-	return n
+	return min(n, limit)
 }

@@ -428,28 +428,3 @@ func isASCIIDigits(s string) bool {
 	}
 	return s != ""
 }
-
-// countWordsUpTo counts the words of text by article.CountWords's rules
-// (runs of letters, digits and apostrophes; CJK characters one each),
-// stopping at limit.
-func countWordsUpTo(text string, limit int) int {
-	n, in := 0, false
-	for _, r := range text {
-		if n >= limit {
-			return limit
-		}
-		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
-			n++
-			in = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || unicode.Is(unicode.Mn, r):
-			if !in {
-				n++
-				in = true
-			}
-		default:
-			in = false
-		}
-	}
-	return min(n, limit)
-}

@@ -179,6 +179,9 @@ type clusterStore interface {
 	lock(ctx context.Context, holder string) (release func(), err error)
 }
 
+// assignTimeout bounds one assignment, whatever the caller's context.
+const assignTimeout = 15 * time.Second
+
 // leaseTTL is how long a founder lease is honoured; founding takes
 // milliseconds, so only a crashed holder's lease runs out.
 const leaseTTL = 5 * time.Second
@@ -206,6 +209,8 @@ var _ ClusterIndex = (*lshIndex)(nil)
 // assigned at the same moment on two replicas therefore end in one
 // cluster; joining needs no lease.
 func (x *lshIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, assignTimeout)
+	defer cancel()
 	keys := bandKeys(d.MinHash)
 	if keys == nil {
 		return "", fmt.Errorf("signature has %d values, want at least %d", len(d.MinHash), Bands*BandRows)

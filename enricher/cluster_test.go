@@ -311,3 +311,47 @@ func FuzzDecodeBucket(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAssign measures one assignment (a new story: lease, reads,
+// record and bucket writes) with each index; for KV over an in-process
+// nats-server on loopback TCP.
+func BenchmarkAssign(b *testing.B) {
+	docs := loadCorpus(b)
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: b.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		b.Fatal("nats-server not ready")
+	}
+	defer func() { s.Shutdown(); s.WaitForShutdown() }()
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kv, err := js.CreateKeyValue(context.Background(), ClusterBucketConfig(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, idx := range map[string]ClusterIndex{"memory": NewMemoryIndex(time.Hour), "kv": NewKVIndex(kv, time.Hour)} {
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				d := docs[i%len(docs)]
+				// A fresh id and a changed text: a new story each time.
+				text := d.Text + fmt.Sprintf("\n\nVariant %d of the story, with several new words added %d.", i, i*7)
+				if _, err := idx.Assign(context.Background(), doc(fmt.Sprintf("%s-%d", name, i), text, time.Now()), same); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/newsfeed/newsfeed/article"
 	"github.com/newsfeed/newsfeed/enricher/fingerprint"
+	"github.com/newsfeed/newsfeed/enricher/textseg"
 )
 
 // Cluster sets simhash (the 64-bit SimHash of the text's shingles, 16 hex
@@ -22,6 +23,7 @@ type Cluster struct {
 	index ClusterIndex
 	same  Similarity
 	now   func() time.Time
+	seg   *textseg.Cache
 }
 
 var _ Enricher = (*Cluster)(nil)
@@ -40,7 +42,7 @@ func (*Cluster) Name() string { return "cluster" }
 
 // Enrich implements Enricher.
 func (c *Cluster) Enrich(ctx context.Context, a *article.Article) error {
-	sh := fingerprint.Shingles(a.Text)
+	sh := fingerprint.ShinglesOf(c.seg.Words(a.Text))
 	a.SimHash = ""
 	if len(sh) > 0 {
 		a.SimHash = FormatSimHash(fingerprint.SimHash(sh))

@@ -1,13 +1,33 @@
-// Package enricher adds derived fields to an article (language, entities,
-// keywords, summary, near-duplicate cluster) through a chain of small
-// enrichers. A failing enricher is recorded in the article's errors and
-// never drops it.
+// Package enricher adds derived fields to an article through a chain of
+// small enrichers behind one interface. A failing (or panicking) enricher
+// is recorded in the article's errors and never drops it.
+//
+// New builds the standard chain:
+//
+//	language     language, language_confidence (lingua-go, falling back to
+//	             the page or feed declaration)
+//	wordcount    word_count
+//	readingtime  reading_time_minutes, by the language's reading speed
+//	entities     people, organisations and places (package entities)
+//	keywords     scored words and phrases (package keywords)
+//	summary      two or three sentences of the text (package summary)
+//	cluster      simhash, and cluster_id: the story cluster shared with
+//	             near-duplicates from other outlets (MinHash LSH over a
+//	             ClusterIndex: in memory, or in NATS KV for all replicas)
+//
+// The enrichers of a chain share one textseg.Cache, so an article's text
+// is split into words and sentences once. Chains are safe for concurrent
+// use. Figures (accuracy, memory, cost) and the commands that produce them
+// are in bench/ENRICH.md.
 package enricher
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsfeed/newsfeed/article"
 )
@@ -78,6 +98,45 @@ func (WordCount) Name() string { return "wordcount" }
 
 // Enrich implements Enricher.
 func (WordCount) Enrich(_ context.Context, a *article.Article) error {
-	a.WordCount = article.CountWords(a.Text)
+	a.WordCount = countWords(a.Text)
 	return nil
+}
+
+// countWords is article.CountWords with a fast path for ASCII: runs of
+// letters, digits and apostrophes are words; CJK characters count one each.
+func countWords(text string) int { return countWordsUpTo(text, math.MaxInt) }
+
+// countWordsUpTo counts words as countWords does, stopping at limit.
+func countWordsUpTo(text string, limit int) int {
+	n, in := 0, false
+	for i := 0; i < len(text) && n < limit; {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' {
+				if !in {
+					n++
+					in = true
+				}
+			} else {
+				in = false
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		switch {
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			n++
+			in = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’' || unicode.Is(unicode.Mn, r):
+			if !in {
+				n++
+				in = true
+			}
+		default:
+			in = false
+		}
+	}
+	return min(n, limit)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/newsfeed/newsfeed/enricher/entities"
 	"github.com/newsfeed/newsfeed/enricher/keywords"
 	"github.com/newsfeed/newsfeed/enricher/summary"
+	"github.com/newsfeed/newsfeed/enricher/textseg"
 )
 
 // Entities sets entities: people, organisations and places named in the
@@ -20,11 +21,14 @@ type Entities struct {
 var _ Enricher = (*Entities)(nil)
 
 // NewEntities returns the entity enricher with the built-in gazetteer.
-func NewEntities() (*Entities, error) {
+func NewEntities() (*Entities, error) { return newEntities(nil) }
+
+func newEntities(seg *textseg.Cache) (*Entities, error) {
 	x, err := entities.New()
 	if err != nil {
 		return nil, fmt.Errorf("enricher: %w", err)
 	}
+	x.Seg = seg
 	return &Entities{x: x}, nil
 }
 
@@ -40,7 +44,8 @@ func (e *Entities) Enrich(_ context.Context, a *article.Article) error {
 // Keywords sets keywords: the N best words and phrases of the title and
 // text in the article's language (see package keywords).
 type Keywords struct {
-	N int
+	N   int
+	seg *textseg.Cache
 }
 
 var _ Enricher = Keywords{}
@@ -57,13 +62,15 @@ func (k Keywords) Enrich(_ context.Context, a *article.Article) error {
 	if n <= 0 {
 		n = DefaultKeywords
 	}
-	a.Keywords = keywords.Extract(a.Title, a.Text, a.Language, n)
+	a.Keywords = keywords.Extractor{Seg: k.seg}.Extract(a.Title, a.Text, a.Language, n)
 	return nil
 }
 
 // Summary sets summary: two or three sentences of the text (see package
 // summary). An article without text keeps the summary it has.
-type Summary struct{}
+type Summary struct {
+	seg *textseg.Cache
+}
 
 var _ Enricher = Summary{}
 
@@ -71,8 +78,8 @@ var _ Enricher = Summary{}
 func (Summary) Name() string { return "summary" }
 
 // Enrich implements Enricher.
-func (Summary) Enrich(_ context.Context, a *article.Article) error {
-	if s := summary.Summarize(a.Text, a.Language); s != "" {
+func (s Summary) Enrich(_ context.Context, a *article.Article) error {
+	if s := (summary.Summarizer{Seg: s.seg}).Summarize(a.Text, a.Language); s != "" {
 		a.Summary = s
 	}
 	return nil

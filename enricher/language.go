@@ -3,6 +3,7 @@ package enricher
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -11,6 +12,7 @@ import (
 	"github.com/pemistahl/lingua-go"
 
 	"github.com/newsfeed/newsfeed/article"
+	"github.com/newsfeed/newsfeed/enricher/stopwords"
 )
 
 // LanguageDetector guesses the language of a text. Implementations are
@@ -29,12 +31,13 @@ var DefaultLanguages = []string{
 	"af", "ar", "be", "bg", "bn", "bs", "ca", "cs", "da", "de", "el", "en", "es", "et", "eu", "fa",
 	"fi", "fr", "ga", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk", "ko", "lt",
 	"lv", "mk", "mr", "ms", "nb", "nl", "nn", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq",
-	"sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "xh", "yo", "zh", "zu",
+	"sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "xh", "zh", "zu",
 }
 
 // Detection samples: the lingua detector scores up to linguaWindows windows
-// of linguaWindowWords words spread over the text and adds up the winners'
-// confidences. Short windows keep lingua off its slow arbitrary-precision
+// of linguaWindowWords words spread over the text, adds up each language's
+// confidence over the windows, and stops as soon as the remaining windows
+// could not change the winner (after three windows on a clean text). Short windows keep lingua off its slow arbitrary-precision
 // path (taken when a text's log-probabilities underflow a float64) and
 // bound the cost of a long article.
 const (
@@ -45,8 +48,8 @@ const (
 
 // NewLinguaDetector returns a detector backed by lingua-go in low-accuracy
 // mode (trigram models only) over the given ISO 639-1 codes
-// (DefaultLanguages when none). Its models are loaded once per process on
-// first use and shared.
+// (DefaultLanguages when none). A language's model (about 1 MB) is loaded
+// the first time a text needs it, once per process.
 func NewLinguaDetector(languages ...string) (LanguageDetector, error) {
 	if len(languages) == 0 {
 		languages = DefaultLanguages
@@ -63,29 +66,149 @@ func NewLinguaDetector(languages ...string) (LanguageDetector, error) {
 	if len(langs) < 2 {
 		return nil, fmt.Errorf("enricher: lingua needs at least two languages, got %v", languages)
 	}
-	return &linguaDetector{langs: langs}, nil
+	known := map[string]bool{}
+	for _, l := range langs {
+		known[strings.ToLower(l.IsoCode639_1().String())] = true
+	}
+	return &linguaDetector{langs: langs, known: known}, nil
 }
 
 type linguaDetector struct {
 	langs []lingua.Language
 	once  sync.Once
 	det   lingua.LanguageDetector
+
+	known  map[string]bool // the detector's languages, ISO 639-1
+	groups sync.Map        // group key → lingua.LanguageDetector
 }
 
 func (l *linguaDetector) detector() lingua.LanguageDetector {
 	l.once.Do(func() {
-		l.det = lingua.NewLanguageDetectorBuilder().FromLanguages(l.langs...).WithLowAccuracyMode().WithPreloadedLanguageModels().Build()
+		// Models load lazily, one language at a time as texts need them:
+		// preloading decompresses every model at once and nearly doubles
+		// the peak memory, and a language that never turns up (or is
+		// always settled by the stopword fast path) is never loaded.
+		l.det = lingua.NewLanguageDetectorBuilder().FromLanguages(l.langs...).WithLowAccuracyMode().Build()
 	})
 	return l.det
 }
 
 // Detect implements LanguageDetector.
+//
+// A fast path first counts, in the first fastPathWords words, the
+// stopwords of each language that has a list (package stopwords). When one
+// language's stopwords clearly dominate, lingua only decides between it
+// and its close relatives — a handful of models instead of every language
+// of the script — and a language without relatives (or a decisive one far
+// ahead) is taken at once. Otherwise lingua weighs all its languages.
 func (l *linguaDetector) Detect(text string) (string, float64) {
 	words := strings.Fields(text)
 	if len(words) == 0 {
 		return "", 0
 	}
-	det := l.detector()
+	l.detector()
+	if guess, conf := stopwordGuess(words); guess != "" && l.known[guess] {
+		group := []string{guess}
+		for _, r := range relatives[guess] {
+			if l.known[r] {
+				group = append(group, r)
+			}
+		}
+		if len(group) == 1 || (decisive[guess] && conf >= 1-1.0/decisiveRatio) {
+			return guess, conf
+		}
+		return detectWindows(l.groupDetector(group), words)
+	}
+	return detectWindows(l.det, words)
+}
+
+// groupDetector returns a lingua detector over a few languages. The models
+// are lingua's, loaded once per process, so a group costs no memory.
+func (l *linguaDetector) groupDetector(group []string) lingua.LanguageDetector {
+	key := strings.Join(group, ",")
+	if d, ok := l.groups.Load(key); ok {
+		return d.(lingua.LanguageDetector)
+	}
+	var langs []lingua.Language
+	for _, c := range group {
+		langs = append(langs, lingua.GetLanguageFromIsoCode639_1(lingua.GetIsoCode639_1FromValue(strings.ToUpper(c))))
+	}
+	d := lingua.NewLanguageDetectorBuilder().FromLanguages(langs...).WithLowAccuracyMode().Build()
+	l.groups.Store(key, d)
+	return d
+}
+
+// relatives are the languages a stopword guess can be confused with.
+var relatives = map[string][]string{
+	"en": nil, "it": nil, "pl": nil,
+	"de": {"nl", "lb"}, "nl": {"af", "de"}, "fr": {"ca"}, "es": {"ca", "pt", "gl"}, "pt": {"es", "gl"},
+	"cs": {"sk"}, "nb": {"nn", "da", "sv"}, "da": {"nb", "nn", "sv"}, "sv": {"da", "nb", "nn"},
+	"fi": {"et"}, "tr": {"az"}, "ru": {"uk", "be", "bg", "mk", "sr", "kk"}, "uk": {"ru", "be"},
+	"id": {"ms", "tl"},
+}
+
+// decisive languages are taken without lingua when their stopwords
+// outnumber the runner-up's decisiveRatio times: their close relatives
+// either have stopword lists of their own (Dutch for German) or are rare
+// in news. Languages whose relatives have no list (Spanish and Catalan,
+// Czech and Slovak, Russian and Belarusian) always go to lingua.
+var decisive = map[string]bool{"de": true, "fi": true, "tr": true}
+
+const decisiveRatio = 6
+
+// Fast path parameters: a guess needs fastPathShare of the sampled words
+// to be its stopwords, and fastPathRatio times the runner-up's count.
+const (
+	fastPathWords = 120
+	fastPathShare = 0.25
+	fastPathRatio = 3
+)
+
+// stopwordGuess returns the language whose stopwords dominate the first
+// words, with a confidence, or "".
+func stopwordGuess(words []string) (string, float64) {
+	n := min(len(words), fastPathWords)
+	if n < 10 {
+		return "", 0
+	}
+	idx := stopwordIndex()
+	counts := map[string]int{}
+	for _, w := range words[:n] {
+		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }))
+		for _, lang := range idx[w] {
+			counts[lang]++
+		}
+	}
+	best, first, second := "", 0, 0
+	for lang, c := range counts {
+		switch {
+		case c > first || (c == first && lang < best):
+			best, first, second = lang, c, max(first, second)
+		case c > second:
+			second = c
+		}
+	}
+	if float64(first) < fastPathShare*float64(n) || first < fastPathRatio*second {
+		return "", 0
+	}
+	return best, 1 - float64(second)/float64(first)
+}
+
+// stopwordIndex maps each stopword to the languages that list it.
+var stopwordIndex = sync.OnceValue(func() map[string][]string {
+	idx := map[string][]string{}
+	langs := stopwords.Languages()
+	slices.Sort(langs)
+	for _, lang := range langs {
+		for w := range stopwords.For(lang) {
+			idx[w] = append(idx[w], lang)
+		}
+	}
+	return idx
+})
+
+// detectWindows runs lingua over sampled windows of the words.
+func detectWindows(det lingua.LanguageDetector, words []string) (string, float64) {
 	n := (len(words) + linguaWindowWords - 1) / linguaWindowWords
 	step := 1
 	if n > linguaWindows {
@@ -96,15 +219,29 @@ func (l *linguaDetector) Detect(text string) (string, float64) {
 	for i := 0; i < n && windows < linguaWindows; i += step {
 		end := min(len(words), (i+1)*linguaWindowWords)
 		windows++
-		cv := det.ComputeLanguageConfidenceValues(strings.Join(words[i*linguaWindowWords:end], " "))
-		if len(cv) > 0 && cv[0].Value() > 0 {
-			score[cv[0].Language()] += cv[0].Value()
+		for _, cv := range det.ComputeLanguageConfidenceValues(strings.Join(words[i*linguaWindowWords:end], " ")) {
+			if cv.Value() > 0 {
+				score[cv.Language()] += cv.Value()
+			}
+		}
+		// Stop once the remaining windows cannot change the winner.
+		remaining := min(linguaWindows-windows, (n-1-i)/step)
+		first, second := 0.0, 0.0
+		for _, v := range score {
+			if v > first {
+				first, second = v, first
+			} else if v > second {
+				second = v
+			}
+		}
+		if first-second > float64(remaining) {
+			break
 		}
 	}
 	best, bs := lingua.Unknown, 0.0
-	for lang, s := range score {
-		if s > bs || (s == bs && lang < best) {
-			best, bs = lang, s
+	for lang, sc := range score {
+		if sc > bs || (sc == bs && lang < best) {
+			best, bs = lang, sc
 		}
 	}
 	if best == lingua.Unknown {
@@ -203,15 +340,17 @@ func (*Language) Name() string { return "language" }
 func (l *Language) Enrich(_ context.Context, a *article.Article) error {
 	declared := NormalizeLanguageTag(a.Language)
 	sample := a.Text
-	if article.CountWords(sample) < 20 && a.Title != "" {
+	words := countWordsUpTo(sample, 20)
+	if words < 20 && a.Title != "" {
 		sample = a.Title + "\n\n" + sample
+		words = countWordsUpTo(sample, 20)
 	}
 	a.LanguageConf = 0
 	a.Language = declared
 	if a.Language == "" {
 		a.Language = "und"
 	}
-	if l.Detector == nil || article.CountWords(sample) < max(l.MinWords, 1) {
+	if l.Detector == nil || words < max(l.MinWords, 1) {
 		return nil
 	}
 	lang, conf := l.Detector.Detect(sample)

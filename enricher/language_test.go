@@ -2,6 +2,7 @@ package enricher
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/newsfeed/newsfeed/article"
@@ -99,6 +100,15 @@ func TestDetectors(t *testing.T) {
 	for _, det := range []LanguageDetector{lingua, whatlang} {
 		if got, _ := det.Detect(""); got != "" {
 			t.Errorf("empty text detected as %q", got)
+		}
+	}
+}
+
+func TestCountWordsUpTo(t *testing.T) {
+	for _, text := range []string{"", "one", "Russia's talks, 2,100 people", "東京は晴れ mixed 東京", strings.Repeat("word ", 30)} {
+		want := min(article.CountWords(text), 20)
+		if got := countWordsUpTo(text, 20); got != want {
+			t.Errorf("countWordsUpTo(%q) = %d, want %d", text, got, want)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/newsfeed/newsfeed/enricher/textseg"
 )
 
 // Options configure the chain New builds.
@@ -28,8 +30,8 @@ type Options struct {
 	// readingtime, entities, keywords, summary, cluster.
 	Disable []string
 	// Language detects the language; nil means lingua-go over
-	// DefaultLanguages (NewLinguaDetector), whose models load on the first
-	// article.
+	// DefaultLanguages (NewLinguaDetector), whose models load as articles
+	// need them.
 	Language LanguageDetector
 }
 
@@ -45,6 +47,7 @@ func New(opts Options) (*Chain, error) {
 		}
 	}
 	on := func(name string) bool { return !slices.Contains(opts.Disable, name) }
+	seg := &textseg.Cache{} // the enrichers split each text once
 	var es []Enricher
 	if on("language") {
 		det := opts.Language
@@ -63,17 +66,17 @@ func New(opts Options) (*Chain, error) {
 		es = append(es, ReadingTime{})
 	}
 	if on("entities") {
-		e, err := NewEntities()
+		e, err := newEntities(seg)
 		if err != nil {
 			return nil, err
 		}
 		es = append(es, e)
 	}
 	if on("keywords") {
-		es = append(es, Keywords{N: opts.Keywords})
+		es = append(es, Keywords{N: opts.Keywords, seg: seg})
 	}
 	if on("summary") {
-		es = append(es, Summary{})
+		es = append(es, Summary{seg: seg})
 	}
 	if on("cluster") {
 		idx := opts.Index
@@ -84,7 +87,9 @@ func New(opts Options) (*Chain, error) {
 			}
 			idx = NewMemoryIndex(window)
 		}
-		es = append(es, NewCluster(idx, opts.ClusterThreshold))
+		c := NewCluster(idx, opts.ClusterThreshold)
+		c.seg = seg
+		es = append(es, c)
 	}
 	return NewChain(opts.Logger, es...), nil
 }

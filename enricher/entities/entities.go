@@ -32,6 +32,8 @@ const MaxEntities = 50
 // Extractor finds entities. It is safe for concurrent use.
 type Extractor struct {
 	lx *lexicon
+	// Seg, when set, splits texts once for several steps of a chain.
+	Seg *textseg.Cache
 }
 
 // New returns an Extractor with the built-in gazetteer.
@@ -73,8 +75,8 @@ func (m mention) key() string { return m.typ + "\x00" + m.name }
 func (x *Extractor) Extract(title, text, lang string, authors []string) []article.Entity {
 	lang = article.LangToken(lang)
 	e := &extraction{x: x, text: text, stops: stopwords.For(lang), defaultPersons: !nounCapitalising[lang]}
-	e.toks = tokens(text)
-	e.markInitial()
+	e.toks = tokensOf(text, x.Seg.Words(text))
+	e.markInitial(x.Seg.Sentences(text))
 	e.lowerSeen = map[string]bool{}
 	for _, t := range e.toks {
 		if r, _ := utf8.DecodeRuneInString(t.base); unicode.IsLower(r) {
@@ -127,8 +129,9 @@ type extraction struct {
 	acronymOf      map[string]mention
 }
 
-func tokens(text string) []tok {
-	ws := textseg.Words(text)
+func tokens(text string) []tok { return tokensOf(text, textseg.Words(text)) }
+
+func tokensOf(text string, ws []textseg.Token) []tok {
 	out := make([]tok, len(ws))
 	for i, w := range ws {
 		t := tok{text: w.Text, base: w.Text, start: w.Start, end: w.End, baseEnd: w.End, gz: -1}
@@ -160,9 +163,9 @@ func isCap(s string) bool {
 
 // markInitial flags the first word of each sentence, quotation or clause
 // after a colon, and the words of headings.
-func (e *extraction) markInitial() {
+func (e *extraction) markInitial(sents []textseg.Sentence) {
 	k := 0
-	for _, s := range textseg.Sentences(e.text) {
+	for _, s := range sents {
 		for k < len(e.toks) && e.toks[k].start < s.Start {
 			k++
 		}

@@ -23,8 +23,11 @@ const ShingleSize = 3
 // Shingles returns the distinct 64-bit hashes of the text's word
 // shingles, in order of first appearance. A text with fewer words than
 // ShingleSize gives one shingle of all its words; an empty text none.
-func Shingles(text string) []uint64 {
-	words := normWords(text)
+func Shingles(text string) []uint64 { return ShinglesOf(textseg.Words(text)) }
+
+// ShinglesOf is Shingles over a text's words (textseg.Words).
+func ShinglesOf(toks []textseg.Token) []uint64 {
+	words := normWords(toks)
 	if len(words) == 0 {
 		return nil
 	}
@@ -171,10 +174,9 @@ func Containment(j float64, na, nb int) float64 {
 
 // Normalize returns the normalised words the shingles are built from,
 // joined by single spaces.
-func Normalize(text string) string { return strings.Join(normWords(text), " ") }
+func Normalize(text string) string { return strings.Join(normWords(textseg.Words(text)), " ") }
 
-func normWords(text string) []string {
-	toks := textseg.Words(text)
+func normWords(toks []textseg.Token) []string {
 	words := make([]string, 0, len(toks))
 	var buf []byte
 	for _, t := range toks {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -37,33 +38,70 @@ const (
 // Stemmer returns the stem of a lower-case word, or nil for a language
 // without one. Snowball stemmers (github.com/kljensen/snowball) serve
 // English, French, Spanish, Russian, Swedish, Norwegian and Hungarian; German
-// uses a light suffix stripper of this package.
+// uses a light suffix stripper of this package. Stems are cached per
+// language (up to stemCacheSize words), since news repeats its words.
 func Stemmer(lang string) func(string) string {
-	switch article.LangToken(lang) {
-	case "en":
-		return func(w string) string { return english.Stem(w, false) }
-	case "fr":
-		return func(w string) string { return french.Stem(w, false) }
-	case "es":
-		return func(w string) string { return spanish.Stem(w, false) }
-	case "ru":
-		return func(w string) string { return russian.Stem(w, false) }
-	case "sv":
-		return func(w string) string { return swedish.Stem(w, false) }
-	case "nb", "nn", "no":
-		return func(w string) string { return norwegian.Stem(w, false) }
-	case "hu":
-		return func(w string) string { return hungarian.Stem(w, false) }
-	case "de":
-		return germanStem
+	l := article.LangToken(lang)
+	if l == "nn" || l == "no" {
+		l = "nb"
 	}
-	return nil
+	c, ok := stemCaches[l]
+	if !ok {
+		return nil
+	}
+	return c.stem
 }
+
+// stemCacheSize bounds each language's cache; a full cache starts over.
+const stemCacheSize = 50000
+
+type stemCache struct {
+	fn func(string) string
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *stemCache) stem(w string) string {
+	c.mu.RLock()
+	s, ok := c.m[w]
+	c.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = c.fn(w)
+	c.mu.Lock()
+	if len(c.m) >= stemCacheSize {
+		c.m = make(map[string]string, stemCacheSize)
+	}
+	c.m[w] = s
+	c.mu.Unlock()
+	return s
+}
+
+var stemCaches = func() map[string]*stemCache {
+	fns := map[string]func(string) string{
+		"en": func(w string) string { return english.Stem(w, false) },
+		"fr": func(w string) string { return french.Stem(w, false) },
+		"es": func(w string) string { return spanish.Stem(w, false) },
+		"ru": func(w string) string { return russian.Stem(w, false) },
+		"sv": func(w string) string { return swedish.Stem(w, false) },
+		"nb": func(w string) string { return norwegian.Stem(w, false) },
+		"hu": func(w string) string { return hungarian.Stem(w, false) },
+		"de": germanStem,
+	}
+	m := make(map[string]*stemCache, len(fns))
+	for l, fn := range fns {
+		m[l] = &stemCache{fn: fn, m: map[string]string{}}
+	}
+	return m
+}()
+
+var umlauts = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss")
 
 // germanStem strips common German inflection endings, keeping a stem of
 // at least four letters: "Gesetzes", "Gesetze" → "gesetz".
 func germanStem(w string) string {
-	w = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss").Replace(w)
+	w = umlauts.Replace(w)
 	for _, suf := range []string{"ern", "em", "en", "er", "es", "e", "n", "s"} {
 		if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 4 {
 			return w[:len(w)-len(suf)]
@@ -73,9 +111,8 @@ func germanStem(w string) string {
 }
 
 type term struct {
-	key      string         // stem, or stems joined by a space
-	forms    map[string]int // surface forms as written
-	formAt   map[string]int // first offset of each form
+	key      string // stem, or stems joined by a space
+	forms    []form // surface forms as written
 	count    int
 	weight   float64
 	proper   int // occurrences capitalised mid-sentence
@@ -86,6 +123,23 @@ type term struct {
 	parts    [2]string // a phrase's word keys
 }
 
+// form is one way a term is written, with its count and first offset.
+type form struct {
+	text      string
+	count, at int
+}
+
+// addForm counts one occurrence of a written form at offset at.
+func (t *term) addForm(f string, at int) {
+	for i := range t.forms {
+		if t.forms[i].text == f {
+			t.forms[i].count++
+			return
+		}
+	}
+	t.forms = append(t.forms, form{f, 1, at})
+}
+
 type word struct {
 	key, form, lower string
 	start, end       int
@@ -94,29 +148,51 @@ type word struct {
 	sentenceStart    bool
 }
 
+// Extractor extracts keywords, splitting texts through Seg (nil: no
+// cache). The zero Extractor is ready to use and safe for concurrent use.
+type Extractor struct {
+	Seg *textseg.Cache
+}
+
 // Extract returns up to n keywords of an article's title and text in a
 // language (BCP 47), best first, scored in (0, 1] relative to the best.
 func Extract(title, text, lang string, n int) []article.Keyword {
+	return Extractor{}.Extract(title, text, lang, n)
+}
+
+// Extract is the package function Extract with x's cache.
+func (x Extractor) Extract(title, text, lang string, n int) []article.Keyword {
 	if n <= 0 {
 		return nil
 	}
 	stops := stopwords.For(lang)
 	stem := Stemmer(lang)
-	words := tokenize(text, stops, stem)
+	words := tokenize(x.Seg, text, stops, stem)
 	if len(words) == 0 {
 		return nil
 	}
 	titleKeys := map[string]bool{}
-	for _, w := range tokenize(title, stops, stem) {
+	for _, w := range tokenize(nil, title, stops, stem) {
 		titleKeys[w.key] = true
 	}
 	lead := len(text) / 5
-	terms := map[string]*term{}
-	get := func(key string) *term {
-		t := terms[key]
+	terms := make(map[[2]string]*term, len(words)) // word keys; the second is "" for a word
+	// Terms are allocated in blocks; a full block is replaced, never
+	// grown, so the terms never move.
+	var slab []term
+	get := func(a, b string) *term {
+		k := [2]string{a, b}
+		t := terms[k]
 		if t == nil {
-			t = &term{key: key, forms: map[string]int{}, formAt: map[string]int{}, first: math.MaxInt}
-			terms[key] = t
+			if len(slab) == cap(slab) {
+				slab = make([]term, 0, 128)
+			}
+			slab = append(slab, term{key: a, first: math.MaxInt})
+			t = &slab[len(slab)-1]
+			if b != "" {
+				t.key, t.isPhrase, t.parts = a+" "+b, true, k
+			}
+			terms[k] = t
 		}
 		return t
 	}
@@ -124,12 +200,9 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 		if w.stop {
 			continue
 		}
-		t := get(w.key)
+		t := get(w.key, "")
 		t.count++
-		t.forms[w.form]++
-		if _, ok := t.formAt[w.form]; !ok {
-			t.formAt[w.form] = w.start
-		}
+		t.addForm(w.form, w.start)
 		t.first = min(t.first, w.start)
 		if w.proper {
 			t.proper++
@@ -145,15 +218,9 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 		if i+1 < len(words) {
 			nx := words[i+1]
 			if !nx.stop && onlySpaces(text[w.end:nx.start]) {
-				pk := w.key + " " + nx.key
-				p := get(pk)
-				p.isPhrase, p.parts = true, [2]string{w.key, nx.key}
+				p := get(w.key, nx.key)
 				p.count++
-				pf := text[w.start:nx.end]
-				p.forms[pf]++
-				if _, ok := p.formAt[pf]; !ok {
-					p.formAt[pf] = w.start
-				}
+				p.addForm(text[w.start:nx.end], w.start)
 				p.first = min(p.first, w.start)
 				if w.proper && nx.proper {
 					p.proper++
@@ -235,9 +302,9 @@ func Extract(title, text, lang string, n int) []article.Keyword {
 // mostly capitalised mid-sentence (a name) or an acronym.
 func display(t *term) string {
 	best, bc, bf := "", -1, math.MaxInt
-	for f, c := range t.forms {
-		if c > bc || (c == bc && t.formAt[f] < bf) {
-			best, bc, bf = f, c, t.formAt[f]
+	for _, f := range t.forms {
+		if f.count > bc || (f.count == bc && f.at < bf) {
+			best, bc, bf = f.text, f.count, f.at
 		}
 	}
 	best = strings.Join(strings.Fields(best), " ")
@@ -275,10 +342,11 @@ func onlySpaces(s string) bool {
 
 // tokenize returns the text's words with their keys. CJK runs (Han or
 // katakana) become single words.
-func tokenize(text string, stops map[string]bool, stem func(string) string) []word {
-	sents := textseg.Sentences(text)
+func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(string) string) []word {
+	sents := seg.Sentences(text)
 	si := 0
-	var out []word
+	toks := seg.Words(text)
+	out := make([]word, 0, len(toks))
 	var run *word
 	flush := func() {
 		if run != nil {
@@ -288,7 +356,7 @@ func tokenize(text string, stops map[string]bool, stem func(string) string) []wo
 			run = nil
 		}
 	}
-	for _, t := range textseg.Words(text) {
+	for _, t := range toks {
 		r, _ := utf8.DecodeRuneInString(t.Text)
 		if isCJK(r) {
 			if unicode.In(r, unicode.Hiragana) {
@@ -309,7 +377,10 @@ func tokenize(text string, stops map[string]bool, stem func(string) string) []wo
 		for si < len(sents) && sents[si].End <= t.Start {
 			si++
 		}
-		form := trimPossessive(strings.ReplaceAll(t.Text, "\u00ad", ""))
+		form := trimPossessive(t.Text)
+		if strings.Contains(form, "\u00ad") {
+			form = strings.ReplaceAll(form, "\u00ad", "")
+		}
 		lower := strings.ToLower(form)
 		w := word{form: form, lower: lower, start: t.Start, end: t.End}
 		w.sentenceStart = si < len(sents) && firstWordAt(text, sents[si].Start, t.Start)

@@ -42,21 +42,42 @@ type sentence struct {
 	score float64
 }
 
+// Summarizer summarises, splitting texts through Seg (nil: no cache). The
+// zero Summarizer is ready to use and safe for concurrent use.
+type Summarizer struct {
+	Seg *textseg.Cache
+}
+
 // Summarize returns two or three sentences of text in a language (BCP 47):
 // three when the text has at least eight candidate sentences and the first
 // two are shorter than maxChars, fewer when the text has fewer candidates.
 func Summarize(text, lang string) string {
+	return Summarizer{}.Summarize(text, lang)
+}
+
+// Summarize is the package function Summarize with s's cache.
+func (sz Summarizer) Summarize(text, lang string) string {
 	stops := stopwords.For(lang)
 	stem := keywords.Stemmer(lang)
 	var cands []*sentence
 	df := map[string]int{}
-	for i, s := range textseg.Sentences(text) {
-		if s.Heading {
+	toks := sz.Seg.Words(text)
+	k := 0
+	for i, s := range sz.Seg.Sentences(text) {
+		for k < len(toks) && toks[k].Start < s.Start {
+			k++
+		}
+		j := k
+		for j < len(toks) && toks[j].End <= s.End {
+			j++
+		}
+		ws := toks[k:j]
+		k = j
+		if s.Heading || len(ws) < minWords || len(ws) > maxWords {
 			continue
 		}
 		t := strings.Join(strings.Fields(s.Text(text)), " ")
-		ws := textseg.Words(t)
-		if len(ws) < minWords || len(ws) > maxWords || startsLower(t) {
+		if startsLower(t) {
 			continue
 		}
 		st := &sentence{idx: i, text: t, terms: map[string]bool{}, words: len(ws)}

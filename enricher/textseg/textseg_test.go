@@ -154,3 +154,32 @@ func FuzzSegment(f *testing.F) {
 		}
 	})
 }
+
+func TestCache(t *testing.T) {
+	var c Cache
+	text := "Dr. Smith met Mr. Jones. They talked at length."
+	w1, w2 := c.Words(text), c.Words(text)
+	if len(w1) == 0 || &w1[0] != &w2[0] {
+		t.Error("words not cached")
+	}
+	s1, s2 := c.Sentences(text), c.Sentences(text)
+	if len(s1) != 2 || &s1[0] != &s2[0] {
+		t.Errorf("sentences not cached: %v", s1)
+	}
+	// An equal but distinct string is computed afresh, with equal results.
+	other := string([]byte(text))
+	if w3 := c.Words(other); &w3[0] == &w1[0] || !reflect.DeepEqual(w3, w1) {
+		t.Error("distinct string shared the cache entry")
+	}
+	// Many texts evict the first.
+	for i := range 2 * cacheSlots {
+		c.Words(strings.Repeat("x ", i+1))
+	}
+	if w4 := c.Words(text); &w4[0] == &w1[0] {
+		t.Error("entry not evicted")
+	}
+	var nilCache *Cache
+	if got := nilCache.Words(text); !reflect.DeepEqual(got, w1) {
+		t.Error("nil cache differs")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // promExpr is one PromQL expression and where it comes from.
@@ -148,12 +149,25 @@ func metricNames(t testing.TB, e promExpr) []string {
 // against a running daemon in TestDaemon.
 func TestPromQL(t *testing.T) {
 	rules, recorded := ruleExprs(t)
+	// job is the label the Prometheus Operator sets from the Service's name.
+	job := one[corev1.Service](t, render(t, "overlays/prod"), "Service").Name
 	for _, e := range append(rules, dashboardExprs(t)...) {
 		for _, n := range metricNames(t, e) {
 			if strings.Contains(n, ":") && !recorded[n] {
 				t.Errorf("%s: %s looks like a recorded series but no rule records it", e.where, n)
 			}
 		}
+		ast, _ := parser.NewParser(parser.Options{}).ParseExpr(e.expr)
+		parser.Inspect(ast, func(n parser.Node, _ []parser.Node) error {
+			if vs, ok := n.(*parser.VectorSelector); ok {
+				for _, m := range vs.LabelMatchers {
+					if m.Name == "job" && !m.Matches(job) {
+						t.Errorf("%s: %s does not match job %q (the Service's name)", e.where, m, job)
+					}
+				}
+			}
+			return nil
+		})
 	}
 
 	readme := strings.ToLower(string(mustRead(t, deployReadme)))

@@ -143,6 +143,8 @@ type Known struct {
 	Consumers []string
 	Stages    []string
 	Results   []string // error classes
+	Enrichers []string
+	Streams   []string
 }
 
 // Init creates the series for the known label values.
@@ -184,5 +186,11 @@ func (m *Metrics) Init(k Known) {
 	}
 	for _, s := range k.Stages {
 		m.DeadLetters.WithLabelValues(s)
+	}
+	for _, e := range k.Enrichers {
+		m.EnrichErrors.WithLabelValues(e)
+	}
+	for _, s := range k.Streams {
+		m.PublishRetries.WithLabelValues(s)
 	}
 }

@@ -78,6 +78,9 @@ func New(rules map[string]Rule) *Extractor {
 	}
 	for d, rule := range rules {
 		d = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(d)), "www.")
+		if base, ok := r[d]; ok {
+			rule = layerRule(base, rule)
+		}
 		if rule.Name == "" {
 			rule.Name = d
 		}

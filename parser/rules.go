@@ -142,3 +142,29 @@ func (x *extraction) ruleBody(r Rule) []*html.Node {
 	}
 	return out
 }
+
+// layerRule lays a configured rule over a built-in one for the same domain:
+// each selector the configuration sets replaces the built-in one, drop lists
+// are joined, and the version names both ("1+config" unless the
+// configuration gives its own).
+func layerRule(base, over Rule) Rule {
+	out := base
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{
+		{&out.Body, over.Body}, {&out.Title, over.Title}, {&out.Byline, over.Byline}, {&out.Date, over.Date},
+		{&out.Caption, over.Caption}, {&out.Credit, over.Credit}, {&out.Image, over.Image},
+	} {
+		if f.v != "" {
+			*f.dst = f.v
+		}
+	}
+	out.Drop = append(append([]string(nil), base.Drop...), over.Drop...)
+	v := over.Version
+	if v == "" {
+		v = "config"
+	}
+	out.Version = base.Version + "+" + v
+	return out
+}

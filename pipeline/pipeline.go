@@ -172,7 +172,11 @@ func (p *Pipeline) Setup(ctx context.Context) error {
 }
 
 func (p *Pipeline) initMetrics() {
-	k := metrics.Known{Stages: []string{StagePoll, StageScrape, "sink"}}
+	k := metrics.Known{
+		Stages:    []string{StagePoll, StageScrape, "sink"},
+		Enrichers: p.enrich.Names(),
+		Streams:   []string{natsbus.StreamJobs, natsbus.StreamItems, natsbus.StreamArticles, natsbus.StreamDLQ},
+	}
 	srcSeen := map[string]bool{}
 	for _, f := range p.feeds {
 		k.Feeds = append(k.Feeds, f.Label)

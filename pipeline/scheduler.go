@@ -70,6 +70,20 @@ func (s *scheduler) set(id string, at time.Time) {
 	heap.Push(&s.heap, dueEntry{at: at, slot: at, id: id})
 }
 
+// exportState sets the feed gauges from the shared state, so every replica
+// reports the same values whichever replica polled the feed.
+func (s *scheduler) exportState(id string, st *FeedState) {
+	f := s.p.byID[id]
+	if f == nil {
+		return
+	}
+	m := s.p.metrics
+	m.FeedFailures.WithLabelValues(f.Label).Set(float64(st.Failures))
+	if !st.LastSuccess.IsZero() {
+		m.FeedLastSuccess.WithLabelValues(f.Label).Set(float64(st.LastSuccess.Unix()))
+	}
+}
+
 // popDue removes and returns the feeds due at now with their slots.
 func (s *scheduler) popDue(now time.Time) []dueEntry {
 	s.mu.Lock()
@@ -128,11 +142,11 @@ func (s *scheduler) run(ctx context.Context) {
 			if e.Operation() != jetstream.KeyValuePut {
 				continue
 			}
-			var st struct {
-				NextDue time.Time `json:"next_due"`
-			}
+			var st FeedState
 			if json.Unmarshal(e.Value(), &st) == nil {
-				s.set(strings.TrimPrefix(e.Key(), "feed."), st.NextDue)
+				id := strings.TrimPrefix(e.Key(), "feed.")
+				s.set(id, st.NextDue)
+				s.exportState(id, &st)
 			}
 		case <-tick.C:
 			if !loaded {

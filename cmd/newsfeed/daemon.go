@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +24,7 @@ type daemon struct {
 	registry *prometheus.Registry
 	metrics  *metrics.Metrics
 	ops      *opsserver.Server
+	stopOps  func()
 	bus      *natsbus.Bus
 	sinks    map[string]sink.Sink
 	pipe     *pipeline.Pipeline
@@ -59,6 +59,21 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 		if err != nil {
 			return nil, err
 		}
+		// Serve from now on: /healthz answers and /readyz says "starting"
+		// while NATS and the sinks come up.
+		opsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := d.ops.Serve(opsCtx); err != nil {
+				d.logger.Error("metrics endpoint failed", "error", err)
+			}
+		}()
+		d.stopOps = func() {
+			cancel()
+			<-done
+		}
+		d.logger.Info("serving /metrics, /healthz and /readyz", "listen", d.ops.Addr())
 	}
 	d.bus, err = natsbus.Open(ctx, cfg.NATS, d.logger, "newsfeed")
 	if err != nil {
@@ -112,6 +127,9 @@ func (d *daemon) close() {
 		d.bus.Close()
 	}
 	closeSinks(d.sinks)
+	if d.stopOps != nil {
+		d.stopOps()
+	}
 }
 
 func cmdRun(ctx context.Context, e *env, args []string) int {
@@ -129,24 +147,10 @@ func cmdRun(ctx context.Context, e *env, args []string) int {
 		return fail(e, "run", err)
 	}
 	defer d.close()
-	var wg sync.WaitGroup
 	if d.ops != nil {
 		stopReady := context.AfterFunc(ctx, d.ops.SetStopping)
 		defer stopReady()
-		opsCtx, stopOps := context.WithCancel(context.WithoutCancel(ctx))
-		defer func() {
-			stopOps()
-			wg.Wait()
-		}()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := d.ops.Serve(opsCtx); err != nil {
-				d.logger.Error("metrics endpoint failed", "error", err)
-			}
-		}()
 		d.ops.SetStarted()
-		d.logger.Info("serving /metrics, /healthz and /readyz", "listen", d.ops.Addr())
 	}
 	d.logger.Info("newsfeed running", "version", version, "feeds", len(d.cfg.Feeds), "sinks", len(d.cfg.Sinks))
 	if err := d.pipe.Run(ctx, pipeline.ParseRoles(d.cfg.Pipeline.Roles)); err != nil {

@@ -54,6 +54,7 @@ func commands() []command {
 		{"search", "[--sink NAME] [--since TIME] [--source SOURCE] QUERY", "full-text search over the sqlite or postgres sink", cmdSearch},
 		{"dlq", "list|show|retry|purge [--stage STAGE] [--all] [SEQ ...]", "inspect and replay dead letters", cmdDLQ},
 		{"replay", "--sink NAME --since TIME", "write retained articles to one sink again (backfill)", cmdReplay},
+		{"check", "[--config FILE]", "validate the configuration and exit", cmdCheck},
 		{"health", "[--live] [--addr HOST:PORT]", "probe a running daemon's readiness (or liveness) for container probes", cmdHealth},
 		{"version", "", "print version, commit and Go version", cmdVersion},
 	}

@@ -50,6 +50,7 @@ func TestUsageErrors(t *testing.T) {
 		{"feed with two inputs", []string{"feed", "a", "b"}, exitUsage, "exactly one"},
 		{"feed bad url", []string{"feed", "ftp://example.org/rss"}, exitFail, "ftp://example.org/rss"},
 		{"extract missing file", []string{"extract", "/nonexistent.html"}, exitFail, "/nonexistent.html"},
+		{"check unknown key", []string{"check", "--config", badKey}, exitFail, `line 5: unknown key "retries" in http`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,5 +220,12 @@ func TestOPMLAddsFeeds(t *testing.T) {
 	}
 	if _, err := loadConfig(&env{getenv: func(string) string { return "" }}, cfgPath); err == nil || !strings.Contains(err.Error(), "missing.opml") {
 		t.Fatalf("missing OPML: %v", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	code, out, errs := runCLI(t, "", "check", "--config", "../../examples/newsfeed.yaml")
+	if code != exitOK || !strings.Contains(out, "ok (5 feeds, 2 sinks") {
+		t.Fatalf("check: %d %q %q", code, out, errs)
 	}
 }

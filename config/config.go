@@ -186,6 +186,10 @@ type Schedule struct {
 	MaxInterval     time.Duration `yaml:"max_interval"`
 	MaxBackoff      time.Duration `yaml:"max_backoff"`
 	Tick            time.Duration `yaml:"tick"`
+	// AdaptiveFactor caps how far a feed's observed publishing rate may
+	// stretch its interval, as a multiple of the configured interval
+	// (0: the observed rate is ignored).
+	AdaptiveFactor int `yaml:"adaptive_factor"`
 }
 
 // Pipeline tunes the stages.
@@ -231,7 +235,7 @@ func Default() Config {
 		},
 		Metrics:  Metrics{Listen: "127.0.0.1:9090"},
 		Log:      Log{Level: "info", Format: "auto"},
-		Schedule: Schedule{DefaultInterval: 5 * time.Minute, MinInterval: time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour, Tick: time.Second},
+		Schedule: Schedule{DefaultInterval: 5 * time.Minute, MinInterval: time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour, Tick: time.Second, AdaptiveFactor: 6},
 		Pipeline: Pipeline{Pollers: 4, Scrapers: 8, AckWait: 60 * time.Second, MaxDeliver: 6, ShutdownGrace: 25 * time.Second, OnceTimeout: 30 * time.Minute},
 		Enrich:   Enrich{Keywords: 10, ClusterWindow: 72 * time.Hour},
 		Sinks:    nil,
@@ -388,6 +392,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Schedule.MinInterval > c.Schedule.MaxInterval {
 		return fmt.Errorf("schedule.min_interval (%v) is above schedule.max_interval (%v)", c.Schedule.MinInterval, c.Schedule.MaxInterval)
+	}
+	if c.Schedule.AdaptiveFactor < 0 {
+		return fmt.Errorf("schedule.adaptive_factor: must not be negative, got %d", c.Schedule.AdaptiveFactor)
 	}
 	if c.HTTP.MaxBody <= 0 {
 		return errors.New("http.max_body: must be positive")

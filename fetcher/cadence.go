@@ -30,6 +30,9 @@ type CadenceInput struct {
 	// between them, and to a quarter of the time since the newest item
 	// when the feed has gone quiet.
 	RecentItems []time.Time
+	// AdaptiveMax caps the delay derived from RecentItems (0: no cap), so a
+	// feed that went quiet is still polled often enough for breaking news.
+	AdaptiveMax time.Duration
 }
 
 // Cadence returns the delay until a feed's next poll: the longest of the
@@ -57,7 +60,11 @@ func Cadence(in CadenceInput) time.Duration {
 	if d <= 0 {
 		d = max(lo, 5*time.Minute)
 	}
-	d = max(d, in.TTL, in.UpdatePeriod, Freshness(in.Header, now), adaptive(in.RecentItems, now))
+	ad := adaptive(in.RecentItems, now)
+	if in.AdaptiveMax > 0 {
+		ad = min(ad, in.AdaptiveMax)
+	}
+	d = max(d, in.TTL, in.UpdatePeriod, Freshness(in.Header, now), ad)
 	d = min(max(d, lo), hi)
 	next := skip(now.Add(d), in.SkipHours, in.SkipDays)
 	return next.Sub(now)

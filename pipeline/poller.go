@@ -317,8 +317,10 @@ func itemFingerprint(it feed.Item) string {
 // interval returns the delay until the next poll.
 func (p *Pipeline) interval(f *Feed, parsed *feed.Feed, resp *fetcher.Response, st *FeedState) time.Duration {
 	in := fetcher.CadenceInput{
-		Configured: f.Interval, Min: p.cfg.Schedule.MinInterval, Max: p.cfg.Schedule.MaxInterval,
-		Now: p.now(), RecentItems: st.Recent,
+		Configured: f.Interval, Min: p.cfg.Schedule.MinInterval, Max: p.cfg.Schedule.MaxInterval, Now: p.now(),
+	}
+	if k := p.cfg.Schedule.AdaptiveFactor; k > 0 {
+		in.RecentItems, in.AdaptiveMax = st.Recent, time.Duration(k)*f.Interval
 	}
 	if resp != nil {
 		in.Header = resp.Header

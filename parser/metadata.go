@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -168,6 +169,28 @@ func ldHeadline(ld *ldArticle) string {
 
 var reBylineClass = regexp.MustCompile(`(?i)byline|author|autor|writer|creator|journalist|verfasser`)
 
+var bylineClassWords = []string{"byline", "author", "autor", "writer", "creator", "journalist", "verfasser"}
+
+// isBylineClass reports whether reBylineClass matches s. It is asked of
+// every element on the page, so ASCII strings (nearly all class names) are
+// matched without the regexp; for them, lower-casing and looking for the
+// words is the same test, since (?i) folds an ASCII letter only to another
+// ASCII letter or to a non-ASCII rune.
+func isBylineClass(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return reBylineClass.MatchString(s)
+		}
+	}
+	s = strings.ToLower(s)
+	for _, w := range bylineClassWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 func (x *extraction) authors() {
 	a, p, ld := x.a, x.info, x.ld
 	var cands [][]string
@@ -225,7 +248,7 @@ func (x *extraction) bylineFromDOM() []string {
 			return false
 		}
 		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
-		if reBylineClass.MatchString(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
+		if isBylineClass(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
 			t := nodeText(n)
 			if t != "" && len(t) < 150 {
 				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {

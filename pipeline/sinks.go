@@ -73,14 +73,19 @@ func fetchLinger(ctx context.Context, cons jetstream.Consumer, n int, linger tim
 	if len(msgs) == 0 || n <= 1 || ctx.Err() != nil {
 		return msgs, nil
 	}
-	batch, release, err = fetchBatch(ctx, cons, n-1, linger)
+	// The linger pull is not tied to ctx. With a context deadline the client
+	// stops listening only 10% after the pull's expiry (10 ms for the default
+	// 100 ms), so a message the server sent near the end arrived after that
+	// and was dropped unacknowledged: it waited out AckWait (60 s) before
+	// being delivered again. FetchMaxWait listens until the server ends the
+	// pull; the caller naks what was fetched while stopping.
+	batch, err = cons.Fetch(n-1, jetstream.FetchMaxWait(linger))
 	if err != nil {
 		return msgs, nil
 	}
 	for m := range batch.Messages() {
 		msgs = append(msgs, m)
 	}
-	release()
 	return msgs, nil
 }
 

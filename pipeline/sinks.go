@@ -39,7 +39,7 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 				if len(msgs) == 0 {
 					continue
 				}
-				if stopCtx.Err() != nil {
+				if workCtx.Err() != nil {
 					for _, m := range msgs {
 						_ = m.Nak()
 					}
@@ -57,7 +57,7 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 	wg.Wait()
 }
 
-// fetchLinger waits (interruptibly) for one message, then lingers at most
+// fetchLinger waits (at most 2s) for one message, then lingers at most
 // linger for up to n-1 more, so a quiet stream is written at once and a busy
 // one in full batches.
 func fetchLinger(ctx context.Context, cons jetstream.Consumer, n int, linger time.Duration) ([]jetstream.Msg, error) {

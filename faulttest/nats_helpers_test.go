@@ -2,6 +2,7 @@ package faulttest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -282,4 +284,96 @@ func drained(url string) bool {
 		}
 	}
 	return true
+}
+
+// ackSampler counts, per consumer, the extra deliveries of acknowledged
+// messages: it turns on 100% ack sampling on the pipeline's consumers and
+// reads JetStream's consumer-ack metric advisories, which carry each
+// message's delivery count.
+type ackSampler struct {
+	nc  *nats.Conn
+	sub *nats.Subscription
+
+	mu    sync.Mutex
+	acks  map[string]int // consumer → acknowledged messages sampled
+	extra map[string]int // consumer → deliveries beyond the first
+}
+
+// sampleAcks starts sampling; call it after every replica has set up its
+// consumers (Setup resets the sampling).
+func sampleAcks(t *testing.T, url string) *ackSampler {
+	t.Helper()
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &ackSampler{nc: nc, acks: map[string]int{}, extra: map[string]int{}}
+	t.Cleanup(a.close)
+	a.sub, err = nc.Subscribe("$JS.EVENT.METRIC.CONSUMER.ACK.>", func(m *nats.Msg) {
+		var adv struct {
+			Consumer   string `json:"consumer"`
+			Deliveries uint64 `json:"deliveries"`
+		}
+		if json.Unmarshal(m.Data, &adv) != nil {
+			return
+		}
+		a.mu.Lock()
+		a.acks[adv.Consumer]++
+		if adv.Deliveries > 1 {
+			a.extra[adv.Consumer] += int(adv.Deliveries - 1)
+		}
+		a.mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, name := range []string{"NEWS_JOBS", "NEWS_ITEMS", "NEWS_ARTICLES"} {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := s.ListConsumers(ctx)
+		for ci := range l.Info() {
+			cfg := ci.Config
+			cfg.SampleFrequency = "100%"
+			if _, err := js.UpdateConsumer(ctx, name, cfg); err != nil {
+				t.Fatalf("sample %s/%s: %v", name, ci.Name, err)
+			}
+		}
+		if err := l.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+func (a *ackSampler) close() {
+	if a.nc != nil {
+		a.nc.Close()
+	}
+}
+
+// redeliveries returns the extra deliveries seen for consumer.
+func (a *ackSampler) redeliveries(consumer string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.extra[consumer]
+}
+
+func (a *ackSampler) String() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var parts []string
+	for _, c := range []string{"poller", "scraper", "sink-jsonl", "sink-sqlite", "sink-postgres"} {
+		if n, ok := a.acks[c]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%d/%d", c, a.extra[c], n))
+		}
+	}
+	return "redeliveries/acks{" + strings.Join(parts, " ") + "}"
 }

@@ -96,6 +96,9 @@ type natsProc struct {
 // jetstream.sync_interval: always.
 func startNATSProc(t *testing.T, dir string, syncAlways bool) *natsProc {
 	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	p := &natsProc{t: t, bin: natsServerBinary(t), port: freePort(t), log: filepath.Join(dir, "nats.log")}
 	sync := ""
 	if syncAlways {
@@ -273,13 +276,13 @@ func drained(url string) bool {
 		if err != nil {
 			return false
 		}
+		// Read the whole list: the lister blocks until it is read.
+		busy := false
 		l := s.ListConsumers(ctx)
 		for ci := range l.Info() {
-			if ci.NumPending > 0 || ci.NumAckPending > 0 {
-				return false
-			}
+			busy = busy || ci.NumPending > 0 || ci.NumAckPending > 0
 		}
-		if l.Err() != nil {
+		if busy || l.Err() != nil {
 			return false
 		}
 	}
@@ -338,16 +341,19 @@ func sampleAcks(t *testing.T, url string) *ackSampler {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var cfgs []jetstream.ConsumerConfig
 		l := s.ListConsumers(ctx)
 		for ci := range l.Info() {
-			cfg := ci.Config
-			cfg.SampleFrequency = "100%"
-			if _, err := js.UpdateConsumer(ctx, name, cfg); err != nil {
-				t.Fatalf("sample %s/%s: %v", name, ci.Name, err)
-			}
+			cfgs = append(cfgs, ci.Config)
 		}
 		if err := l.Err(); err != nil {
 			t.Fatal(err)
+		}
+		for _, cfg := range cfgs {
+			cfg.SampleFrequency = "100%"
+			if _, err := js.UpdateConsumer(ctx, name, cfg); err != nil {
+				t.Fatalf("sample %s/%s: %v", name, cfg.Durable, err)
+			}
 		}
 	}
 	return a

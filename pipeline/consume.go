@@ -16,9 +16,10 @@ import (
 type handler func(workCtx context.Context, msg jetstream.Msg)
 
 // consumeLoop runs workers that fetch one message at a time from cons and
-// hand it to h. Fetching stops when stopCtx is done; handlers in flight keep
-// running until they return or workCtx is done. A message fetched but not
-// started when stopping is handed back with a nak. While h runs, the
+// hand it to h. Fetching stops when stopCtx is done (a pull under way runs
+// to its end); handlers in flight, and messages that arrive meanwhile, run
+// until they return or workCtx is done. A message that arrives after
+// workCtx is done is handed back with a nak. While h runs, the
 // message's AckWait is extended with InProgress so slow work is never
 // redelivered to another replica.
 func consumeLoop(stopCtx, workCtx context.Context, logger *slog.Logger, cons jetstream.Consumer, workers int, ackWait time.Duration, h handler) {
@@ -40,7 +41,11 @@ func consumeLoop(stopCtx, workCtx context.Context, logger *slog.Logger, cons jet
 					continue
 				}
 				for msg := range batch.Messages() {
-					if stopCtx.Err() != nil {
+					// A message that arrives while stopping was delivered
+					// to us: handle it while the grace period lasts, as a
+					// nak'd one would wait for AckWait after a server
+					// restart.
+					if workCtx.Err() != nil {
 						_ = msg.Nak()
 						continue
 					}
@@ -109,15 +114,19 @@ func retryDelay(delivered uint64, max time.Duration) time.Duration {
 	return d
 }
 
-// fetchBatch pulls up to n messages, waiting at most wait, returning early
-// when ctx is done. The batch's channel closes when the pull ends; the
-// caller calls release after draining it.
+// fetchBatch pulls up to n messages, waiting at most wait. The pull is not
+// cut short when ctx is done: a pull the client abandons drops the messages
+// the server delivered meanwhile, and they then stay unacknowledged for the
+// consumer's whole AckWait (and use up a delivery). It always runs to the
+// server's expiry; callers hand back (nak) what arrives after ctx is done.
+// The caller calls release after draining the batch.
 func fetchBatch(ctx context.Context, cons jetstream.Consumer, n int, wait time.Duration) (batch jetstream.MessageBatch, release func(), err error) {
-	fctx, cancel := context.WithTimeout(ctx, wait)
-	batch, err = cons.Fetch(n, jetstream.FetchContext(fctx))
-	if err != nil {
-		cancel()
+	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	return batch, cancel, nil
+	batch, err = cons.Fetch(n, jetstream.FetchMaxWait(wait))
+	if err != nil {
+		return nil, nil, err
+	}
+	return batch, func() {}, nil
 }

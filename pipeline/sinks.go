@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -39,7 +40,7 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 				if len(msgs) == 0 {
 					continue
 				}
-				if stopCtx.Err() != nil {
+				if workCtx.Err() != nil {
 					for _, m := range msgs {
 						_ = m.Nak()
 					}
@@ -57,7 +58,7 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 	wg.Wait()
 }
 
-// fetchLinger waits (interruptibly) for one message, then lingers at most
+// fetchLinger waits (at most 2s) for one message, then lingers at most
 // linger for up to n-1 more, so a quiet stream is written at once and a busy
 // one in full batches.
 func fetchLinger(ctx context.Context, cons jetstream.Consumer, n int, linger time.Duration) ([]jetstream.Msg, error) {
@@ -106,12 +107,14 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 		arts = append(arts, &a)
 		keep = append(keep, m)
 	}
+	arts, keep = p.dropWritten(ctx, sc, arts, keep)
 	if len(arts) == 0 {
 		return true
 	}
 	err := p.timedWrite(ctx, sc, s, arts)
 	switch {
 	case err == nil:
+		p.markWritten(ctx, sc, arts)
 		p.ackAll(ctx, sc, keep)
 		p.metrics.SinkWrites.WithLabelValues(sc.Name, "ok").Add(float64(len(keep)))
 		p.sinkOK[sc.Name].Store(true)
@@ -123,6 +126,7 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 			err := p.timedWrite(ctx, sc, s, []*article.Article{a})
 			switch {
 			case err == nil:
+				p.markWritten(ctx, sc, arts[i:i+1])
 				p.ackAll(ctx, sc, keep[i:i+1])
 				p.metrics.SinkWrites.WithLabelValues(sc.Name, "ok").Inc()
 			case errors.Is(err, sink.ErrPermanent):
@@ -141,6 +145,61 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 		}
 		return false
 	}
+}
+
+// dropWritten acknowledges, without writing them again, the articles this
+// sink has already written at the same or a higher revision, and returns
+// the others. JetStream redelivers a message whose ack was lost, and a
+// server that crashes forgets the acks of its last moments; the redelivery
+// may reach another replica, whose file or database is not the one
+// written. The mark w.<sink hash>.<id> in the seen bucket, stored after the
+// write and before the ack, holds the highest revision written.
+func (p *Pipeline) dropWritten(ctx context.Context, sc config.Sink, arts []*article.Article, msgs []jetstream.Msg) ([]*article.Article, []jetstream.Msg) {
+	var done []jetstream.Msg
+	n := 0
+	for i, a := range arts {
+		if p.written(ctx, sc, a) {
+			done = append(done, msgs[i])
+			continue
+		}
+		arts[n], msgs[n] = a, msgs[i]
+		n++
+	}
+	if len(done) > 0 {
+		p.logger.Info("articles already written by this sink acknowledged without a second write", "sink", sc.Name, "articles", len(done))
+		p.ackAll(ctx, sc, done)
+	}
+	return arts[:n], msgs[:n]
+}
+
+func (p *Pipeline) written(ctx context.Context, sc config.Sink, a *article.Article) bool {
+	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	e, err := p.stores.Seen.Get(gctx, writtenKey(sc.Name, a.ID))
+	if err != nil {
+		return false // not written, or unknown: write (sinks are idempotent)
+	}
+	rev, err := strconv.Atoi(string(e.Value()))
+	return err == nil && rev >= a.Revision
+}
+
+// markWritten records that the sink holds arts. A failure only weakens
+// the protection against a second write.
+func (p *Pipeline) markWritten(ctx context.Context, sc config.Sink, arts []*article.Article) {
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for _, a := range arts {
+		if _, err := p.stores.Seen.Put(pctx, writtenKey(sc.Name, a.ID), []byte(strconv.Itoa(a.Revision))); err != nil {
+			p.logger.Warn("cannot record a sink write; a redelivery may write the article again", "sink", sc.Name, "id", a.ID, "error", err)
+			return
+		}
+	}
+}
+
+// writtenKey is the seen-bucket key marking article id as written by sink
+// (the sink's name is hashed: names may hold characters keys may not).
+func writtenKey(sink, id string) string {
+	return "w." + hash32("sink", sink)[:16] + "." + id
 }
 
 func (p *Pipeline) timedWrite(ctx context.Context, sc config.Sink, s sink.Sink, arts []*article.Article) error {

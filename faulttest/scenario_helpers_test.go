@@ -1,0 +1,120 @@
+package faulttest
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/newsfeed/newsfeed/internal/testsite"
+)
+
+// scenario is a site, a ledger and in-process replicas with a JSONL file
+// and a SQLite database each (sinks jsonl and sqlite, shared consumers).
+type scenario struct {
+	t      *testing.T
+	dir    string
+	o      *origin
+	l      *ledger
+	rec    *recorder
+	reps   []*replica
+	jsonls []string
+	dbs    []string
+	start  time.Time
+}
+
+func newScenario(t *testing.T, feeds, items int, opts testsite.Options) *scenario {
+	t.Helper()
+	s := &scenario{t: t, dir: t.TempDir(), rec: newRecorder(), start: time.Now()}
+	s.o = newOrigin(t, feeds, items, opts)
+	s.l = newLedger(t, s.o)
+	return s
+}
+
+// addReplica starts replica name on natsURL; mod may change its spec.
+func (s *scenario) addReplica(name, natsURL string, mod func(*spec)) *replica {
+	s.t.Helper()
+	j, db := filepath.Join(s.dir, name+".jsonl"), filepath.Join(s.dir, name+".db")
+	s.jsonls, s.dbs = append(s.jsonls, j), append(s.dbs, db)
+	sp := spec{
+		Name: name, NATSURL: natsURL, Feeds: s.o.feedConfigs(), Rec: s.rec,
+		// A sink consumer's AckWait is 2 × the sink timeout: 10 s here
+		// rather than 60 s, so deliveries lost in transit come back soon.
+		Sinks: []string{
+			fmt.Sprintf("{type: jsonl, name: jsonl, path: %q, timeout: 5s}", j),
+			fmt.Sprintf("{type: sqlite, name: sqlite, path: %q, timeout: 5s}", db),
+		},
+	}
+	if mod != nil {
+		mod(&sp)
+	}
+	r := startReplica(s.t, s.dir, sp)
+	s.reps = append(s.reps, r)
+	return r
+}
+
+// written returns the articles in the JSONL sink so far (union).
+func (s *scenario) written() int { return len(jsonlIDsLive(s.t, s.jsonls...)) }
+
+// waitWritten waits until at least n articles are in the JSONL sink.
+func (s *scenario) waitWritten(n int, d time.Duration) {
+	s.t.Helper()
+	if ok, took := waitFor(d, func() bool { return s.written() >= n }); !ok {
+		s.t.Fatalf("only %d articles written after %v, want %d", s.written(), took, n)
+	}
+}
+
+// waitComplete waits until every expected article is in both sinks and
+// url's consumers are drained; it returns how long that took.
+func (s *scenario) waitComplete(url string, d time.Duration) time.Duration {
+	s.t.Helper()
+	ok, took := waitFor(d, func() bool {
+		return s.l.complete(jsonlIDsLive(s.t, s.jsonls...)) && s.l.complete(sqliteIDs(s.t, s.dbs...)) && drained(url)
+	})
+	if !ok {
+		s.t.Errorf("the run did not complete within %v", took)
+	}
+	return took
+}
+
+// finish stops every replica and checks both sinks; it returns the
+// tallies.
+func (s *scenario) finish() (jsonl, sqlite tally) {
+	s.t.Helper()
+	for _, r := range s.reps {
+		r.stop()
+	}
+	jsonl = s.l.tally("jsonl", jsonlIDs(s.t, s.jsonls...))
+	sqlite = s.l.tally("sqlite", sqliteIDs(s.t, s.dbs...))
+	requireClean(s.t, jsonl, sqlite)
+	return jsonl, sqlite
+}
+
+// publishRetries sums the replicas' publish retries.
+func (s *scenario) publishRetries() int {
+	n := 0
+	for _, r := range s.reps {
+		n += int(sumCounterVec(r.metrics.PublishRetries))
+	}
+	return n
+}
+
+// sumCounterVec adds up every series of a counter vector.
+func sumCounterVec(c prometheus.Collector) float64 {
+	ch := make(chan prometheus.Metric, 256)
+	go func() {
+		c.Collect(ch)
+		close(ch)
+	}()
+	var sum float64
+	for m := range ch {
+		var pb dto.Metric
+		if m.Write(&pb) == nil && pb.Counter != nil {
+			sum += pb.Counter.GetValue()
+		}
+	}
+	return sum
+}

@@ -29,7 +29,7 @@ func consumeLoop(stopCtx, workCtx context.Context, logger *slog.Logger, cons jet
 		go func() {
 			defer wg.Done()
 			for stopCtx.Err() == nil {
-				batch, release, err := fetchBatch(stopCtx, cons, 1, 2*time.Second)
+				batch, err := fetchBatch(stopCtx, cons, 1, 2*time.Second)
 				if err != nil {
 					if stopCtx.Err() != nil {
 						return
@@ -51,7 +51,6 @@ func consumeLoop(stopCtx, workCtx context.Context, logger *slog.Logger, cons jet
 					}
 					runWithProgress(workCtx, msg, ackWait, h)
 				}
-				release()
 				if err := batch.Error(); err != nil && stopCtx.Err() == nil &&
 					!errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 					logger.Debug("fetch batch ended", "error", err)
@@ -119,14 +118,9 @@ func retryDelay(delivered uint64, max time.Duration) time.Duration {
 // the server delivered meanwhile, and they then stay unacknowledged for the
 // consumer's whole AckWait (and use up a delivery). It always runs to the
 // server's expiry; callers hand back (nak) what arrives after ctx is done.
-// The caller calls release after draining the batch.
-func fetchBatch(ctx context.Context, cons jetstream.Consumer, n int, wait time.Duration) (batch jetstream.MessageBatch, release func(), err error) {
+func fetchBatch(ctx context.Context, cons jetstream.Consumer, n int, wait time.Duration) (jetstream.MessageBatch, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	batch, err = cons.Fetch(n, jetstream.FetchMaxWait(wait))
-	if err != nil {
-		return nil, nil, err
-	}
-	return batch, func() {}, nil
+	return cons.Fetch(n, jetstream.FetchMaxWait(wait))
 }

@@ -63,24 +63,19 @@ func (p *Pipeline) runSink(stopCtx, workCtx context.Context, sc config.Sink, s s
 // one in full batches.
 func fetchLinger(ctx context.Context, cons jetstream.Consumer, n int, linger time.Duration) ([]jetstream.Msg, error) {
 	var msgs []jetstream.Msg
-	batch, release, err := fetchBatch(ctx, cons, 1, 2*time.Second)
+	batch, err := fetchBatch(ctx, cons, 1, 2*time.Second)
 	if err != nil {
 		return nil, err
 	}
 	for m := range batch.Messages() {
 		msgs = append(msgs, m)
 	}
-	release()
 	if len(msgs) == 0 || n <= 1 || ctx.Err() != nil {
 		return msgs, nil
 	}
-	// The linger pull is not tied to ctx. With a context deadline the client
-	// stops listening only 10% after the pull's expiry (10 ms for the default
-	// 100 ms), so a message the server sent near the end arrived after that
-	// and was dropped unacknowledged: it waited out AckWait (60 s) before
-	// being delivered again. FetchMaxWait listens until the server ends the
-	// pull; the caller naks what was fetched while stopping.
-	batch, err = cons.Fetch(n-1, jetstream.FetchMaxWait(linger))
+	// Like every pull here, the linger is not cut short (see fetchBatch):
+	// the caller naks what was fetched while stopping.
+	batch, err = fetchBatch(ctx, cons, n-1, linger)
 	if err != nil {
 		return msgs, nil
 	}

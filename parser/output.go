@@ -107,11 +107,13 @@ func (x *extraction) assemble(blocks []block) {
 		break
 	}
 	var tb, hb strings.Builder
-	for i, b := range kept {
-		if i > 0 {
-			tb.WriteString("\n\n")
+	for _, b := range kept {
+		if b.kind != bFigure {
+			if tb.Len() > 0 {
+				tb.WriteString("\n\n")
+			}
+			tb.WriteString(b.text)
 		}
-		tb.WriteString(b.text)
 		switch b.kind {
 		case bPara:
 			hb.WriteString("<p>" + b.html + "</p>")

@@ -156,3 +156,37 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleVote(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := func(h string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
+	}
+	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	for _, tc := range []struct {
+		name, head, h1, want string
+	}{
+		{"h1 and og outvote ld", ld("SEO headline for search") + og("The visible headline"), "The visible headline", "The visible headline"},
+		{"ld and h1 outvote og", ld("The visible headline") + og("Social headline"), "The visible headline", "The visible headline"},
+		{"ld wins a three-way tie", ld("Structured headline") + og("Social headline"), "Visible headline here", "Structured headline"},
+		{"meta form over h1 spans", og("Kicker: The headline text"), "<span>Kicker</span> <span>The headline text</span>", "Kicker: The headline text"},
+		{"suffix stripped", `<title>The headline text | Example News</title>`, "The headline text", "The headline text"},
+		{"date suffix stripped", `<title>The headline text | EN | 28.04.2023</title><meta property="og:site_name" content="EN">`, "", "The headline text"},
+		{"entities in JSON-LD", ld("Schubert: &quot;Nicht mehr&quot;"), "", `Schubert: "Nicht mehr"`},
+		{"unconfirmed h1 is a last resort", og("The real headline of the story"), "Log In", "The real headline of the story"},
+		{"only an h1", "", "Only an h1 headline", "Only an h1 headline"},
+	} {
+		h1 := ""
+		if tc.h1 != "" {
+			h1 = "<h1>" + tc.h1 + "</h1>"
+		}
+		page := `<html><head>` + tc.head + `</head><body><article>` + h1 + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

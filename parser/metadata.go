@@ -104,55 +104,114 @@ func normLang(l string) string {
 	return parts[0]
 }
 
+// title chooses the headline. The JSON-LD headline, og:title and the
+// page's own <h1> are independent statements of it; the one most of them
+// agree on wins (ties go to JSON-LD, then og:title, then the h1), an h1
+// counting only when some meta title confirms it. Meta titles lose their
+// site-name suffix first. twitter:title, other meta titles and <title>
+// are fallbacks.
 func (x *extraction) title() {
 	a, p, ld := x.a, x.info, x.ld
 	host := ""
 	if x.base != nil {
 		host = x.base.Hostname()
 	}
-	var metaTitles []string
-	for _, t := range []string{p.first("og:title"), p.first("twitter:title"), ldHeadline(ld), p.first("headline", "dc.title", "title"), p.title} {
-		if t = normSpace(t); t != "" {
-			metaTitles = append(metaTitles, t)
-		}
-	}
 	var h1s []string
 	var h1Nodes []*html.Node
 	for _, h := range p.h1 {
-		if t := nodeText(h); t != "" && len(t) < 400 {
+		if t := nodeText(h); len(t) >= 4 && len(t) < 400 {
 			h1s = append(h1s, t)
 			h1Nodes = append(h1Nodes, h)
-		}
-	}
-	// An h1 that a meta title confirms is the headline as the page shows it.
-	for i, h := range h1s {
-		if i > 5 {
-			break
-		}
-		hs := squash(h)
-		if len(hs) < 4 {
-			continue
-		}
-		for _, m := range metaTitles {
-			ms := squash(m)
-			if ms == hs || len(hs) >= 15 && strings.HasPrefix(ms, hs) || len(ms) >= 15 && strings.HasPrefix(hs, ms) && len(hs) < len(ms)+40 {
-				a.Title = h
-				x.titleNode = h1Nodes[i]
-				return
+			if len(h1s) == 6 {
+				break
 			}
 		}
 	}
-	refs := append(append([]string{}, h1s...), metaTitles...)
-	for _, m := range metaTitles {
-		if t := stripSiteName(m, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
-			a.Title = t
+	raw := []string{ldHeadline(ld), p.first("og:title"), p.first("twitter:title"), p.first("headline", "dc.title", "title"), p.title}
+	refs := append([]string{}, h1s...)
+	for _, t := range raw {
+		if t = normSpace(t); t != "" {
+			refs = append(refs, t)
+		}
+	}
+	clean := make([]string, len(raw))
+	for i, t := range raw {
+		if t = normSpace(t); t != "" {
+			if t = stripSiteName(t, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
+				clean[i] = t
+			}
+		}
+	}
+	// The h1 that some meta title confirms.
+	h1, h1Node := "", (*html.Node)(nil)
+	for i, h := range h1s {
+		hs := squash(h)
+		for _, m := range clean {
+			if m != "" && closeTitles(hs, squash(m)) {
+				h1, h1Node = h, h1Nodes[i]
+				break
+			}
+		}
+		if h1 != "" {
+			break
+		}
+	}
+	voters := []string{clean[0], clean[1], h1}
+	best, bestVotes := "", 0
+	for _, c := range voters {
+		if c == "" {
+			continue
+		}
+		cs, votes := squash(c), 0
+		for _, v := range voters {
+			if v != "" && squash(v) == cs {
+				votes++
+			}
+		}
+		if votes > bestVotes {
+			best, bestVotes = c, votes
+		}
+	}
+	if best == "" {
+		for _, c := range clean[2:] {
+			if c != "" {
+				best = c
+				break
+			}
+		}
+	}
+	if best == "" && len(h1s) > 0 {
+		best, h1Node = h1s[0], h1Nodes[0]
+	}
+	a.Title = best
+	// The headline element: an h1 that shows this title, perhaps with a
+	// kicker or a suffix.
+	if h1Node != nil && closeTitles(squash(nodeText(h1Node)), squash(best)) {
+		x.titleNode = h1Node
+		return
+	}
+	bs := squash(best)
+	for i, h := range h1s {
+		if closeTitles(squash(h), bs) {
+			x.titleNode = h1Nodes[i]
 			return
 		}
 	}
-	if len(h1s) > 0 {
-		a.Title = h1s[0]
-		x.titleNode = h1Nodes[0]
+}
+
+// closeTitles reports whether two squashed titles are the same headline:
+// equal, or one the other plus a short kicker or suffix.
+func closeTitles(a, b string) bool {
+	if len(a) < 4 || len(b) < 4 {
+		return false
 	}
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 15 && len(b) < len(a)+60 && (strings.HasPrefix(b, a) || strings.HasSuffix(b, a))
 }
 
 func (x *extraction) isSiteName(t string) bool {

@@ -110,6 +110,15 @@ type extraction struct {
 // ErrNotArticle; a page that has some text but does not look like an
 // article (a home page, a gallery) gives a result with IsArticle false.
 func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error) {
+	x, err := e.extract(page, opts)
+	if err != nil {
+		return nil, err
+	}
+	return x.a, nil
+}
+
+// extract does Extract's work and returns its whole state.
+func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	if len(page) > MaxPageSize {
 		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(page))
 	}
@@ -194,7 +203,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	}
 	isArt := x.isArticle()
 	x.a.IsArticle = &isArt
-	return x.a, nil
+	return x, nil
 }
 
 // finishMeta finds what needs the body container: the lead image and the

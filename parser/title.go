@@ -51,12 +51,16 @@ func stripSiteName(t, site, host string, refs []string) string {
 		}
 		return false
 	}
+	isDate := func(part string) bool {
+		_, ok := parseDate(part)
+		return ok || reDateOnly.MatchString(part)
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, sep := range titleSeps {
 			if i := strings.LastIndex(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
-				if looksSite(tail) || matchesAny(head, refs) {
+				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) {
 					t, changed = strings.TrimSpace(head), true
 					break
 				}

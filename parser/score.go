@@ -196,3 +196,44 @@ func (s *scorer) pick(body *html.Node) {
 		}
 	}
 }
+
+// oneArticle narrows a container that holds several <article> elements
+// with text of their own (an infinite-scroll page that appended the next
+// story) to the one that holds the headline: its best candidate.
+func (x *extraction) oneArticle(c *html.Node) *html.Node {
+	if c == nil || x.titleNode == nil || !contains(c, x.titleNode) {
+		return c
+	}
+	var arts []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			if ch.Type != html.ElementNode {
+				continue
+			}
+			if ch.DataAtom == atom.Article {
+				if x.sc.stat(ch).paras >= 2 {
+					arts = append(arts, ch)
+				}
+				continue
+			}
+			walk(ch)
+		}
+	}
+	walk(c)
+	if len(arts) < 2 {
+		return c
+	}
+	for _, a := range arts {
+		if !contains(a, x.titleNode) {
+			continue
+		}
+		for _, cand := range x.sc.cands {
+			if contains(a, cand) && x.sc.stats[cand].paras > 0 {
+				return cand
+			}
+		}
+		return a
+	}
+	return c
+}

@@ -35,6 +35,27 @@ func TestBodyRules(t *testing.T) {
 </main></body></html>`,
 			must: []string{"Alpha is", "Beta is", "Gamma is"},
 		},
+		{
+			name: "captions and credits beside images, no figure markup",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<div class="photo"><img src="/a.jpg"><span class="cap">Zeta shows a harbour at dawn (Image: Getty)</span></div>` + para("Beta", 3) + `
+<div class="media"><div><img src="/b.jpg"></div><div class="info"><small>Eta was photographed / © Agency</small></div></div>` + para("Gamma", 3) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta", "Eta was"},
+		},
+		{
+			name: "images inside text runs and emoji keep their text",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p><strong><img src="/c.jpg">Theta opens the second paragraph in bold.</strong> More text follows here.</p>
+<div>Iota is short <img class="emoji" src="/e.png"></div>` + para("Beta", 3) + `</article></body></html>`,
+			must: []string{"Alpha is", "Theta opens", "Iota is short", "Beta is"},
+		},
+		{
+			name: "a slide show is its illustrated paragraphs",
+			page: `<html><body><article><h1>Ten looks</h1>` + strings.Repeat(`<div class="slide"><img src="/s.jpg">`+para("Kappa", 2)+`</div>`, 6) + `</article></body></html>`,
+			must: []string{"Kappa is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -441,3 +441,112 @@ func rawText(n *xhtml.Node) string {
 	walk(n)
 	return b.String()
 }
+
+// markImageBoxes marks the elements that hold an image and only a short
+// text beside it: a caption or credit without <figure> markup, or a teaser
+// card. They stay out of the body. A box whose text is a real paragraph
+// (a <p> of a sentence or more, not a link) is dropped only while such
+// boxes hold a small share of the body: many of them are the body itself
+// (a slide show, recipe steps).
+func (e *emitter) markImageBoxes(root *xhtml.Node) {
+	var paraBoxes []*xhtml.Node
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != xhtml.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.Img || c.DataAtom == atom.Picture {
+				if box, para := e.imageBox(c); box != nil {
+					if para {
+						paraBoxes = append(paraBoxes, box)
+					} else {
+						e.skip[box] = true
+					}
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	total := 0
+	for i, b := range paraBoxes {
+		if i > 0 && b == paraBoxes[i-1] {
+			continue
+		}
+		total += e.sc.stat(b).text
+	}
+	if 4*total < e.sc.stat(root).text {
+		for _, b := range paraBoxes {
+			e.skip[b] = true
+		}
+	}
+}
+
+// maxBoxText is the most text (non-space bytes) an image box may hold.
+const maxBoxText = 400
+
+// imageBox returns the nearest ancestor of img that holds text, if that is
+// a short block; para reports that its text includes a real paragraph.
+func (e *emitter) imageBox(img *xhtml.Node) (box *xhtml.Node, para bool) {
+	if tinyImage(img) {
+		return nil, false
+	}
+	rootText := e.sc.stat(e.root).text
+	for a := img.Parent; a != nil && a != e.root; a = a.Parent {
+		st := e.sc.stat(a)
+		if st.text == 0 {
+			continue
+		}
+		switch a.DataAtom {
+		case atom.P, atom.Li, atom.Dd, atom.Dt, atom.Td, atom.Th, atom.Blockquote,
+			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Body:
+			return nil, false
+		}
+		if !isBlockAtom(a.DataAtom) && !st.hasBlock {
+			return nil, false // an image inside a run of text
+		}
+		// A box with most of the body's text is the body with an illustration.
+		if st.text > maxBoxText || 3*st.text >= rootText {
+			return nil, false
+		}
+		return a, 5*st.link < st.text && hasLongPara(a, e.sc)
+	}
+	return nil, false
+}
+
+// tinyImage reports an icon or emoji: an image declared at most 32 pixels
+// wide or high, or named for an emoji or icon.
+func tinyImage(img *xhtml.Node) bool {
+	for _, k := range []string{"width", "height"} {
+		if v := getAttr(img, k); v != "" {
+			n := 0
+			for _, c := range v {
+				if c < '0' || c > '9' {
+					break
+				}
+				n = n*10 + int(c-'0')
+			}
+			if n > 0 && n <= 32 {
+				return true
+			}
+		}
+	}
+	c := strings.ToLower(getAttr(img, "class"))
+	return strings.Contains(c, "emoji") || strings.Contains(c, "icon")
+}
+
+// hasLongPara reports whether n's subtree holds a <p> with a sentence's
+// worth of text (80 non-space bytes).
+func hasLongPara(n *xhtml.Node, sc *scorer) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.P && sc.stat(c).text >= 80 || hasLongPara(c, sc) {
+			return true
+		}
+	}
+	return false
+}

@@ -223,6 +223,7 @@ func (x *extraction) emit(n *html.Node, rule bool) []block {
 	if x.titleNode != nil {
 		x.skip[x.titleNode] = true
 	}
+	em.markImageBoxes(n)
 	em.walk(n)
 	return em.blocks
 }

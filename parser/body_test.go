@@ -5,6 +5,10 @@ import (
 	"testing"
 )
 
+// menu is a block of navigation links long enough to outweigh a short
+// article in the page's total.
+var menu = `<div class="nav">` + strings.Repeat(`<a href="/s">A section of the site with a long name</a> `, 60) + `</div>`
+
 // para returns a paragraph of n sentences that all start with word.
 func para(word string, n int) string {
 	return "<p>" + strings.Repeat(word+" is a sentence of ordinary article prose with no links in it. ", n) + "</p>"
@@ -56,10 +60,24 @@ func TestBodyRules(t *testing.T) {
 			page: `<html><body><article><h1>Ten looks</h1>` + strings.Repeat(`<div class="slide"><img src="/s.jpg">`+para("Kappa", 2)+`</div>`, 6) + `</article></body></html>`,
 			must: []string{"Kappa is"},
 		},
+		{
+			name: "the article inside a wrapper named for boilerplate",
+			page: `<html><body>` + menu + `<div class="sidebar_content"><div class="post">` + para("Alpha", 6) + para("Beta", 6) + `</div></div>
+<div class="footer"><p>Short footer</p></div></body></html>`,
+			must: []string{"Alpha is", "Beta is"},
+		},
+		{
+			name: "one long run of text split by br, in a widget",
+			page: `<html><body>` + menu + `<div class="date-posts"><div class="elementor-widget-container">` +
+				strings.Repeat("Lambda is a line of a long post that uses line breaks instead of paragraphs.<br>", 15) +
+				`</div></div></body></html>`,
+			must: []string{"Lambda is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
+			t.Errorf("%s: %v", tc.name, err)
+			continue
 		}
 		for _, s := range tc.must {
 			if !strings.Contains(a.Text, s) {

@@ -40,7 +40,7 @@ var strongNegTokens = map[string]bool{
 	"share": true, "sharing": true, "sharebar": true, "shares": true, "socialshare": true, "social": true,
 	"socialmedia": true, "navbar": true, "navigation": true, "nav": true, "menu": true, "toolbar": true,
 	"skiplink": true, "skip": true, "modal": true, "popup": true, "overlay": true, "banner": true,
-	"sronly": true, "screenreader": true, "visuallyhidden": true, "print": true, "widget": true, "widgets": true,
+	"sronly": true, "screenreader": true, "visuallyhidden": true, "widgets": true,
 	"pagination": true, "pager": true, "login": true, "paywall": true, "tags": true, "taglist": true,
 	"keywords": true, "topics": true, "authorbio": true, "bio": true, "outstream": true, "dfp": true,
 	"gpt": true, "teasers": true, "rating": true, "reactions": true, "feedback": true,
@@ -52,7 +52,7 @@ var weakNegTokens = map[string]bool{
 	"meta": true, "byline": true, "author": true, "authors": true, "info": true, "tools": true,
 	"header": true, "date": true, "dateline": true, "time": true, "credit": true, "credits": true,
 	"caption": true, "more": true, "aside": true, "extra": true, "links": true,
-	"teaser": true, "infobox": true, "note": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
+	"teaser": true, "infobox": true, "note": true, "print": true, "widget": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
 }
 
 var positiveTokens = map[string]bool{

@@ -159,7 +159,10 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 			sum += ca
 		}
 	}
-	major := st.good >= 0.5*total && st.paras >= 3
+	// An element with most of the page's good text is the article, whatever
+	// its name says: several paragraphs of it, or one long run (text split by
+	// <br> rather than <p>).
+	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle
@@ -191,6 +194,21 @@ func (s *scorer) pick(body *html.Node) {
 			}
 		}
 		if !inside {
+			s.best, s.score = c, s.stats[c].adj
+			return
+		}
+	}
+	// Every candidate lies in something named for boilerplate: take the
+	// best one that is inside weak boilerplate only (a "date-posts" or
+	// "widget-container" wrapper), never one in comments, forms or menus.
+	for _, c := range s.cands {
+		ok := true
+		for p := c.Parent; p != nil && ok; p = p.Parent {
+			if st := s.stats[p]; st != nil && st.neg && st.h != hintWeakNeg {
+				ok = false
+			}
+		}
+		if ok {
 			s.best, s.score = c, s.stats[c].adj
 			return
 		}

@@ -73,6 +73,14 @@ func TestBodyRules(t *testing.T) {
 				`</div></div></body></html>`,
 			must: []string{"Lambda is"},
 		},
+		{
+			name: "a winning paragraph brings its sibling paragraphs",
+			page: `<html><body>` + menu + `<div class="entry"><p>` + strings.Repeat("Mu is one long paragraph of a short blog post. ", 12) + `</p>
+<div class="share">` + strings.Repeat(`<a href="/x">Share on a network</a> `, 12) + `</div>
+<p>Nu ends the post with a short line.</p><p>Xi adds a second short line.</p></div></body></html>`,
+			must:    []string{"Mu is", "Nu ends", "Xi adds"},
+			mustNot: []string{"Share on"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -255,3 +255,34 @@ func (x *extraction) oneArticle(c *html.Node) *html.Node {
 	}
 	return c
 }
+
+// widen turns a single winning paragraph into the run it belongs to: when
+// the best candidate is one <p> (its siblings, a share bar or an ad between
+// paragraphs, pulled its parent's score below its own), the parent is the
+// container and the siblings that score below zero are left out.
+func (x *extraction) widen(c *html.Node) *html.Node {
+	if c == nil || c.DataAtom != atom.P {
+		return c
+	}
+	p := c.Parent
+	if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+		return c
+	}
+	for a := p; a != nil; a = a.Parent {
+		if st := x.sc.stats[a]; st != nil && st.neg {
+			return c
+		}
+	}
+	for s := p.FirstChild; s != nil; s = s.NextSibling {
+		if s == c || s.Type != html.ElementNode {
+			continue
+		}
+		// Short paragraphs of text stay; link lists, share bars and ads go.
+		st := x.sc.stat(s)
+		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text
+		if st.text > 0 && st.adj < 0 && !textual {
+			x.skip[s] = true
+		}
+	}
+	return p
+}

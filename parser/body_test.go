@@ -81,6 +81,17 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Mu is", "Nu ends", "Xi adds"},
 			mustNot: []string{"Share on"},
 		},
+		{
+			name: "an article split into sibling sections",
+			page: `<html><body>` + menu + `<div class="page"><h1>Cycling in the city</h1>
+<div class="section text"><div class="row"><div class="col">` + para("Omicron", 3) + `</div></div></div>
+<div class="teaser">` + strings.Repeat(`<a href="/t">Another story to read next</a> `, 40) + `</div>
+<div class="section text"><div class="row"><div class="col">` + para("Pi", 3) + `</div></div></div>
+<div class="section text"><div class="row"><div class="col">` + para("Rho", 2) + `</div></div></div>
+</div></body></html>`,
+			must:    []string{"Omicron is", "Pi is", "Rho is"},
+			mustNot: []string{"Another story"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -186,7 +186,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			blocks = append(blocks, x.emit(n, true)...)
 		}
 	} else {
-		x.container = x.widen(x.oneArticle(x.sc.best))
+		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
 		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
 		x.finishMeta(false)
 		if x.container != nil {

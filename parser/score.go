@@ -2,6 +2,7 @@ package parser
 
 import (
 	"sort"
+	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -285,4 +286,75 @@ func (x *extraction) widen(c *html.Node) *html.Node {
 		}
 	}
 	return p
+}
+
+// mergeSections joins an article split into sibling sections of the same
+// kind (same tag, same first class name), each with paragraphs of its own:
+// the container becomes their parent, and what lies before the first or
+// after the last section, or scores below zero between them, is left out.
+// It looks up to five levels above the container for such siblings.
+func (x *extraction) mergeSections(c *html.Node) *html.Node {
+	if c == nil {
+		return c
+	}
+	n := c
+	for level := 0; level < 5; level++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			return c
+		}
+		if st := x.sc.stats[p]; st == nil || st.neg {
+			return c
+		}
+		kind := firstClass(n)
+		var first, last *html.Node
+		same := 0
+		for s := p.FirstChild; s != nil; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				continue
+			}
+			if s == n || s.DataAtom == n.DataAtom && s.Data == n.Data && firstClass(s) == kind && x.section(s) {
+				if first == nil {
+					first = s
+				}
+				last = s
+				same++
+			}
+		}
+		if same >= 2 {
+			in := false
+			for s := p.FirstChild; s != nil; s = s.NextSibling {
+				if s == first {
+					in = true
+				}
+				if s.Type == html.ElementNode && s != n {
+					st := x.sc.stat(s)
+					if !in || st.text > 0 && st.adj < 0 && !isHeading(s.DataAtom) {
+						x.skip[s] = true
+					}
+				}
+				if s == last {
+					in = false
+				}
+			}
+			return p
+		}
+		n = p
+	}
+	return c
+}
+
+// section reports whether n holds article paragraphs: good text, few links,
+// no boilerplate name.
+func (x *extraction) section(n *html.Node) bool {
+	st := x.sc.stat(n)
+	return st.paras > 0 && st.adj > 0 && !st.neg && st.h < hintWeakNeg && 3*st.link < st.text
+}
+
+func firstClass(n *html.Node) string {
+	f := strings.Fields(getAttr(n, "class"))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
 }

@@ -247,70 +247,101 @@ var subtitleTokens = map[string]bool{
 	"articlelead": true, "articleintro": true, "leadtext": true, "introtext": true, "headline2": true,
 }
 
-// subtitle looks for the standfirst near the headline.
+// subtitle looks for the standfirst near the headline: an element named
+// for it (standfirst, lead, dek, ...), an h2 beside the headline, or the
+// paragraph that directly follows the headline outside the body. Without a
+// headline element it looks just before the body.
 func (x *extraction) subtitle() {
 	if x.a.Subtitle != "" {
 		return
 	}
-	var start *html.Node
-	if x.titleNode != nil {
-		start = x.titleNode
-	}
-	if start == nil {
-		return
-	}
-	// Look in the headline's neighbourhood: its following siblings and those
-	// of its ancestors, up to three levels.
 	var buf []string
 	check := func(n *html.Node) string {
 		if n.Type != html.ElementNode {
 			return ""
 		}
+		switch n.DataAtom {
+		case atom.Figure, atom.Figcaption, atom.Picture, atom.Img, atom.Nav, atom.Aside, atom.Footer, atom.Form:
+			return ""
+		}
 		buf = classTokens(n, buf)
-		hit := n.DataAtom == atom.H2 && n.Parent == x.titleNode.Parent
+		hit := x.titleNode != nil && n.Parent == x.titleNode.Parent &&
+			(n.DataAtom == atom.H2 || n.DataAtom == atom.P && prevElement(n) == x.titleNode)
 		for i, t := range buf {
 			if subtitleTokens[t] || i > 0 && subtitleTokens[buf[i-1]+t] {
 				hit = true
 			}
 		}
-		if !hit {
+		if !hit || firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Figcaption) != nil {
 			return ""
 		}
 		t := nodeText(n)
-		if len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) {
+		if len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || x.isByline(t) {
 			return ""
 		}
 		return t
 	}
+	// search looks at n and its descendants (three levels) in document
+	// order, stopping at the body container.
+	stop := false
 	var search func(n *html.Node, depth int) string
 	search = func(n *html.Node, depth int) string {
-		if t := check(n); t != "" {
-			return t
+		if x.container != nil && n == x.container {
+			stop = true
+			return ""
+		}
+		if x.container == nil || !contains(n, x.container) {
+			if t := check(n); t != "" {
+				return t
+			}
 		}
 		if depth >= 3 {
 			return ""
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
+		for c := n.FirstChild; c != nil && !stop; c = c.NextSibling {
 			if t := search(c, depth+1); t != "" {
 				return t
 			}
 		}
 		return ""
 	}
-	anc := start
-	for level := 0; level < 3 && anc != nil; level++ {
-		for s := anc.NextSibling; s != nil; s = s.NextSibling {
-			if x.container != nil && (s == x.container || contains(s, x.container)) {
-				break
+	if x.titleNode != nil {
+		anc := x.titleNode
+		for level := 0; level < 3 && anc != nil && !stop; level++ {
+			for s := anc.NextSibling; s != nil && !stop; s = s.NextSibling {
+				if t := search(s, 0); t != "" {
+					x.a.Subtitle, x.subNode = t, s
+					return
+				}
 			}
+			anc = anc.Parent
+		}
+		return
+	}
+	if x.container == nil {
+		return
+	}
+	// No headline element: the nearest element before the body.
+	anc := x.container
+	for level := 0; level < 3 && anc != nil; level++ {
+		for s := anc.PrevSibling; s != nil; s = s.PrevSibling {
 			if t := search(s, 0); t != "" {
-				x.a.Subtitle = t
-				x.subNode = s
+				x.a.Subtitle, x.subNode = t, s
 				return
 			}
 		}
 		anc = anc.Parent
 	}
+}
+
+// prevElement returns the element before n among its siblings.
+func prevElement(n *html.Node) *html.Node {
+	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+		if s.Type == html.ElementNode {
+			return s
+		}
+	}
+	return nil
 }
 
 func contains(a, b *html.Node) bool {

@@ -190,3 +190,28 @@ func TestTitleVote(t *testing.T) {
 		}
 	}
 }
+
+func TestSubtitle(t *testing.T) {
+	body := `<div class="body"><p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p></div>`
+	const std = "The standfirst sums up the story in one sentence for readers."
+	for _, tc := range []struct {
+		name, head, want string
+	}{
+		{"named standfirst", `<h1>The headline of the story</h1><p class="article-lead">` + std + `</p>`, std},
+		{"paragraph right after the headline", `<header><h1>The headline of the story</h1><p>` + std + `</p></header>`, std},
+		{"no headline element", `<div class="entry__subtitle">` + std + `</div>`, std},
+		{"lead figure is not a standfirst", `<h1>The headline of the story</h1><figure class="fig--lead"><img src="/a.jpg"><figcaption>` + std + `</figcaption></figure>`, ""},
+		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
+	} {
+		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`
+		page := `<html><head><meta property="og:title" content="The headline of the story"></head><body><main>` + tc.head + body + links + `</main></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Subtitle != tc.want {
+			t.Errorf("%s: subtitle %q, want %q", tc.name, a.Subtitle, tc.want)
+		}
+	}
+}

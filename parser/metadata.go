@@ -186,17 +186,25 @@ func (x *extraction) title() {
 	a.Title = best
 	// The headline element: an h1 that shows this title, perhaps with a
 	// kicker or a suffix.
-	if h1Node != nil && closeTitles(squash(nodeText(h1Node)), squash(best)) {
+	if h1Node != nil && closeTitles(squash(nodeText(h1Node)), squash(best)) && !insideNeg(h1Node) {
 		x.titleNode = h1Node
 		return
 	}
 	bs := squash(best)
+	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
-			x.titleNode = h1Nodes[i]
-			return
+			// Not the last crumb of a breadcrumb trail.
+			if !insideNeg(h1Nodes[i]) {
+				x.titleNode = h1Nodes[i]
+				return
+			}
+			if near == nil {
+				near = h1Nodes[i]
+			}
 		}
 	}
+	x.titleNode = near
 }
 
 // closeTitles reports whether two squashed titles are the same headline:

@@ -92,6 +92,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Omicron is", "Pi is", "Rho is"},
 			mustNot: []string{"Another story"},
 		},
+		{
+			name: "headline, kicker and datelines above the first paragraph",
+			page: `<html><head><meta property="og:title" content="Sigma, a different social headline"></head><body><article>
+<h1><span>Tau kicker</span> The visible headline</h1><p>Publiziert heute um 12:19 Uhr</p><div>Stand: 22.04.2024, 06:00 Uhr</div>
+<p>Upsilon was said at 10.30 in the morning, long before the vote.</p>` + para("Phi", 3) + `<p>Chi is short: 22.04.2024</p>` + para("Psi", 2) + `</article></body></html>`,
+			must:    []string{"Upsilon was said", "Phi is", "Chi is short", "Psi is"},
+			mustNot: []string{"Tau kicker", "Publiziert", "Stand:"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -25,6 +25,7 @@ const (
 type block struct {
 	kind    blockKind
 	level   int      // heading level 2..4; list: 1 ordered
+	h1      bool     // a heading that was an h1
 	text    string   // plain text
 	html    string   // inline HTML (para, heading, quote, figure)
 	items   []string // list items and table rows: plain text
@@ -85,7 +86,7 @@ func (e *emitter) walk(n *xhtml.Node) {
 		e.inlineChildren(n, &in, false)
 		lv := int(n.Data[1] - '0')
 		lv = max(2, min(lv, 4))
-		e.add(block{kind: bHeading, level: lv}, &in)
+		e.add(block{kind: bHeading, level: lv, h1: n.DataAtom == atom.H1}, &in)
 		return
 	case atom.P:
 		e.container(n, bPara)

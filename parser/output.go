@@ -97,6 +97,7 @@ func (x *extraction) assemble(blocks []block) {
 		prev = b.text
 		kept = append(kept, *b)
 	}
+	kept = x.trimLead(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -143,6 +144,59 @@ func (x *extraction) assemble(blocks []block) {
 	x.a.Text = tb.String()
 	x.a.HTML = policy.Sanitize(hb.String())
 	x.a.WordCount = article.CountWords(x.a.Text)
+}
+
+// trimLead drops what the article's header leaves above the first real
+// paragraph: an h1 (the headline again, perhaps with a kicker), datelines
+// and reading times, and short scraps that are not sentences (kickers,
+// labels).
+func (x *extraction) trimLead(blocks []block) []block {
+	first := -1
+	for i, b := range blocks {
+		if (b.kind == bPara || b.kind == bQuote) && b.textLen >= 100 && b.linkLen*2 < b.textLen {
+			first = i
+			break
+		}
+	}
+	if first <= 0 {
+		return blocks
+	}
+	out := blocks[:0]
+	for i, b := range blocks {
+		if i < first && b.kind != bFigure {
+			t := b.text
+			if b.h1 || isDateline(t) {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+var (
+	reClock     = regexp.MustCompile(`\b\d{1,2}[:.]\d{2}\b`)
+	reNumDate   = regexp.MustCompile(`\b\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}\b|\b(?:19|20)\d{2}\b`)
+	reWordToken = regexp.MustCompile(`[\p{L}]{2,}`)
+)
+
+// isDateline reports a short line that is mostly a date or a time:
+// "Stand: 22.04.2024, 06:00 Uhr", "Publiziert heute um 12:19 Uhr",
+// "Uppdaterad 15.59 | Publicerad 14.14".
+func isDateline(t string) bool {
+	if len(t) > 100 || !reClock.MatchString(t) && !reNumDate.MatchString(t) {
+		return false
+	}
+	if endsSentence(t) && !strings.HasSuffix(t, "Min.") {
+		return false
+	}
+	words := 0
+	for _, w := range reWordToken.FindAllString(t, -1) {
+		if !monthWords[strings.ToLower(w)] {
+			words++
+		}
+	}
+	return words <= 6
 }
 
 func endsSentence(t string) bool {

@@ -41,7 +41,13 @@ var monthWords = map[string]bool{
 func cleanAuthors(raw []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
+	if len(raw) > maxAuthors {
+		raw = raw[:maxAuthors]
+	}
 	for _, r := range raw {
+		if len(out) >= maxAuthors {
+			break
+		}
 		r = normSpace(r)
 		if r == "" || strings.Contains(r, "://") || strings.HasPrefix(r, "www.") {
 			continue
@@ -70,6 +76,10 @@ func cleanAuthors(raw []string) []string {
 	}
 	return out
 }
+
+// maxAuthors bounds the byline: more names than this are a list of staff,
+// not the authors of one article.
+const maxAuthors = 30
 
 func cleanName(p string) string {
 	p = strings.TrimFunc(p, func(r rune) bool {

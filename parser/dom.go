@@ -33,6 +33,54 @@ func nodeText(n *html.Node) string {
 	return normSpace(b.String())
 }
 
+// boundedText is nodeText that stops reading once it has limit bytes of
+// raw text: for labels and short fields, where a huge subtree must not
+// cost its whole size (and nested matches must not cost quadratic time).
+func boundedText(n *html.Node, limit int) string {
+	t, _ := boundedTextAll(n, limit)
+	return t
+}
+
+// boundedTextAll is boundedText that also reports whether it read all the
+// text (false: the subtree has at least limit bytes of raw text).
+func boundedTextAll(n *html.Node, limit int) (string, bool) {
+	var b strings.Builder
+	all := appendBounded(&b, n, limit)
+	return normSpace(b.String()), all
+}
+
+func appendBounded(b *strings.Builder, n *html.Node, limit int) bool {
+	if b.Len() >= limit {
+		return false
+	}
+	switch n.Type {
+	case html.TextNode:
+		d := n.Data
+		if room := limit - b.Len(); len(d) > room {
+			d = d[:room]
+		}
+		b.WriteString(d)
+		return b.Len() < limit
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return true
+		case atom.Br:
+			b.WriteByte(' ')
+			return true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !appendBounded(b, c, limit) {
+			return false
+		}
+	}
+	if n.Type == html.ElementNode && isBlockAtom(n.DataAtom) {
+		b.WriteByte(' ')
+	}
+	return b.Len() < limit
+}
+
 func appendText(b *strings.Builder, n *html.Node) {
 	switch n.Type {
 	case html.TextNode:

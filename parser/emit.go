@@ -450,35 +450,45 @@ func rawText(n *xhtml.Node) string {
 // boxes hold a small share of the body: many of them are the body itself
 // (a slide show, recipe steps).
 func (e *emitter) markImageBoxes(root *xhtml.Node) {
+	// box remembers, for each element passed on the way up from an image,
+	// the box above it (nil for none), so that each element is climbed
+	// through once however many images lie below it.
+	box := map[*xhtml.Node]*xhtml.Node{}
+	seen := map[*xhtml.Node]bool{}
 	var paraBoxes []*xhtml.Node
+	rootText := e.sc.stat(root).text
 	var walk func(n *xhtml.Node)
 	walk = func(n *xhtml.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != xhtml.ElementNode {
 				continue
 			}
-			if c.DataAtom == atom.Img || c.DataAtom == atom.Picture {
-				if box, para := e.imageBox(c); box != nil {
-					if para {
-						paraBoxes = append(paraBoxes, box)
-					} else {
-						e.skip[box] = true
-					}
-				}
+			if c.DataAtom != atom.Img && c.DataAtom != atom.Picture {
+				walk(c)
 				continue
 			}
-			walk(c)
+			if tinyImage(c) {
+				continue
+			}
+			b := e.imageBox(c, box, rootText)
+			if b == nil || seen[b] {
+				continue
+			}
+			seen[b] = true
+			st := e.sc.stat(b)
+			if 5*st.link < st.text && hasLongPara(b, e.sc) {
+				paraBoxes = append(paraBoxes, b)
+			} else {
+				e.skip[b] = true
+			}
 		}
 	}
 	walk(root)
 	total := 0
-	for i, b := range paraBoxes {
-		if i > 0 && b == paraBoxes[i-1] {
-			continue
-		}
+	for _, b := range paraBoxes {
 		total += e.sc.stat(b).text
 	}
-	if 4*total < e.sc.stat(root).text {
+	if 4*total < rootText {
 		for _, b := range paraBoxes {
 			e.skip[b] = true
 		}
@@ -489,32 +499,38 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 const maxBoxText = 400
 
 // imageBox returns the nearest ancestor of img that holds text, if that is
-// a short block; para reports that its text includes a real paragraph.
-func (e *emitter) imageBox(img *xhtml.Node) (box *xhtml.Node, para bool) {
-	if tinyImage(img) {
-		return nil, false
-	}
-	rootText := e.sc.stat(e.root).text
+// a short block that is not most of the body.
+func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, rootText int) *xhtml.Node {
+	var path []*xhtml.Node
+	var res *xhtml.Node
 	for a := img.Parent; a != nil && a != e.root; a = a.Parent {
+		if r, ok := memo[a]; ok {
+			res = r
+			break
+		}
 		st := e.sc.stat(a)
 		if st.text == 0 {
+			path = append(path, a)
 			continue
 		}
-		switch a.DataAtom {
-		case atom.P, atom.Li, atom.Dd, atom.Dt, atom.Td, atom.Th, atom.Blockquote,
-			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Body:
-			return nil, false
+		switch {
+		case a.DataAtom == atom.P, a.DataAtom == atom.Li, a.DataAtom == atom.Dd, a.DataAtom == atom.Dt,
+			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Blockquote,
+			isHeading(a.DataAtom), a.DataAtom == atom.Body:
+		case !isBlockAtom(a.DataAtom) && !st.hasBlock:
+			// An image inside a run of text.
+		case st.text > maxBoxText || 3*st.text >= rootText:
+			// Most of the body, with an illustration.
+		default:
+			res = a
 		}
-		if !isBlockAtom(a.DataAtom) && !st.hasBlock {
-			return nil, false // an image inside a run of text
-		}
-		// A box with most of the body's text is the body with an illustration.
-		if st.text > maxBoxText || 3*st.text >= rootText {
-			return nil, false
-		}
-		return a, 5*st.link < st.text && hasLongPara(a, e.sc)
+		path = append(path, a)
+		break
 	}
-	return nil, false
+	for _, p := range path {
+		memo[p] = res
+	}
+	return res
 }
 
 // tinyImage reports an icon or emoji: an image declared at most 32 pixels

@@ -275,11 +275,16 @@ func (x *extraction) subtitle() {
 		if !hit || firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Figcaption) != nil {
 			return ""
 		}
-		t := nodeText(n)
-		if len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || x.isByline(t) {
+		t, all := boundedTextAll(n, 4000)
+		if !all || len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || x.isByline(t) {
 			return ""
 		}
 		return t
+	}
+	// holds: the body container and its ancestors.
+	holds := map[*html.Node]bool{}
+	for a := x.container; a != nil; a = a.Parent {
+		holds[a] = true
 	}
 	// search looks at n and its descendants (three levels) in document
 	// order, stopping at the body container.
@@ -290,7 +295,7 @@ func (x *extraction) subtitle() {
 			stop = true
 			return ""
 		}
-		if x.container == nil || !contains(n, x.container) {
+		if !holds[n] {
 			if t := check(n); t != "" {
 				return t
 			}

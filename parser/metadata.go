@@ -119,7 +119,7 @@ func (x *extraction) title() {
 	var h1s []string
 	var h1Nodes []*html.Node
 	for _, h := range p.h1 {
-		if t := nodeText(h); len(t) >= 4 && len(t) < 400 {
+		if t, all := boundedTextAll(h, 4000); all && len(t) >= 4 && len(t) < 400 {
 			h1s = append(h1s, t)
 			h1Nodes = append(h1Nodes, h)
 			if len(h1s) == 6 {
@@ -186,7 +186,7 @@ func (x *extraction) title() {
 	a.Title = best
 	// The headline element: an h1 that shows this title, perhaps with a
 	// kicker or a suffix.
-	if h1Node != nil && closeTitles(squash(nodeText(h1Node)), squash(best)) && !insideNeg(h1Node) {
+	if h1Node != nil && closeTitles(squash(boundedText(h1Node, 800)), squash(best)) && !x.insideNeg(h1Node) {
 		x.titleNode = h1Node
 		return
 	}
@@ -195,7 +195,7 @@ func (x *extraction) title() {
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
 			// Not the last crumb of a breadcrumb trail.
-			if !insideNeg(h1Nodes[i]) {
+			if !x.insideNeg(h1Nodes[i]) {
 				x.titleNode = h1Nodes[i]
 				return
 			}
@@ -259,7 +259,7 @@ func (x *extraction) authors() {
 			if nn := findItemprop(n, "name"); nn != nil {
 				vs = append(vs, itemValue(nn))
 			} else {
-				vs = append(vs, nodeText(n))
+				vs = append(vs, boundedText(n, 300))
 			}
 		}
 		cands = append(cands, vs)
@@ -293,8 +293,8 @@ func (x *extraction) bylineFromDOM() []string {
 		}
 		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
 		if reBylineClass.MatchString(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
-			t := nodeText(n)
-			if t != "" && len(t) < 150 {
+			t, all := boundedTextAll(n, 2000)
+			if all && t != "" && len(t) < 150 {
 				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {
 					found = names
 					return true
@@ -335,7 +335,7 @@ func itemValue(n *html.Node) string {
 			return v
 		}
 	}
-	return nodeText(n)
+	return boundedText(n, 300)
 }
 
 func (x *extraction) dates() {
@@ -397,9 +397,9 @@ func (x *extraction) timeElement() time.Time {
 		if !ok {
 			continue
 		}
-		label := getAttr(n, "class") + " " + getAttr(n, "itemprop") + " " + nodeText(n)
+		label := getAttr(n, "class") + " " + getAttr(n, "itemprop") + " " + boundedText(n, 200)
 		if n.Parent != nil {
-			label += " " + getAttr(n.Parent, "class") + " " + textPrefix(n.Parent, 40)
+			label += " " + getAttr(n.Parent, "class") + " " + boundedText(n.Parent, 40)
 		}
 		if reUpdatedLabel.MatchString(label) {
 			if fallback.IsZero() {
@@ -407,7 +407,7 @@ func (x *extraction) timeElement() time.Time {
 			}
 			continue
 		}
-		if insideNeg(n) {
+		if x.insideNeg(n) {
 			continue
 		}
 		return t
@@ -417,28 +417,36 @@ func (x *extraction) timeElement() time.Time {
 }
 
 // insideNeg reports whether n lies inside a related-articles list, a
-// sidebar or comments.
-func insideNeg(n *html.Node) bool {
-	var buf []string
+// sidebar or comments. An element's answer is remembered, so asking for
+// many elements walks each ancestor once.
+func (x *extraction) insideNeg(n *html.Node) bool {
+	if x.negAbove == nil {
+		x.negAbove = map[*html.Node]bool{}
+	}
+	var path []*html.Node
+	res := false
 	for p := n.Parent; p != nil; p = p.Parent {
-		if p.Type != html.ElementNode {
-			continue
+		if v, ok := x.negAbove[p]; ok {
+			res = v
+			break
 		}
-		var h hint
-		h, buf = classify(p, buf)
-		if h == hintStrongNeg {
-			return true
+		path = append(path, p)
+		if p.Type == html.ElementNode {
+			var h hint
+			h, x.buf = classify(p, x.buf)
+			if h == hintStrongNeg {
+				res = true
+				break
+			}
 		}
 	}
-	return false
-}
-
-func textPrefix(n *html.Node, max int) string {
-	t := nodeText(n)
-	if len(t) > max {
-		t = t[:max]
+	// negAbove[p]: p or one of its ancestors is boilerplate. Every element
+	// on the path shares the answer: below the boilerplate element, or with
+	// no boilerplate up to the remembered one.
+	for _, p := range path {
+		x.negAbove[p] = res
 	}
-	return t
+	return res
 }
 
 // canonical returns the canonical URL when it plausibly names the same

@@ -103,6 +103,8 @@ type extraction struct {
 	subNode   *html.Node
 	leadFig   *html.Node
 	skip      map[*html.Node]bool
+	negAbove  map[*html.Node]bool // see insideNeg
+	buf       []string
 }
 
 // Extract returns the article in page. The result has no id, source or feed

@@ -9,22 +9,39 @@ import (
 
 // prune removes from n's subtree what is never article text: scripts,
 // styles, embedded objects, form controls, comments and hidden elements.
-func prune(n *html.Node) {
+// Hidden elements stay when they hold a page's worth of text (streaming
+// renderers park the article in a hidden element that a script moves into
+// place). It returns the
+// text (non-space bytes) left in n's subtree; one walk, bottom up, so
+// nested hidden elements cost no more than the rest.
+func prune(n *html.Node) int {
+	text := 0
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.CommentNode, html.DoctypeNode:
 			n.RemoveChild(c)
+		case html.TextNode:
+			text += countNonSpace(c.Data)
 		case html.ElementNode:
 			if dropElement(c) {
 				n.RemoveChild(c)
-			} else {
-				prune(c)
+				break
 			}
+			t := prune(c)
+			if hidden(c) && t < hiddenKeep {
+				n.RemoveChild(c)
+				break
+			}
+			text += t
 		}
 		c = next
 	}
+	return text
 }
+
+// hiddenKeep is the text a hidden element must hold to stay.
+const hiddenKeep = 1500
 
 func dropElement(n *html.Node) bool {
 	switch n.DataAtom {
@@ -39,42 +56,15 @@ func dropElement(n *html.Node) bool {
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
 	}
-	hidden := hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure
-	if !hidden {
-		if st := getAttr(n, "style"); st != "" && hiddenStyle(st) {
-			hidden = true
-		}
-	}
-	// Hidden elements are dropped unless they hold a page's worth of text:
-	// streaming renderers park the article in a hidden element that a script
-	// moves into place.
-	return hidden && !hasMuchText(n, 1500)
+	return false
 }
 
-// hasMuchText reports whether n's subtree has at least limit bytes of text.
-func hasMuchText(n *html.Node, limit int) bool {
-	total := 0
-	var walk func(*html.Node) bool
-	walk = func(x *html.Node) bool {
-		for c := x.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				total += countNonSpace(c.Data)
-				if total >= limit {
-					return true
-				}
-			case html.ElementNode:
-				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || c.DataAtom == atom.Template {
-					continue
-				}
-				if walk(c) {
-					return true
-				}
-			}
-		}
-		return false
+func hidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure {
+		return true
 	}
-	return walk(n)
+	st := getAttr(n, "style")
+	return st != "" && hiddenStyle(st)
 }
 
 func hiddenStyle(st string) bool {

@@ -18,7 +18,10 @@ type nstat struct {
 	hasBlock bool    // the subtree holds a block element
 	neg      bool    // the element is boilerplate, by its hints
 	hasTitle bool    // the subtree holds the headline
-	h        hint
+	inNeg    bool    // an ancestor is boilerplate
+	// an ancestor is boilerplate other than by a weak hint
+	inStrongNeg bool
+	h           hint
 }
 
 // scorer finds the element that holds the article body: the one whose
@@ -185,16 +188,10 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 // pick chooses the best candidate that does not lie inside boilerplate.
 func (s *scorer) pick(body *html.Node) {
 	s.adjust(body, s.stat(body).good)
+	s.markInside(body, false, false)
 	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })
 	for _, c := range s.cands {
-		inside := false
-		for p := c.Parent; p != nil; p = p.Parent {
-			if st := s.stats[p]; st != nil && st.neg {
-				inside = true
-				break
-			}
-		}
-		if !inside {
+		if !s.stats[c].inNeg {
 			s.best, s.score = c, s.stats[c].adj
 			return
 		}
@@ -203,15 +200,28 @@ func (s *scorer) pick(body *html.Node) {
 	// best one that is inside weak boilerplate only (a "date-posts" or
 	// "widget-container" wrapper), never one in comments, forms or menus.
 	for _, c := range s.cands {
-		ok := true
-		for p := c.Parent; p != nil && ok; p = p.Parent {
-			if st := s.stats[p]; st != nil && st.neg && st.h != hintWeakNeg {
-				ok = false
-			}
-		}
-		if ok {
+		if !s.stats[c].inStrongNeg {
 			s.best, s.score = c, s.stats[c].adj
 			return
+		}
+	}
+}
+
+// markInside records, top down, which elements lie inside boilerplate
+// (neg) and inside boilerplate other than weak (strong).
+func (s *scorer) markInside(n *html.Node, neg, strong bool) {
+	st := s.stats[n]
+	if st == nil {
+		return
+	}
+	st.inNeg, st.inStrongNeg = neg, strong
+	if st.neg {
+		neg = true
+		strong = strong || st.h != hintWeakNeg
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			s.markInside(c, neg, strong)
 		}
 	}
 }
@@ -247,10 +257,8 @@ func (x *extraction) oneArticle(c *html.Node) *html.Node {
 		if !contains(a, x.titleNode) {
 			continue
 		}
-		for _, cand := range x.sc.cands {
-			if contains(a, cand) && x.sc.stats[cand].paras > 0 {
-				return cand
-			}
+		if best := x.sc.bestWithin(a); best != nil {
+			return best
 		}
 		return a
 	}
@@ -357,4 +365,28 @@ func firstClass(n *html.Node) string {
 		return ""
 	}
 	return f[0]
+}
+
+// bestWithin returns the best-scoring candidate with paragraphs in n's
+// subtree (n included), or nil.
+func (s *scorer) bestWithin(n *html.Node) *html.Node {
+	var best *html.Node
+	bestAdj := 0.0
+	var walk func(*html.Node)
+	walk = func(m *html.Node) {
+		st := s.stats[m]
+		if st == nil {
+			return
+		}
+		if st.paras > 0 && st.adj > bestAdj && (isBlockAtom(m.DataAtom) || st.hasBlock) {
+			best, bestAdj = m, st.adj
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return best
 }

@@ -25,6 +25,9 @@ func squash(s string) string {
 // that confirm a cut.
 func stripSiteName(t, site, host string, refs []string) string {
 	t = normSpace(t)
+	if len(t) > maxTitle {
+		return t // not a title; and each cut below costs the whole string
+	}
 	sq := func(s string) string { return squash(s) }
 	siteSq := sq(site)
 	hostSq := ""
@@ -76,6 +79,9 @@ func stripSiteName(t, site, host string, refs []string) string {
 	}
 	return t
 }
+
+// maxTitle is the longest meta title worth cleaning.
+const maxTitle = 1000
 
 func matchesAny(s string, refs []string) bool {
 	q := squash(s)

@@ -100,6 +100,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Upsilon was said", "Phi is", "Chi is short", "Psi is"},
 			mustNot: []string{"Tau kicker", "Publiziert", "Stand:"},
 		},
+		{
+			name: "a post rendered from a template in the article body",
+			page: `<html><body><div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">` +
+				para("Alpha", 4) + para("Beta", 4) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
+<div id="cookie-box"><script type="text/template"><div class="cookie">` + para("Gamma", 6) + `</div></script></div></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Gamma"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

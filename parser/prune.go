@@ -11,7 +11,8 @@ import (
 // styles, embedded objects, form controls, comments and hidden elements.
 // Hidden elements stay when they hold a page's worth of text (streaming
 // renderers park the article in a hidden element that a script moves into
-// place). It returns the
+// place). HTML templates that hold an article (Blogger renders its posts
+// from <script type="text/template">) are parsed in place. It returns the
 // text (non-space bytes) left in n's subtree; one walk, bottom up, so
 // nested hidden elements cost no more than the rest.
 func prune(n *html.Node) int {
@@ -24,6 +25,14 @@ func prune(n *html.Node) int {
 		case html.TextNode:
 			text += countNonSpace(c.Data)
 		case html.ElementNode:
+			if inl := inflateTemplate(c); inl != nil {
+				for _, k := range inl {
+					n.InsertBefore(k, c)
+				}
+				n.RemoveChild(c)
+				next = inl[0] // prune what the template held
+				break
+			}
 			if dropElement(c) {
 				n.RemoveChild(c)
 				break
@@ -65,6 +74,52 @@ func hidden(n *html.Node) bool {
 	}
 	st := getAttr(n, "style")
 	return st != "" && hiddenStyle(st)
+}
+
+// inflateTemplate parses the HTML inside <script type="text/template"> when
+// it is all an element named for the article body holds and it has
+// paragraphs of text, and returns the nodes (nil otherwise).
+func inflateTemplate(n *html.Node) []*html.Node {
+	if n.DataAtom != atom.Script || n.FirstChild == nil || n.FirstChild.Type != html.TextNode {
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(getAttr(n, "type"))) {
+	case "text/template", "text/x-template":
+	default:
+		return nil
+	}
+	// Only a template in place of an article body: the one element (but a
+	// <noscript> copy) inside an element named for one (Blogger:
+	// itemprop=articleBody). Cookie
+	// banners, teasers and widgets come as templates too.
+	if n.Parent == nil || n.Parent.Type != html.ElementNode {
+		return nil
+	}
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c != n && c.Type == html.ElementNode && c.DataAtom != atom.Noscript {
+			return nil
+		}
+	}
+	if h, _ := classify(n.Parent, nil); h != hintPositive {
+		return nil
+	}
+	src := n.FirstChild.Data
+	if len(src) < 500 || !strings.Contains(src, "<p") {
+		return nil
+	}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(src), ctx)
+	if err != nil || len(nodes) == 0 {
+		return nil
+	}
+	// A fragment whose nodes hold templates again is left alone: one level
+	// is what Blogger uses, and more would let a page multiply itself.
+	for _, k := range nodes {
+		if k.Type == html.ElementNode && (k.DataAtom == atom.Script || firstDescendant(k, atom.Script) != nil) {
+			return nil
+		}
+	}
+	return nodes
 }
 
 func hiddenStyle(st string) bool {

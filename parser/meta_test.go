@@ -23,6 +23,14 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"Por María López y Juan Pérez"}, "María López|Juan Pérez"},
 		{[]string{"Jane Doe", "JANE DOE"}, "Jane Doe"},
 		{[]string{"By Staff Writer"}, ""},
+		{[]string{"Laura Eßlinger"}, "Laura Eßlinger"},
+		{[]string{"Jan Sellner"}, "Jan Sellner"},
+		{[]string{"Kommentar von"}, ""},
+		{[]string{"Kommentar von Jan Sellner"}, "Jan Sellner"},
+		{[]string{"신현주 기자"}, "신현주"},
+		{[]string{"Reporter Jane Doe"}, "Jane Doe"},
+		{[]string{"Guardian staff reporter"}, "Guardian staff reporter"},
+		{[]string{"Ivan Petrov i Anna Ivanova"}, "Ivan Petrov|Anna Ivanova"},
 	} {
 		got := strings.Join(cleanAuthors(tc.in), "|")
 		if got != tc.want {
@@ -212,6 +220,34 @@ func TestSubtitle(t *testing.T) {
 		}
 		if a.Subtitle != tc.want {
 			t.Errorf("%s: subtitle %q, want %q", tc.name, a.Subtitle, tc.want)
+		}
+	}
+}
+
+func TestAuthorSources(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p>`
+	ld := func(author string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","author":{"@type":"Person","name":"` + author + `"}}</script>`
+	}
+	for _, tc := range []struct {
+		name, head, body, want string
+	}{
+		{"a person in JSON-LD", ld("Jane Doe"), "", "Jane Doe"},
+		{"the site's name gives way to a person in the markup", ld("Example News"), `<span itemprop="author">By John Roe</span>`, "John Roe"},
+		{"the site's name beats a class-name guess", ld("Example News"), `<div class="author-box">John Roe</div>`, "Example News"},
+		{"a domain is not a person", `<meta name="author" content="Jane Doe, example.org">`, "", "Jane Doe"},
+		{"bylines of related stories are not the article's", "",
+			`<span itemprop="author">Jane Doe</span><div class="related">` + strings.Repeat(`<span itemprop="author">Other Writer</span>`, 3) + `</div>`, "Jane Doe"},
+		{"a long list of author links: the first", "",
+			`<a rel="author" href="/a">Jane Doe</a>` + `<a rel="author" href="/b">Ann One</a><a rel="author" href="/c">Bob Two</a><a rel="author" href="/d">Cy Three</a><a rel="author" href="/e">Di Four</a><a rel="author" href="/f">Ed Five</a>`, "Jane Doe"},
+	} {
+		page := `<html><head><meta property="og:site_name" content="Example News">` + tc.head + `</head><body><article><h1>H</h1>` + tc.body + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://www.example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(a.Authors, "|"); got != tc.want {
+			t.Errorf("%s: authors %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -253,31 +253,96 @@ func (x *extraction) authors() {
 			cands = append(cands, vs)
 		}
 	}
+	// Bylines in the markup: not those in related-article lists.
+	var dom [][]string
 	if ns := p.itemprops["author"]; len(ns) > 0 {
 		var vs []string
 		for _, n := range ns {
+			if x.insideNeg(n) {
+				continue
+			}
 			if nn := findItemprop(n, "name"); nn != nil {
 				vs = append(vs, itemValue(nn))
 			} else {
 				vs = append(vs, boundedText(n, 300))
 			}
 		}
-		cands = append(cands, vs)
+		dom = append(dom, vs)
 	}
-	if len(p.authorRel) > 0 {
-		cands = append(cands, p.authorRel)
+	var rel []string
+	for _, n := range p.authorRel {
+		if !x.insideNeg(n) {
+			if t := boundedText(n, 300); t != "" {
+				rel = append(rel, t)
+			}
+		}
+	}
+	dom = append(dom, rel)
+	var siteOnly []string
+	take := func(raw []string, fromDOM bool) bool {
+		names := cleanAuthors(raw)
+		// Many names in the markup are a list of staff or of other
+		// stories' authors: the first one is the byline.
+		if fromDOM && len(names) > 5 {
+			names = names[:1]
+		}
+		var people []string
+		for _, n := range names {
+			if !x.siteLike(n) {
+				people = append(people, n)
+			}
+		}
+		if len(people) > 0 {
+			a.Authors = people
+			return true
+		}
+		if siteOnly == nil && len(names) > 0 {
+			siteOnly = names
+		}
+		return false
 	}
 	for _, c := range cands {
-		names := cleanAuthors(c)
-		if len(names) > 0 {
-			a.Authors = names
+		if take(c, false) {
 			return
 		}
 	}
-	if b := x.bylineFromDOM(); len(b) > 0 {
-		a.Authors = b
+	for _, c := range dom {
+		if take(c, true) {
+			return
+		}
+	}
+	// Structured data that names only the publication beats a guess from
+	// class names.
+	if siteOnly != nil {
+		a.Authors = siteOnly
+		return
+	}
+	take(x.bylineFromDOM(), false)
+	if len(a.Authors) == 0 && siteOnly != nil {
+		a.Authors = siteOnly
 	}
 }
+
+// siteLike reports a byline that names the publication rather than a
+// person or agency: its site name, publisher or host, or a domain name.
+func (x *extraction) siteLike(name string) bool {
+	s := squash(name)
+	if s == "" {
+		return false
+	}
+	if x.a.SiteName != "" && s == squash(x.a.SiteName) || x.ld != nil && x.ld.publisher != "" && s == squash(x.ld.publisher) {
+		return true
+	}
+	if x.base != nil {
+		h := strings.TrimPrefix(strings.ToLower(x.base.Hostname()), "www.")
+		if i := strings.IndexByte(h, '.'); i > 0 && (s == squash(h[:i]) || s == squash(h)) {
+			return true
+		}
+	}
+	return !strings.Contains(name, " ") && reDomain.MatchString(name)
+}
+
+var reDomain = regexp.MustCompile(`(?i)^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6}$`)
 
 // bylineFromDOM looks for a short element whose class names a byline.
 func (x *extraction) bylineFromDOM() []string {

@@ -196,7 +196,14 @@ func classTokens(n *html.Node, buf []string) []string {
 		}
 		for _, name := range strings.Fields(a.Val) {
 			if i := strings.Index(name, "__"); i > 0 && i+2 < len(name) {
-				name = name[i+2:]
+				// "card__title" names the title of a card; but in
+				// "image-source__rbsO4" the tail is a CSS-module hash and
+				// the head is the name.
+				if tail := name[i+2:]; !cssHash(tail) {
+					name = tail
+				} else {
+					name = name[:i]
+				}
 			}
 			buf = splitTokens(name, buf)
 		}
@@ -246,4 +253,18 @@ func findBody(root *html.Node) *html.Node {
 		return nil
 	}
 	return walk(root)
+}
+
+// cssHash reports a generated class-name suffix: short, with a digit or an
+// upper-case letter ("rbsO4", "Dzaa9", "lZ5kc").
+func cssHash(s string) bool {
+	if len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }

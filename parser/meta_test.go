@@ -251,3 +251,41 @@ func TestAuthorSources(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadImageCaption(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p>`
+	for _, tc := range []struct {
+		name, head, caption, credit string
+	}{
+		{"figcaption with a labelled credit", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. Foto: Urs Flueeler (Keystone)</figcaption></figure>`,
+			"The minister in Bern.", "Urs Flueeler (Keystone)"},
+		{"credit in brackets", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. (Foto: Jane Doe/AFP)</figcaption></figure>`,
+			"The minister in Bern.", "Jane Doe/AFP"},
+		{"a photographer's name in brackets", `<figure><img src="/x/lead-photo.jpg"><figcaption>A player runs past a defender. (Edu Luque)</figcaption></figure>`,
+			"A player runs past a defender.", "Edu Luque"},
+		{"copyright sign", `<figure><img src="/x/lead-photo.jpg"><figcaption><span>The minister in Bern.</span> <span>&copy; AP/dpa | Jane Doe</span></figcaption></figure>`,
+			"The minister in Bern.", "AP/dpa | Jane Doe"},
+		{"no cut inside a word", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. | Niall Carson/PA Images via Getty Images</figcaption></figure>`,
+			"The minister in Bern. | Niall Carson/PA Images via Getty Images", ""},
+		{"credit in a footer beside the figcaption", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern.</figcaption><footer>Imago/Agency</footer></figure>`,
+			"The minister in Bern.", "Imago/Agency"},
+		{"no figure: an image with a caption and a source", `<div class="image-container"><div><img src="/x/other.jpg"></div><div><span class="image-caption__lZ5kc">The minister in Bern.</span><span class="image-source__rbsO4">Jane Doe/dpa</span></div></div>`,
+			"The minister in Bern.", "Jane Doe/dpa"},
+		{"opener figure above the headline", `<figure><img src="/x/other.jpg"><figcaption>The minister in Bern.</figcaption></figure><h1>The headline of the story</h1>`,
+			"The minister in Bern.", ""},
+	} {
+		h1 := "<h1>The headline of the story</h1>"
+		if strings.Contains(tc.head, "<h1>") {
+			h1 = ""
+		}
+		page := `<html><head><meta property="og:title" content="The headline of the story"><meta property="og:image" content="https://example.org/x/og-card.jpg"></head><body><article><header>` + h1 + tc.head + `</header><div class="body">` + body + `</div></article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Image == nil || a.Image.Caption != tc.caption || a.Image.Credit != tc.credit {
+			t.Errorf("%s: image %+v, want caption %q credit %q", tc.name, a.Image, tc.caption, tc.credit)
+		}
+	}
+}

@@ -194,7 +194,7 @@ func (x *extraction) title() {
 	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
-			// Not the last crumb of a breadcrumb trail.
+			// Not the last crumb of a breadcrumb trail, if there is another.
 			if !x.insideNeg(h1Nodes[i]) {
 				x.titleNode = h1Nodes[i]
 				return

@@ -108,6 +108,17 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Gamma"},
 		},
+		{
+			name: "newsletter, author profile, embed placeholder and ad label in the body",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<section class="NewsletterBox"><p>Sigma is the perfect start to your day with the news of the world, every morning.</p></section>` + para("Beta", 3) + `
+<div class="c-oembed-placeholder"><p>Tau needs your consent to show embedded content from third parties here, which may share data.</p></div>
+<p>REKLAM</p>` + para("Gamma", 3) + `
+<div class="author-profile"><p>Upsilon is a producer filing stories on the Middle East for the bureau in Ottawa since 2019.</p></div>
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Sigma", "Tau", "REKLAM", "Upsilon"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -187,6 +187,32 @@ func isHeading(a atom.Atom) bool {
 // element and modifier parts count: the block part names the component the
 // element sits in, not what the element is.
 func classTokens(n *html.Node, buf []string) []string {
+	return nameTokens(n, buf, false)
+}
+
+// camelTokens is classTokens with camelCase names split too
+// ("NewsletterBox": "newsletter", "box"); it returns nil when no name is
+// in camelCase.
+func camelTokens(n *html.Node, buf []string) []string {
+	camel := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id", "data-component", "data-testid":
+			for i := 1; i < len(a.Val); i++ {
+				if a.Val[i] >= 'A' && a.Val[i] <= 'Z' && a.Val[i-1] >= 'a' && a.Val[i-1] <= 'z' {
+					camel = true
+					break
+				}
+			}
+		}
+	}
+	if !camel {
+		return nil
+	}
+	return nameTokens(n, buf, true)
+}
+
+func nameTokens(n *html.Node, buf []string, camel bool) []string {
 	buf = buf[:0]
 	for _, a := range n.Attr {
 		switch a.Key {
@@ -205,16 +231,21 @@ func classTokens(n *html.Node, buf []string) []string {
 					name = name[:i]
 				}
 			}
-			buf = splitTokens(name, buf)
+			buf = splitTokens(name, buf, camel)
 		}
 	}
 	return buf
 }
 
-func splitTokens(v string, buf []string) []string {
+func splitTokens(v string, buf []string, camel bool) []string {
 	start := -1
 	for i := 0; i <= len(v); i++ {
 		alnum := i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9')
+		if camel && alnum && start >= 0 && v[i] >= 'A' && v[i] <= 'Z' && v[i-1] >= 'a' && v[i-1] <= 'z' {
+			buf = append(buf, strings.ToLower(v[start:i]))
+			start = i
+			continue
+		}
 		if alnum {
 			if start < 0 {
 				start = i

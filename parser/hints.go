@@ -46,6 +46,8 @@ var strongNegTokens = map[string]bool{
 	"gpt": true, "teasers": true, "rating": true, "reactions": true, "feedback": true,
 	"follow": true, "newsticker": true, "ticker": true, "masthead": true, "complementary": true,
 	"contentinfo": true, "jumplink": true, "nocontent": true,
+	"authorprofile": true, "authorbox": true, "authorinfo": true, "aboutauthor": true, "abouttheauthor": true,
+	"oembed": true, "placeholder": true, "paywalled": true, "regwall": true, "piano": true,
 }
 
 var weakNegTokens = map[string]bool{
@@ -100,6 +102,26 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 			}
 			if positiveTokens[j] {
 				pos = true
+			}
+		}
+	}
+	if h == hintNone {
+		// camelCase names ("NewsletterBox", "authorProfile") count for
+		// boilerplate only: their parts are too loose to name the body.
+		if ct := camelTokens(n, nil); ct != nil {
+			for i, t := range ct {
+				j := ""
+				if i > 0 {
+					j = ct[i-1] + t
+				}
+				switch {
+				case commentTokens[t]:
+					return hintComments, buf
+				case strongNegTokens[t] || strongNegTokens[j]:
+					h = hintStrongNeg
+				case weakNegTokens[t] && h < hintWeakNeg:
+					h = hintWeakNeg
+				}
 			}
 		}
 	}

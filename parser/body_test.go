@@ -119,6 +119,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is", "Gamma is"},
 			mustNot: []string{"Sigma", "Tau", "REKLAM", "Upsilon"},
 		},
+		{
+			name: "elements hidden by a utility class",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<div class="article-block sign-in-group hidden"><p>Phi asks you to register or sign in to unlock more articles this month, free of charge.</p></div>
+<div class="hidden-xs">` + para("Beta", 3) + `</div></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Phi asks"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -72,6 +72,15 @@ func hidden(n *html.Node) bool {
 	if hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure {
 		return true
 	}
+	// CSS frameworks' utility classes for display:none. Only these exact
+	// names: "hidden-xs" and the like hide on some screens and show on
+	// others.
+	for _, c := range strings.Fields(getAttr(n, "class")) {
+		switch c {
+		case "hidden", "d-none", "is-hidden", "u-hidden", "display-none", "visually-hidden", "sr-only":
+			return true
+		}
+	}
 	st := getAttr(n, "style")
 	return st != "" && hiddenStyle(st)
 }

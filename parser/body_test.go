@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,15 @@ var menu = `<div class="nav">` + strings.Repeat(`<a href="/s">A section of the s
 // para returns a paragraph of n sentences that all start with word.
 func para(word string, n int) string {
 	return "<p>" + strings.Repeat(word+" is a sentence of ordinary article prose with no links in it. ", n) + "</p>"
+}
+
+// counted returns n different sentences that start with word.
+func counted(word string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%s says thing number %d of the story, and then %d more words. ", word, i, i*7)
+	}
+	return b.String()
 }
 
 // TestBodyRules pins the generic body rules: each page must give a text
@@ -126,6 +136,15 @@ func TestBodyRules(t *testing.T) {
 <div class="hidden-xs">` + para("Beta", 3) + `</div></article></body></html>`,
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Phi asks"},
+		},
+		{
+			name: "JSON-LD articleBody as a second opinion",
+			page: `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"` +
+				counted("Alpha", 8) + `\n` + counted("Beta", 8) + `\n` + counted("Gamma", 8) + `"}</script></head>
+<body><article><h1>H</h1><p>Chi, the standfirst, opens the story in the page but not in articleBody at all.</p><p>` + counted("Alpha", 8) + `</p><p>` + counted("Beta", 8) +
+				`</p><p>Omega is the teaser of another story that the page puts between paragraphs of this one.</p><p>` + counted("Gamma", 8) + `</p></article></body></html>`,
+			must:    []string{"Chi, the standfirst", "Alpha says", "Beta says", "Gamma says"},
+			mustNot: []string{"Omega"},
 		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})

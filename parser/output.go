@@ -1,10 +1,12 @@
 package parser
 
 import (
+	"hash/fnv"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
@@ -98,6 +100,7 @@ func (x *extraction) assemble(blocks []block) {
 		kept = append(kept, *b)
 	}
 	kept = x.trimLead(kept)
+	kept = x.agreeWithLD(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -204,16 +207,112 @@ func endsSentence(t string) bool {
 	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "…") || strings.HasSuffix(t, "。")
 }
 
+// agreeWithLD uses the JSON-LD articleBody as a second opinion: when it
+// holds most of what the markup gave (so it is the whole article, not a
+// teaser), paragraphs of the markup that share nothing with it are
+// boilerplate the page put inside the body (teasers, promotions, notes).
+// Headings stay: publishers leave them out of articleBody.
+func (x *extraction) agreeWithLD(blocks []block) []block {
+	if x.ld == nil || len(x.ld.body) < 500 {
+		return blocks
+	}
+	ref := shingleSet(ldBodyText(x.ld.body))
+	if len(ref) < 50 {
+		return blocks
+	}
+	type score struct{ n, hit int }
+	scores := make([]score, len(blocks))
+	total, hits := 0, 0
+	for i, b := range blocks {
+		forShingles(b.text, func(h uint64) {
+			scores[i].n++
+			if _, ok := ref[h]; ok {
+				scores[i].hit++
+			}
+		})
+		total += scores[i].n
+		hits += scores[i].hit
+	}
+	if total == 0 || float64(hits) < 0.7*float64(total) {
+		return blocks
+	}
+	// What comes before the first paragraph articleBody shares is the lead
+	// (standfirst, key points), which articleBody often leaves out.
+	first := len(blocks)
+	for i := range blocks {
+		if scores[i].n >= 8 && scores[i].hit*2 >= scores[i].n {
+			first = i
+			break
+		}
+	}
+	out := blocks[:0]
+	for i, b := range blocks {
+		if i > first && b.kind != bHeading && b.kind != bFigure && scores[i].n >= 8 && scores[i].hit*10 < scores[i].n {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// ldBodyText is the JSON-LD articleBody as plain text.
+func ldBodyText(body string) string {
+	body = html.UnescapeString(body)
+	if strings.Contains(body, "<") && strings.Contains(body, ">") {
+		body = stripTags(body)
+	}
+	return body
+}
+
+// shingleSet returns the hashes of the 4-word shingles of s.
+func shingleSet(s string) map[uint64]struct{} {
+	set := map[uint64]struct{}{}
+	forShingles(s, func(h uint64) { set[h] = struct{}{} })
+	return set
+}
+
+// forShingles calls fn with the hash of each run of four consecutive
+// lower-case words (letters and digits) of s.
+func forShingles(s string, fn func(uint64)) {
+	var win [4]string
+	n := 0
+	start := -1
+	emit := func(w string) {
+		win[0], win[1], win[2], win[3] = win[1], win[2], win[3], strings.ToLower(w)
+		n++
+		if n >= 4 {
+			h := fnv.New64a()
+			for _, x := range win {
+				h.Write([]byte(x))
+				h.Write([]byte{0})
+			}
+			fn(h.Sum64())
+		}
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			emit(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		emit(s[start:])
+	}
+}
+
 // fallbackBody uses the JSON-LD articleBody when the page's own markup gave
 // much less text than it.
 func (x *extraction) fallbackBody() {
 	if x.ld == nil || x.ld.body == "" {
 		return
 	}
-	body := html.UnescapeString(x.ld.body)
-	if strings.Contains(body, "<") && strings.Contains(body, ">") {
-		body = stripTags(body)
-	}
+	body := ldBodyText(x.ld.body)
 	words := article.CountWords(body)
 	if words < 80 || float64(x.a.WordCount) > 0.6*float64(words) {
 		return

@@ -146,6 +146,13 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Chi, the standfirst", "Alpha says", "Beta says", "Gamma says"},
 			mustNot: []string{"Omega"},
 		},
+		{
+			name: "subheads with weak names stay; related-content headings go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `<h5 class="time">11.04 Uhr: Kappa happened in the morning</h5>` + para("Beta", 3) + `
+<h2 class="widget-title">Lambda, the second part</h2>` + para("Gamma", 3) + `<h3>Das könnte Sie auch interessieren</h3><ul class="list">` + strings.Repeat(`<li><a href="/x">Another story</a></li>`, 4) + `</ul>` + para("Delta", 3) + `</article></body></html>`,
+			must:    []string{"Kappa happened", "Lambda, the second", "Alpha is", "Delta is"},
+			mustNot: []string{"Das könnte"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -71,7 +71,9 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintStrongNeg:
 		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:
-		return st.good < 0.3*e.rootGood && st.paras < 2
+		// A heading scores nothing by itself: a weak name ("widget-title",
+		// "time") does not make a subhead boilerplate; its box would be.
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2
 	}
 	return false
 }

@@ -16,8 +16,13 @@ var reWord = regexp.MustCompile(`[\p{L}\p{N}_]+`)
 // article-extraction benchmark (scrapinghub/article-extraction-benchmark,
 // evaluate.py) computes them: case is kept (its IGNORECASE flag changes
 // nothing for \w), and a text of fewer than four tokens is one shingle.
+//
+// Invisible format characters (soft hyphen, zero-width space and joiners,
+// word joiner, BOM) are removed first: fundus' texts keep the soft hyphens
+// of the HTML ("Brenn\u00adpunkt"), which Python's \w would split into two
+// words, while a reader, and an extractor, sees one.
 func Shingles(s string) map[string]int {
-	toks := reWord.FindAllString(s, -1)
+	toks := reWord.FindAllString(dropInvisible(s), -1)
 	m := map[string]int{}
 	if len(toks) == 0 {
 		return m
@@ -131,21 +136,27 @@ func (c Corpus) F1() float64 {
 func (c Corpus) MeanF1() float64 { return c.sumF / float64(max(c.n, 1)) }
 func (c Corpus) N() int          { return c.n }
 
+// NormText collapses white space and drops invisible format characters,
+// for matching snippets (some trafilatura-eval snippets keep the HTML's
+// soft hyphens).
+func NormText(s string) string { return NormSpace(dropInvisible(s)) }
+
 // NormSpace collapses white space.
 func NormSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // NormTitle collapses white space and drops invisible format characters
 // (soft hyphen, zero-width space and joiners, word joiner, BOM), which are
 // not part of a title as a reader sees it.
-func NormTitle(s string) string {
-	s = strings.Map(func(r rune) rune {
+func NormTitle(s string) string { return NormSpace(dropInvisible(s)) }
+
+func dropInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch r {
 		case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
 			return -1
 		}
 		return r
 	}, s)
-	return NormSpace(s)
 }
 
 // SameMinute compares an extracted date with an expected one to the minute.

@@ -21,6 +21,8 @@ func TestPRF(t *testing.T) {
 		{"a b c d e f", "a b c d x y", 1.0 / 3},
 		// Combining marks are not word characters (Python's \w).
 		{"ab\u0301c d e f", "ab c d e f", 1},
+		// Soft hyphens and zero-width spaces are invisible.
+		{"Brennpunkt a b c", "Brenn\u00adpunkt a\u200b b c", 1},
 	} {
 		if _, _, f := PRF(tc.got, tc.want); !near(f, tc.f) {
 			t.Errorf("PRF(%q, %q) = %v, want %v", tc.got, tc.want, f, tc.f)

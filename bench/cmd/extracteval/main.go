@@ -156,14 +156,14 @@ func main() {
 				}
 				if p.set == "trafilatura-eval" {
 					var miss, kept []string
-					tx := bench.NormSpace(r.Text)
+					tx := bench.NormText(r.Text)
 					for _, w := range p.with {
-						if !strings.Contains(tx, bench.NormSpace(w)) {
+						if !strings.Contains(tx, bench.NormText(w)) {
 							miss = append(miss, w)
 						}
 					}
 					for _, w := range p.without {
-						if strings.Contains(tx, bench.NormSpace(w)) {
+						if strings.Contains(tx, bench.NormText(w)) {
 							kept = append(kept, w)
 						}
 					}
@@ -228,12 +228,12 @@ func score(pages []page, res []bench.Result, sel []int) string {
 				cred.add(b2f(bench.Squash(r.Credit) == bench.Squash(p.credit)))
 			}
 		case "trafilatura-eval":
-			tx := bench.NormSpace(r.Text)
+			tx := bench.NormText(r.Text)
 			for _, w := range p.with {
-				with.add(b2f(strings.Contains(tx, bench.NormSpace(w))))
+				with.add(b2f(strings.Contains(tx, bench.NormText(w))))
 			}
 			for _, w := range p.without {
-				without.add(b2f(strings.Contains(tx, bench.NormSpace(w))))
+				without.add(b2f(strings.Contains(tx, bench.NormText(w))))
 			}
 		case "readability":
 			if p.title != "" {

@@ -289,3 +289,30 @@ func TestLeadImageCaption(t *testing.T) {
 		}
 	}
 }
+
+func TestIsArticle(t *testing.T) {
+	words := func(n int) string { return "<p>" + strings.Repeat("word ", n) + "</p>" }
+	for _, tc := range []struct {
+		name, url, head, body string
+		want                  bool
+	}{
+		{"a long text", "https://example.org/x", "", words(200), true},
+		{"a short story with a date, a headline and a slug", "https://example.org/news/short-story-here",
+			`<meta property="article:published_time" content="2024-05-03T10:00:00Z"><meta property="og:title" content="Short story">`, "<h1>Short story</h1>" + words(60), true},
+		{"a short untyped page", "https://example.org/about", "", words(60), false},
+		{"a tag front, however long", "https://example.org/tag/politics/", "", words(400), false},
+		{"a home page", "https://example.org/", "", words(200), false},
+		{"a home page with an item id", "https://example.org/?p=31228", "", words(200), true},
+		{"a very short typed story", "https://example.org/news/2024/05/03/brief-item-123456",
+			`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Brief","datePublished":"2024-05-03T10:00:00Z","author":{"name":"Jane Doe"}}</script>`, words(25), true},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article>` + tc.body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: tc.url})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if *a.IsArticle != tc.want {
+			t.Errorf("%s: is_article %v, want %v", tc.name, *a.IsArticle, tc.want)
+		}
+	}
+}

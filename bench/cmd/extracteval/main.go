@@ -139,7 +139,7 @@ func main() {
 					sel = append(sel, i)
 				}
 			}
-			s := score(pages, res, sel)
+			s := score(pages, res, sel, t.Image)
 			fmt.Printf("| %s | %s | %s | %.3f |\n", t.Name, part, s, perPage)
 		}
 		if det != nil {
@@ -206,7 +206,7 @@ func (a acc) String() string {
 	return fmt.Sprintf("%.3f", a.sum/a.n)
 }
 
-func score(pages []page, res []bench.Result, sel []int) string {
+func score(pages []page, res []bench.Result, sel []int, image bool) string {
 	var body bench.Corpus
 	var title, authors, date, capt, cred, with, without, rTitle, rByline, rLang acc
 	for _, i := range sel {
@@ -221,10 +221,10 @@ func score(pages []page, res []bench.Result, sel []int) string {
 			if p.hasDate {
 				date.add(b2f(bench.SameMinute(r.Date, p.date, p.naiveDate)))
 			}
-			if p.caption != "" {
+			if p.caption != "" && image {
 				capt.add(b2f(bench.NormSpace(r.Caption) == bench.NormSpace(p.caption)))
 			}
-			if p.credit != "" {
+			if p.credit != "" && image {
 				cred.add(b2f(bench.Squash(r.Credit) == bench.Squash(p.credit)))
 			}
 		case "trafilatura-eval":

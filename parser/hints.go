@@ -66,26 +66,33 @@ var positiveTokens = map[string]bool{
 
 // classify returns the hint for element n. buf is scratch space.
 func classify(n *html.Node, buf []string) (hint, []string) {
+	h, buf, _ := classifyCamel(n, buf, nil)
+	return h, buf
+}
+
+// classifyCamel is classify with a second scratch buffer for camelCase
+// tokens, returned for reuse.
+func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside, atom.Footer, atom.Menu, atom.Form:
-		return hintStrongNeg, buf
+		return hintStrongNeg, buf, cbuf
 	case atom.Header:
-		return hintWeakNeg, buf
+		return hintWeakNeg, buf, cbuf
 	case atom.Html, atom.Body:
-		return hintNone, buf
+		return hintNone, buf, cbuf
 	}
 	if getAttr(n, "itemprop") == "articleBody" {
-		return hintPositive, buf
+		return hintPositive, buf, cbuf
 	}
 	buf = classTokens(n, buf)
 	if len(buf) == 0 {
-		return hintNone, buf
+		return hintNone, buf, cbuf
 	}
 	h := hintNone
 	pos := false
 	for i, t := range buf {
 		if commentTokens[t] {
-			return hintComments, buf
+			return hintComments, buf, cbuf
 		}
 		if strongNegTokens[t] {
 			h = hintStrongNeg
@@ -108,7 +115,8 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 	if h == hintNone {
 		// camelCase names ("NewsletterBox", "authorProfile") count for
 		// boilerplate only: their parts are too loose to name the body.
-		if ct := camelTokens(n, nil); ct != nil {
+		if ct := camelTokens(n, cbuf); ct != nil {
+			cbuf = ct
 			for i, t := range ct {
 				j := ""
 				if i > 0 {
@@ -116,7 +124,7 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 				}
 				switch {
 				case commentTokens[t]:
-					return hintComments, buf
+					return hintComments, buf, cbuf
 				case strongNegTokens[t] || strongNegTokens[j]:
 					h = hintStrongNeg
 				case weakNegTokens[t] && h < hintWeakNeg:
@@ -126,7 +134,7 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 		}
 	}
 	if h == hintNone && pos {
-		return hintPositive, buf
+		return hintPositive, buf, cbuf
 	}
 	if h == hintStrongNeg && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
 		// "article-sidebar" or "content-ad": a weak signal either way.
@@ -134,5 +142,5 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 	}
 	// "article-comments", "post-share": a negative token wins, but a node
 	// named both for the body and for a weak hint ("article-meta") stays weak.
-	return h, buf
+	return h, buf, cbuf
 }

@@ -233,7 +233,21 @@ func ldHeadline(ld *ldArticle) string {
 	return ld.headline
 }
 
-var reBylineClass = regexp.MustCompile(`(?i)byline|author|autor|writer|creator|journalist|verfasser`)
+// bylineClassWords name a byline element (matched inside class and id).
+var bylineClassWords = []string{"byline", "author", "autor", "writer", "creator", "journalist", "verfasser"}
+
+func bylineClass(cls string) bool {
+	cls = strings.ToLower(cls)
+	if strings.Contains(cls, "comment") {
+		return false
+	}
+	for _, w := range bylineClassWords {
+		if strings.Contains(cls, w) {
+			return true
+		}
+	}
+	return false
+}
 
 func (x *extraction) authors() {
 	a, p, ld := x.a, x.info, x.ld
@@ -357,7 +371,7 @@ func (x *extraction) bylineFromDOM() []string {
 			return false
 		}
 		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
-		if reBylineClass.MatchString(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
+		if bylineClass(cls) {
 			t, all := boundedTextAll(n, 2000)
 			if all && t != "" && len(t) < 150 {
 				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {

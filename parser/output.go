@@ -312,6 +312,10 @@ func (x *extraction) fallbackBody() {
 	if x.ld == nil || x.ld.body == "" {
 		return
 	}
+	// Most pages' own text is as long as articleBody: no need to count.
+	if len(x.a.Text) > len(x.ld.body) {
+		return
+	}
 	body := ldBodyText(x.ld.body)
 	words := article.CountWords(body)
 	if words < 80 || float64(x.a.WordCount) > 0.6*float64(words) {

@@ -30,6 +30,7 @@ type scorer struct {
 	stats map[*html.Node]*nstat
 	pool  []nstat
 	buf   []string
+	cbuf  []string
 	cands []*html.Node
 	title *html.Node // the headline element, if known
 	best  *html.Node
@@ -89,7 +90,7 @@ func countNonSpace(s string) int {
 func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()
 	s.stats[n] = st
-	st.h, s.buf = classify(n, s.buf)
+	st.h, s.buf, s.cbuf = classifyCamel(n, s.buf, s.cbuf)
 	isLink := inLink || n.DataAtom == atom.A
 	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption
 	runText, runLink := 0, 0

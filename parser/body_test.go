@@ -171,3 +171,18 @@ func TestBodyRules(t *testing.T) {
 		}
 	}
 }
+
+func TestUndouble(t *testing.T) {
+	story := counted("Alpha", 12)
+	for _, tc := range []struct{ in, want string }{
+		{story + " " + story, strings.TrimSpace(story)},
+		{story, strings.TrimSpace(story)},
+		{"short text short text", "short text short text"},
+		// A repeated sentence inside a story is not a second copy.
+		{story + " Alpha says thing number 0 of the story, and a different end.", strings.TrimSpace(story + " Alpha says thing number 0 of the story, and a different end.")},
+	} {
+		if got := undouble(tc.in); got != tc.want {
+			t.Errorf("undouble(%.40q...) = %.60q..., want %.60q...", tc.in, got, tc.want)
+		}
+	}
+}

@@ -255,6 +255,24 @@ func (x *extraction) agreeWithLD(blocks []block) []block {
 	return out
 }
 
+// undouble cuts a text that holds itself twice (some CMSs write
+// articleBody from two copies of the story) at the start of the copy.
+func undouble(s string) string {
+	s = strings.TrimSpace(s)
+	const probe = 200
+	if len(s) < 4*probe {
+		return s
+	}
+	head := s[:probe]
+	if i := strings.Index(s[len(s)/3:], head); i >= 0 {
+		i += len(s) / 3
+		if strings.HasPrefix(s, strings.TrimSpace(s[i:min(len(s), i+2*probe)])) {
+			return strings.TrimSpace(s[:i])
+		}
+	}
+	return s
+}
+
 // ldBodyText is the JSON-LD articleBody as plain text.
 func ldBodyText(body string) string {
 	body = html.UnescapeString(body)
@@ -316,7 +334,7 @@ func (x *extraction) fallbackBody() {
 	if len(x.a.Text) > len(x.ld.body) {
 		return
 	}
-	body := ldBodyText(x.ld.body)
+	body := undouble(ldBodyText(x.ld.body))
 	words := article.CountWords(body)
 	if words < 80 || float64(x.a.WordCount) > 0.6*float64(words) {
 		return

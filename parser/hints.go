@@ -64,6 +64,31 @@ var positiveTokens = map[string]bool{
 	"blog": true, "page": true, "copy": true,
 }
 
+// Token flags: one map lookup answers for every list.
+const (
+	tokComment uint8 = 1 << iota
+	tokStrong
+	tokWeak
+	tokPositive
+)
+
+var tokenFlags = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for t := range commentTokens {
+		m[t] |= tokComment
+	}
+	for t := range strongNegTokens {
+		m[t] |= tokStrong
+	}
+	for t := range weakNegTokens {
+		m[t] |= tokWeak
+	}
+	for t := range positiveTokens {
+		m[t] |= tokPositive
+	}
+	return m
+}()
+
 // classify returns the hint for element n. buf is scratch space.
 func classify(n *html.Node, buf []string) (hint, []string) {
 	h, buf, _ := classifyCamel(n, buf, nil)
@@ -90,24 +115,28 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	}
 	h := hintNone
 	pos := false
+	var jb [64]byte
 	for i, t := range buf {
-		if commentTokens[t] {
+		f := tokenFlags[t]
+		if f&tokComment != 0 {
 			return hintComments, buf, cbuf
 		}
-		if strongNegTokens[t] {
+		if f&tokStrong != 0 {
 			h = hintStrongNeg
-		} else if weakNegTokens[t] && h < hintWeakNeg {
+		} else if f&tokWeak != 0 && h < hintWeakNeg {
 			h = hintWeakNeg
 		}
-		if positiveTokens[t] {
+		if f&tokPositive != 0 {
 			pos = true
 		}
 		if i > 0 {
-			j := buf[i-1] + t
-			if strongNegTokens[j] {
+			// Adjacent tokens joined ("most-read" → "mostread"), built in a
+			// stack buffer: the lookup does not allocate.
+			pf := tokenFlags[string(append(append(jb[:0], buf[i-1]...), t...))]
+			if pf&tokStrong != 0 {
 				h = hintStrongNeg
 			}
-			if positiveTokens[j] {
+			if pf&tokPositive != 0 {
 				pos = true
 			}
 		}
@@ -118,16 +147,17 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		if ct := camelTokens(n, cbuf); ct != nil {
 			cbuf = ct
 			for i, t := range ct {
-				j := ""
+				f := tokenFlags[t]
+				var pf uint8
 				if i > 0 {
-					j = ct[i-1] + t
+					pf = tokenFlags[string(append(append(jb[:0], ct[i-1]...), t...))]
 				}
 				switch {
-				case commentTokens[t]:
+				case f&tokComment != 0:
 					return hintComments, buf, cbuf
-				case strongNegTokens[t] || strongNegTokens[j]:
+				case f&tokStrong != 0 || pf&tokStrong != 0:
 					h = hintStrongNeg
-				case weakNegTokens[t] && h < hintWeakNeg:
+				case f&tokWeak != 0 && h < hintWeakNeg:
 					h = hintWeakNeg
 				}
 			}

@@ -28,16 +28,18 @@ type Result struct {
 	Err      error
 }
 
-// Tool is an extractor under comparison.
+// Tool is an extractor under comparison. Image reports whether it gives
+// the lead image's caption and credit.
 type Tool struct {
-	Name string
-	Run  func(page []byte, pageURL string) Result
+	Name  string
+	Image bool
+	Run   func(page []byte, pageURL string) Result
 }
 
 // Ours returns newsfeed's extractor as a Tool.
 func Ours() Tool {
 	ex := parser.New(nil)
-	return Tool{Name: "newsfeed", Run: func(page []byte, u string) Result {
+	return Tool{Name: "newsfeed", Image: true, Run: func(page []byte, u string) Result {
 		a, err := ex.Extract(page, parser.Options{URL: u})
 		if err != nil {
 			return Result{Err: err}

@@ -7,8 +7,11 @@ import (
 )
 
 var (
-	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|reported|posted|published|compiled|edited|text|texte|texto|story|words|analysis|interview)\s+)?(?:by|von|por|par|di|door|av|af|od|przez|от|автор|autor|autorin|author|authors|text|texto|texte|redaktion|reporter)\b\s*[:：]?\s*`)
-	reAuthorSplit  = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|\bsowie\b|\bi\b|\bи\b|\bund\b)\s*`)
+	// Go's \b knows ASCII letters only ("Eßlinger" would end at "E"), so
+	// word edges are spelt out: start or white space before, and white
+	// space, a colon or the end after.
+	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|reported|posted|published|compiled|edited|text|texte|texto|story|words|analysis|interview|kommentar|ein kommentar|gastbeitrag|commentary|opinion)\s+)?(?:by|von|por|par|di|door|av|af|od|przez|от|автор|autor|autorin|author|authors|text|texto|texte|redaktion|reporter)(?:\s*[:：]\s*|\s+|$)`)
+	reAuthorSplit  = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&)\s*|\s+(?:and|und|et|y|e|og|och|sowie|i|и)\s+`)
 	reParens       = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
 	reDigits       = regexp.MustCompile(`\d`)
 )
@@ -26,6 +29,17 @@ var roleWords = map[string]bool{
 	"of": true, "for": true, "in": true, "and": true, "analyst": true, "producer": true, "host": true,
 	"anchor": true, "fellow": true, "professor": true, "freelance": true, "freier": true, "mitarbeiter": true,
 	"team": true, "video": true, "photos": true, "photo": true, "foto": true, "fotos": true,
+	"kommentar": true, "commentary": true, "comment": true, "opinion": true, "analyse": true, "analysis": true,
+	"gastbeitrag": true, "interview": true, "von": true, "by": true, "ein": true, "eine": true,
+	"기자": true, "특파원": true, "記者": true, "记者": true, "编辑": true, "特派員": true,
+}
+
+// jobWords are the role words that stand before or after a name.
+var jobWords = map[string]bool{
+	"reporter": true, "correspondent": true, "editor": true, "writer": true, "journalist": true,
+	"columnist": true, "contributor": true, "photographer": true, "redakteur": true, "redakteurin": true,
+	"korrespondent": true, "korrespondentin": true, "기자": true, "특파원": true, "記者": true, "记者": true,
+	"编辑": true, "特派員": true,
 }
 
 var monthWords = map[string]bool{
@@ -41,7 +55,13 @@ var monthWords = map[string]bool{
 func cleanAuthors(raw []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
+	if len(raw) > maxAuthors {
+		raw = raw[:maxAuthors]
+	}
 	for _, r := range raw {
+		if len(out) >= maxAuthors {
+			break
+		}
 		r = normSpace(r)
 		if r == "" || strings.Contains(r, "://") || strings.HasPrefix(r, "www.") {
 			continue
@@ -71,6 +91,10 @@ func cleanAuthors(raw []string) []string {
 	return out
 }
 
+// maxAuthors bounds the byline: more names than this are a list of staff,
+// not the authors of one article.
+const maxAuthors = 30
+
 func cleanName(p string) string {
 	p = strings.TrimFunc(p, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.'
@@ -80,17 +104,37 @@ func cleanName(p string) string {
 		return ""
 	}
 	words := strings.Fields(p)
+	// "Reporter Jane Doe", "신현주 기자": job titles around a name go, when
+	// what is left is a name ("Guardian staff reporter" stays whole).
+	w := words
+	for len(w) > 1 && jobWords[strings.ToLower(strings.Trim(w[0], ".,"))] {
+		w = w[1:]
+	}
+	for len(w) > 1 && jobWords[strings.ToLower(strings.Trim(w[len(w)-1], ".,"))] {
+		w = w[:len(w)-1]
+	}
+	if len(w) < len(words) {
+		plain := true
+		for _, x := range w {
+			if roleWords[strings.ToLower(strings.Trim(x, ".,"))] {
+				plain = false
+			}
+		}
+		if plain {
+			words = w
+			p = strings.Join(words, " ")
+		}
+	}
 	if len(words) > 5 {
 		return ""
 	}
 	roles := 0
 	for _, w := range words {
 		lw := strings.ToLower(strings.Trim(w, ".,"))
-		if roleWords[lw] {
+		// Month names are also first names (Jan, May, June): they count
+		// against a name only with role words around them.
+		if roleWords[lw] || monthWords[lw] {
 			roles++
-		}
-		if monthWords[lw] {
-			return ""
 		}
 	}
 	if roles == len(words) {

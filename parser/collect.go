@@ -15,7 +15,7 @@ type pageInfo struct {
 	title     string
 	lang      string
 	jsonld    []string
-	authorRel []string // text of rel=author links
+	authorRel []*html.Node // rel=author links
 	h1        []*html.Node
 	times     []*html.Node
 	itemprops map[string][]*html.Node // microdata outside <meta>
@@ -79,9 +79,7 @@ func collect(root *html.Node) *pageInfo {
 				p.figures = append(p.figures, n)
 			case atom.A:
 				if strings.Contains(strings.ToLower(getAttr(n, "rel")), "author") {
-					if t := nodeText(n); t != "" {
-						p.authorRel = append(p.authorRel, t)
-					}
+					p.authorRel = append(p.authorRel, n)
 				}
 			}
 			if ip := getAttr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {

@@ -33,6 +33,54 @@ func nodeText(n *html.Node) string {
 	return normSpace(b.String())
 }
 
+// boundedText is nodeText that stops reading once it has limit bytes of
+// raw text: for labels and short fields, where a huge subtree must not
+// cost its whole size (and nested matches must not cost quadratic time).
+func boundedText(n *html.Node, limit int) string {
+	t, _ := boundedTextAll(n, limit)
+	return t
+}
+
+// boundedTextAll is boundedText that also reports whether it read all the
+// text (false: the subtree has at least limit bytes of raw text).
+func boundedTextAll(n *html.Node, limit int) (string, bool) {
+	var b strings.Builder
+	all := appendBounded(&b, n, limit)
+	return normSpace(b.String()), all
+}
+
+func appendBounded(b *strings.Builder, n *html.Node, limit int) bool {
+	if b.Len() >= limit {
+		return false
+	}
+	switch n.Type {
+	case html.TextNode:
+		d := n.Data
+		if room := limit - b.Len(); len(d) > room {
+			d = d[:room]
+		}
+		b.WriteString(d)
+		return b.Len() < limit
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return true
+		case atom.Br:
+			b.WriteByte(' ')
+			return true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !appendBounded(b, c, limit) {
+			return false
+		}
+	}
+	if n.Type == html.ElementNode && isBlockAtom(n.DataAtom) {
+		b.WriteByte(' ')
+	}
+	return b.Len() < limit
+}
+
 func appendText(b *strings.Builder, n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
@@ -139,6 +187,32 @@ func isHeading(a atom.Atom) bool {
 // element and modifier parts count: the block part names the component the
 // element sits in, not what the element is.
 func classTokens(n *html.Node, buf []string) []string {
+	return nameTokens(n, buf, false)
+}
+
+// camelTokens is classTokens with camelCase names split too
+// ("NewsletterBox": "newsletter", "box"); it returns nil when no name is
+// in camelCase.
+func camelTokens(n *html.Node, buf []string) []string {
+	camel := false
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id", "data-component", "data-testid":
+			for i := 1; i < len(a.Val); i++ {
+				if a.Val[i] >= 'A' && a.Val[i] <= 'Z' && a.Val[i-1] >= 'a' && a.Val[i-1] <= 'z' {
+					camel = true
+					break
+				}
+			}
+		}
+	}
+	if !camel {
+		return nil
+	}
+	return nameTokens(n, buf, true)
+}
+
+func nameTokens(n *html.Node, buf []string, camel bool) []string {
 	buf = buf[:0]
 	for _, a := range n.Attr {
 		switch a.Key {
@@ -148,18 +222,30 @@ func classTokens(n *html.Node, buf []string) []string {
 		}
 		for _, name := range strings.Fields(a.Val) {
 			if i := strings.Index(name, "__"); i > 0 && i+2 < len(name) {
-				name = name[i+2:]
+				// "card__title" names the title of a card; but in
+				// "image-source__rbsO4" the tail is a CSS-module hash and
+				// the head is the name.
+				if tail := name[i+2:]; !cssHash(tail) {
+					name = tail
+				} else {
+					name = name[:i]
+				}
 			}
-			buf = splitTokens(name, buf)
+			buf = splitTokens(name, buf, camel)
 		}
 	}
 	return buf
 }
 
-func splitTokens(v string, buf []string) []string {
+func splitTokens(v string, buf []string, camel bool) []string {
 	start := -1
 	for i := 0; i <= len(v); i++ {
 		alnum := i < len(v) && (v[i] >= 'a' && v[i] <= 'z' || v[i] >= 'A' && v[i] <= 'Z' || v[i] >= '0' && v[i] <= '9')
+		if camel && alnum && start >= 0 && v[i] >= 'A' && v[i] <= 'Z' && v[i-1] >= 'a' && v[i-1] <= 'z' {
+			buf = append(buf, strings.ToLower(v[start:i]))
+			start = i
+			continue
+		}
 		if alnum {
 			if start < 0 {
 				start = i
@@ -198,4 +284,18 @@ func findBody(root *html.Node) *html.Node {
 		return nil
 	}
 	return walk(root)
+}
+
+// cssHash reports a generated class-name suffix: short, with a digit or an
+// upper-case letter ("rbsO4", "Dzaa9", "lZ5kc").
+func cssHash(s string) bool {
+	if len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }

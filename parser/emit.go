@@ -25,6 +25,7 @@ const (
 type block struct {
 	kind    blockKind
 	level   int      // heading level 2..4; list: 1 ordered
+	h1      bool     // a heading that was an h1
 	text    string   // plain text
 	html    string   // inline HTML (para, heading, quote, figure)
 	items   []string // list items and table rows: plain text
@@ -70,7 +71,9 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintStrongNeg:
 		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:
-		return st.good < 0.3*e.rootGood && st.paras < 2
+		// A heading scores nothing by itself: a weak name ("widget-title",
+		// "time") does not make a subhead boilerplate; its box would be.
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2
 	}
 	return false
 }
@@ -85,7 +88,7 @@ func (e *emitter) walk(n *xhtml.Node) {
 		e.inlineChildren(n, &in, false)
 		lv := int(n.Data[1] - '0')
 		lv = max(2, min(lv, 4))
-		e.add(block{kind: bHeading, level: lv}, &in)
+		e.add(block{kind: bHeading, level: lv, h1: n.DataAtom == atom.H1}, &in)
 		return
 	case atom.P:
 		e.container(n, bPara)
@@ -440,4 +443,129 @@ func rawText(n *xhtml.Node) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// markImageBoxes marks the elements that hold an image and only a short
+// text beside it: a caption or credit without <figure> markup, or a teaser
+// card. They stay out of the body. A box whose text is a real paragraph
+// (a <p> of a sentence or more, not a link) is dropped only while such
+// boxes hold a small share of the body: many of them are the body itself
+// (a slide show, recipe steps).
+func (e *emitter) markImageBoxes(root *xhtml.Node) {
+	// box remembers, for each element passed on the way up from an image,
+	// the box above it (nil for none), so that each element is climbed
+	// through once however many images lie below it.
+	box := map[*xhtml.Node]*xhtml.Node{}
+	seen := map[*xhtml.Node]bool{}
+	var paraBoxes []*xhtml.Node
+	rootText := e.sc.stat(root).text
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != xhtml.ElementNode {
+				continue
+			}
+			if c.DataAtom != atom.Img && c.DataAtom != atom.Picture {
+				walk(c)
+				continue
+			}
+			if tinyImage(c) {
+				continue
+			}
+			b := e.imageBox(c, box, rootText)
+			if b == nil || seen[b] {
+				continue
+			}
+			seen[b] = true
+			st := e.sc.stat(b)
+			if 5*st.link < st.text && hasLongPara(b, e.sc) {
+				paraBoxes = append(paraBoxes, b)
+			} else {
+				e.skip[b] = true
+			}
+		}
+	}
+	walk(root)
+	total := 0
+	for _, b := range paraBoxes {
+		total += e.sc.stat(b).text
+	}
+	if 4*total < rootText {
+		for _, b := range paraBoxes {
+			e.skip[b] = true
+		}
+	}
+}
+
+// maxBoxText is the most text (non-space bytes) an image box may hold.
+const maxBoxText = 400
+
+// imageBox returns the nearest ancestor of img that holds text, if that is
+// a short block that is not most of the body.
+func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, rootText int) *xhtml.Node {
+	var path []*xhtml.Node
+	var res *xhtml.Node
+	for a := img.Parent; a != nil && a != e.root; a = a.Parent {
+		if r, ok := memo[a]; ok {
+			res = r
+			break
+		}
+		st := e.sc.stat(a)
+		if st.text == 0 {
+			path = append(path, a)
+			continue
+		}
+		switch {
+		case a.DataAtom == atom.P, a.DataAtom == atom.Li, a.DataAtom == atom.Dd, a.DataAtom == atom.Dt,
+			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Blockquote,
+			isHeading(a.DataAtom), a.DataAtom == atom.Body:
+		case !isBlockAtom(a.DataAtom) && !st.hasBlock:
+			// An image inside a run of text.
+		case st.text > maxBoxText || 3*st.text >= rootText:
+			// Most of the body, with an illustration.
+		default:
+			res = a
+		}
+		path = append(path, a)
+		break
+	}
+	for _, p := range path {
+		memo[p] = res
+	}
+	return res
+}
+
+// tinyImage reports an icon or emoji: an image declared at most 32 pixels
+// wide or high, or named for an emoji or icon.
+func tinyImage(img *xhtml.Node) bool {
+	for _, k := range []string{"width", "height"} {
+		if v := getAttr(img, k); v != "" {
+			n := 0
+			for _, c := range v {
+				if c < '0' || c > '9' {
+					break
+				}
+				n = n*10 + int(c-'0')
+			}
+			if n > 0 && n <= 32 {
+				return true
+			}
+		}
+	}
+	c := strings.ToLower(getAttr(img, "class"))
+	return strings.Contains(c, "emoji") || strings.Contains(c, "icon")
+}
+
+// hasLongPara reports whether n's subtree holds a <p> with a sentence's
+// worth of text (80 non-space bytes).
+func hasLongPara(n *xhtml.Node, sc *scorer) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.P && sc.stat(c).text >= 80 || hasLongPara(c, sc) {
+			return true
+		}
+	}
+	return false
 }

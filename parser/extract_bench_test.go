@@ -9,9 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/newsfeed/newsfeed/internal/testsite"
 )
@@ -85,13 +83,4 @@ func BenchmarkExtract(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used (every thread, GC included).
-// On a shared machine it varies far less than wall time, so the benchmarks
-// report it per operation as cpu-ns/op beside ns/op.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -3,6 +3,7 @@ package parser
 import (
 	"os"
 	"testing"
+	"time"
 )
 
 func FuzzExtract(f *testing.F) {
@@ -14,7 +15,12 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte("<p>a<br><br>b</p><pre>x\ny</pre><blockquote>q</blockquote>"), "::bad url")
 	ex := New(map[string]Rule{"a": {Body: "[[[", Drop: []string{">>"}, Title: "h1 >", Date: "time"}})
 	f.Fuzz(func(t *testing.T, page []byte, u string) {
+		start := time.Now()
 		a, err := ex.Extract(page, Options{URL: u})
+		// Fuzz inputs are small: a slow one is a super-linear helper.
+		if d := time.Since(start); d > 2*time.Second && len(page) < 1<<20 {
+			t.Fatalf("%d bytes took %v", len(page), d)
+		}
 		if err != nil {
 			if a != nil {
 				t.Fatal("result with error")

@@ -40,19 +40,21 @@ var strongNegTokens = map[string]bool{
 	"share": true, "sharing": true, "sharebar": true, "shares": true, "socialshare": true, "social": true,
 	"socialmedia": true, "navbar": true, "navigation": true, "nav": true, "menu": true, "toolbar": true,
 	"skiplink": true, "skip": true, "modal": true, "popup": true, "overlay": true, "banner": true,
-	"sronly": true, "screenreader": true, "visuallyhidden": true, "print": true, "widget": true, "widgets": true,
+	"sronly": true, "screenreader": true, "visuallyhidden": true, "widgets": true,
 	"pagination": true, "pager": true, "login": true, "paywall": true, "tags": true, "taglist": true,
 	"keywords": true, "topics": true, "authorbio": true, "bio": true, "outstream": true, "dfp": true,
 	"gpt": true, "teasers": true, "rating": true, "reactions": true, "feedback": true,
 	"follow": true, "newsticker": true, "ticker": true, "masthead": true, "complementary": true,
 	"contentinfo": true, "jumplink": true, "nocontent": true,
+	"authorprofile": true, "authorbox": true, "authorinfo": true, "aboutauthor": true, "abouttheauthor": true,
+	"oembed": true, "placeholder": true, "paywalled": true, "regwall": true, "piano": true,
 }
 
 var weakNegTokens = map[string]bool{
 	"meta": true, "byline": true, "author": true, "authors": true, "info": true, "tools": true,
 	"header": true, "date": true, "dateline": true, "time": true, "credit": true, "credits": true,
 	"caption": true, "more": true, "aside": true, "extra": true, "links": true,
-	"teaser": true, "infobox": true, "note": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
+	"teaser": true, "infobox": true, "note": true, "print": true, "widget": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
 }
 
 var positiveTokens = map[string]bool{
@@ -62,49 +64,107 @@ var positiveTokens = map[string]bool{
 	"blog": true, "page": true, "copy": true,
 }
 
+// Token flags: one map lookup answers for every list.
+const (
+	tokComment uint8 = 1 << iota
+	tokStrong
+	tokWeak
+	tokPositive
+)
+
+var tokenFlags = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for t := range commentTokens {
+		m[t] |= tokComment
+	}
+	for t := range strongNegTokens {
+		m[t] |= tokStrong
+	}
+	for t := range weakNegTokens {
+		m[t] |= tokWeak
+	}
+	for t := range positiveTokens {
+		m[t] |= tokPositive
+	}
+	return m
+}()
+
 // classify returns the hint for element n. buf is scratch space.
 func classify(n *html.Node, buf []string) (hint, []string) {
+	h, buf, _ := classifyCamel(n, buf, nil)
+	return h, buf
+}
+
+// classifyCamel is classify with a second scratch buffer for camelCase
+// tokens, returned for reuse.
+func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside, atom.Footer, atom.Menu, atom.Form:
-		return hintStrongNeg, buf
+		return hintStrongNeg, buf, cbuf
 	case atom.Header:
-		return hintWeakNeg, buf
+		return hintWeakNeg, buf, cbuf
 	case atom.Html, atom.Body:
-		return hintNone, buf
+		return hintNone, buf, cbuf
 	}
 	if getAttr(n, "itemprop") == "articleBody" {
-		return hintPositive, buf
+		return hintPositive, buf, cbuf
 	}
 	buf = classTokens(n, buf)
 	if len(buf) == 0 {
-		return hintNone, buf
+		return hintNone, buf, cbuf
 	}
 	h := hintNone
 	pos := false
+	var jb [64]byte
 	for i, t := range buf {
-		if commentTokens[t] {
-			return hintComments, buf
+		f := tokenFlags[t]
+		if f&tokComment != 0 {
+			return hintComments, buf, cbuf
 		}
-		if strongNegTokens[t] {
+		if f&tokStrong != 0 {
 			h = hintStrongNeg
-		} else if weakNegTokens[t] && h < hintWeakNeg {
+		} else if f&tokWeak != 0 && h < hintWeakNeg {
 			h = hintWeakNeg
 		}
-		if positiveTokens[t] {
+		if f&tokPositive != 0 {
 			pos = true
 		}
 		if i > 0 {
-			j := buf[i-1] + t
-			if strongNegTokens[j] {
+			// Adjacent tokens joined ("most-read" → "mostread"), built in a
+			// stack buffer: the lookup does not allocate.
+			pf := tokenFlags[string(append(append(jb[:0], buf[i-1]...), t...))]
+			if pf&tokStrong != 0 {
 				h = hintStrongNeg
 			}
-			if positiveTokens[j] {
+			if pf&tokPositive != 0 {
 				pos = true
 			}
 		}
 	}
+	if h == hintNone {
+		// camelCase names ("NewsletterBox", "authorProfile") count for
+		// boilerplate only: their parts are too loose to name the body.
+		if ct := camelTokens(n, cbuf); ct != nil {
+			cbuf = ct
+			for i, t := range ct {
+				f := tokenFlags[t]
+				var pf uint8
+				if i > 0 {
+					pf = tokenFlags[string(append(append(jb[:0], ct[i-1]...), t...))]
+				}
+				switch {
+				case f&tokComment != 0:
+					return hintComments, buf, cbuf
+				case f&tokStrong != 0 || pf&tokStrong != 0:
+					h = hintStrongNeg
+				case f&tokWeak != 0 && h < hintWeakNeg:
+					h = hintWeakNeg
+				}
+			}
+		}
+	}
 	if h == hintNone && pos {
-		return hintPositive, buf
+		return hintPositive, buf, cbuf
 	}
 	if h == hintStrongNeg && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
 		// "article-sidebar" or "content-ad": a weak signal either way.
@@ -112,5 +172,5 @@ func classify(n *html.Node, buf []string) (hint, []string) {
 	}
 	// "article-comments", "post-share": a negative token wins, but a node
 	// named both for the body and for a weak hint ("article-meta") stays weak.
-	return h, buf
+	return h, buf, cbuf
 }

@@ -3,6 +3,7 @@ package parser
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -16,7 +17,13 @@ var creditTokens = map[string]bool{
 	"quelle": true, "fotograf": true, "autor": true, "license": true, "licence": true,
 }
 
-var reCreditText = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*(?:photo|photograph|picture|image|foto|bild|fotó|zdjęcie|фото|credit|crédit|©|\(c\)|copyright|quelle|source|fuente|fonte)\s*(?:by|:)?\s*([^()\[\]]{2,120}?)[)\]]?\s*$`)
+// Credits written into a caption's text. A label ("Foto:", "Photo by")
+// must end in a colon or "by", so that "Images via Getty Images" is not
+// cut at "Image"; © needs nothing after it.
+var (
+	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)\s*(.{2,150}?)\s*$`)
+	reCreditSign  = regexp.MustCompile(`(?i)^(.*?)\s*[(\[]?\s*(?:©|\(c\))\s*(.{2,150}?)\s*$`)
+)
 
 // leadImage finds the lead image, its figure, caption and credit.
 func (x *extraction) leadImage() {
@@ -38,8 +45,14 @@ func (x *extraction) leadImage() {
 			}
 		}
 	}
+	capRoot := (*html.Node)(nil)
 	if fig == nil && x.container != nil {
 		fig = x.firstFigureNear(x.container)
+	}
+	if fig == nil && x.container != nil {
+		// No <figure> with the meta image: the first image between the
+		// headline and the first paragraph, with what is written beside it.
+		fig, capRoot = x.leadInRegion()
 	}
 	img := &article.Image{URL: x.resolveURL(metaImg)}
 	if fig != nil {
@@ -48,7 +61,13 @@ func (x *extraction) leadImage() {
 				img.URL = x.resolveURL(src)
 			}
 		}
-		img.Caption, img.Credit = splitCaption(fig)
+		if capRoot == nil {
+			capRoot = firstDescendant(fig, atom.Figcaption)
+		}
+		img.Caption, img.Credit = captionParts(capRoot)
+		if img.Credit == "" && capRoot != fig {
+			img.Credit = cleanCredit(creditBeside(fig, capRoot))
+		}
 		x.leadFig = fig
 		if reBylinePrefix.MatchString(img.Caption) && reDigits.MatchString(img.Caption) {
 			img.Caption, img.Credit = "", ""
@@ -177,9 +196,87 @@ var (
 	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b`)
 )
 
+// creditBeside returns a credit written in a figure outside its
+// figcaption: a <footer>, <small> or <cite>, or an element named for a
+// credit.
+func creditBeside(fig, fc *html.Node) string {
+	var buf []string
+	var found string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && found == ""; c = c.NextSibling {
+			if c.Type != html.ElementNode || c == fc {
+				continue
+			}
+			credit := c.DataAtom == atom.Footer || c.DataAtom == atom.Small || c.DataAtom == atom.Cite
+			buf = classTokens(c, buf)
+			for _, t := range buf {
+				if creditTokens[t] {
+					credit = true
+				}
+			}
+			if credit {
+				if t, all := boundedTextAll(c, 400); all && t != "" {
+					found = t
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(fig)
+	return found
+}
+
+// cleanCredit strips what surrounds a credit: brackets, ©, and labels
+// such as "Foto:" or "Photo by".
+func cleanCredit(c string) string {
+	for {
+		before := c
+		c = strings.TrimSpace(c)
+		if len(c) > 2 && (c[0] == '(' && c[len(c)-1] == ')' || c[0] == '[' && c[len(c)-1] == ']') {
+			c = c[1 : len(c)-1]
+		}
+		// A closing bracket left over from "(Foto: X)".
+		if strings.HasSuffix(c, ")") && strings.Count(c, ")") > strings.Count(c, "(") ||
+			strings.HasSuffix(c, "]") && strings.Count(c, "]") > strings.Count(c, "[") {
+			c = c[:len(c)-1]
+		}
+		c = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(c, "©"), "(c)"))
+		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
+			c = c[m[1]:]
+		}
+		if c == before {
+			return c
+		}
+	}
+}
+
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright)\s*(?::|\s+by\s|\s+von\s)\s*`)
+
+// looksLikeName reports a short run of capitalised words: "Edu Luque".
+func looksLikeName(s string) bool {
+	w := strings.Fields(s)
+	if len(w) < 2 || len(w) > 4 {
+		return false
+	}
+	for _, x := range w {
+		r := []rune(x)
+		if !unicode.IsUpper(r[0]) {
+			return false
+		}
+	}
+	return true
+}
+
 // splitCaption returns a figure's caption and credit, kept apart.
 func splitCaption(fig *html.Node) (caption, credit string) {
-	fc := firstDescendant(fig, atom.Figcaption)
+	return captionParts(firstDescendant(fig, atom.Figcaption))
+}
+
+// captionParts returns the caption and the credit written in fc (a
+// figcaption, or the element that holds an image and its caption).
+func captionParts(fc *html.Node) (caption, credit string) {
 	if fc == nil {
 		return "", ""
 	}
@@ -220,22 +317,21 @@ func splitCaption(fig *html.Node) (caption, credit string) {
 	caption = normSpace(capB.String())
 	credit = normSpace(strings.Join(credits, " "))
 	if credit == "" {
-		if m := reCreditText.FindStringSubmatch(caption); m != nil && len(m[1]) > 0 {
-			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+		for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
+			if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
+				caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+				break
+			}
 		}
 	}
 	if credit == "" {
-		// "Caption. (Agency)" or "Caption. Name/Agency".
-		if m := reTrailingCredit.FindStringSubmatch(caption); m != nil && reAgency.MatchString(m[2]) {
+		// "Caption. (Agency)", "Caption. (Jane Doe)".
+		if m := reTrailingCredit.FindStringSubmatch(caption); m != nil && (reAgency.MatchString(m[2]) || looksLikeName(m[2])) {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
 		}
 	}
-	credit = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(credit, "©"), "(c)"))
-	for _, pfx := range []string{"Photo by", "Photo:", "Foto:", "Bild:", "Credit:", "Image:", "Photograph:", "Quelle:", "Source:", "Fotos:", "Foto von"} {
-		if len(credit) > len(pfx) && strings.EqualFold(credit[:len(pfx)], pfx) {
-			credit = strings.TrimSpace(credit[len(pfx):])
-		}
-	}
+	credit = cleanCredit(credit)
+	caption = strings.TrimRight(caption, " |/–—-")
 	return caption, credit
 }
 
@@ -247,65 +343,91 @@ var subtitleTokens = map[string]bool{
 	"articlelead": true, "articleintro": true, "leadtext": true, "introtext": true, "headline2": true,
 }
 
-// subtitle looks for the standfirst near the headline.
+// subtitle looks for the standfirst near the headline: an element named
+// for it (standfirst, lead, dek, ...), an h2 beside the headline, or the
+// paragraph that directly follows the headline outside the body. Without a
+// headline element it looks just before the body.
 func (x *extraction) subtitle() {
 	if x.a.Subtitle != "" {
 		return
 	}
-	var start *html.Node
-	if x.titleNode != nil {
-		start = x.titleNode
-	}
-	if start == nil {
-		return
-	}
-	// Look in the headline's neighbourhood: its following siblings and those
-	// of its ancestors, up to three levels.
 	var buf []string
 	check := func(n *html.Node) string {
 		if n.Type != html.ElementNode {
 			return ""
 		}
+		switch n.DataAtom {
+		case atom.Figure, atom.Figcaption, atom.Picture, atom.Img, atom.Nav, atom.Aside, atom.Footer, atom.Form:
+			return ""
+		}
 		buf = classTokens(n, buf)
-		hit := n.DataAtom == atom.H2 && n.Parent == x.titleNode.Parent
+		hit := x.titleNode != nil && n.Parent == x.titleNode.Parent &&
+			(n.DataAtom == atom.H2 || n.DataAtom == atom.P && prevElement(n) == x.titleNode)
 		for i, t := range buf {
 			if subtitleTokens[t] || i > 0 && subtitleTokens[buf[i-1]+t] {
 				hit = true
 			}
 		}
-		if !hit {
+		if !hit || firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Figcaption) != nil {
 			return ""
 		}
-		t := nodeText(n)
-		if len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) {
+		t, all := boundedTextAll(n, 4000)
+		if !all || len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || x.isByline(t) {
 			return ""
 		}
 		return t
 	}
+	// holds: the body container and its ancestors.
+	holds := map[*html.Node]bool{}
+	for a := x.container; a != nil; a = a.Parent {
+		holds[a] = true
+	}
+	// search looks at n and its descendants (three levels) in document
+	// order, stopping at the body container.
+	stop := false
 	var search func(n *html.Node, depth int) string
 	search = func(n *html.Node, depth int) string {
-		if t := check(n); t != "" {
-			return t
+		if x.container != nil && n == x.container {
+			stop = true
+			return ""
+		}
+		if !holds[n] {
+			if t := check(n); t != "" {
+				return t
+			}
 		}
 		if depth >= 3 {
 			return ""
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
+		for c := n.FirstChild; c != nil && !stop; c = c.NextSibling {
 			if t := search(c, depth+1); t != "" {
 				return t
 			}
 		}
 		return ""
 	}
-	anc := start
-	for level := 0; level < 3 && anc != nil; level++ {
-		for s := anc.NextSibling; s != nil; s = s.NextSibling {
-			if x.container != nil && (s == x.container || contains(s, x.container)) {
-				break
+	if x.titleNode != nil {
+		anc := x.titleNode
+		for level := 0; level < 3 && anc != nil && !stop; level++ {
+			for s := anc.NextSibling; s != nil && !stop; s = s.NextSibling {
+				if t := search(s, 0); t != "" {
+					x.a.Subtitle, x.subNode = t, s
+					return
+				}
 			}
+			anc = anc.Parent
+		}
+		return
+	}
+	if x.container == nil {
+		return
+	}
+	// No headline element: the nearest element before the body.
+	anc := x.container
+	for level := 0; level < 3 && anc != nil; level++ {
+		for s := anc.PrevSibling; s != nil; s = s.PrevSibling {
 			if t := search(s, 0); t != "" {
-				x.a.Subtitle = t
-				x.subNode = s
+				x.a.Subtitle, x.subNode = t, s
 				return
 			}
 		}
@@ -313,9 +435,184 @@ func (x *extraction) subtitle() {
 	}
 }
 
+// prevElement returns the element before n among its siblings.
+func prevElement(n *html.Node) *html.Node {
+	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+		if s.Type == html.ElementNode {
+			return s
+		}
+	}
+	return nil
+}
+
 func contains(a, b *html.Node) bool {
 	for n := b; n != nil; n = n.Parent {
 		if n == a {
+			return true
+		}
+	}
+	return false
+}
+
+// leadInRegion looks at what lies between the headline (or the start of
+// the body) and the body's first paragraph, in document order, for the
+// lead image: a <figure> (returned with a nil caption root), or an image
+// inside a short block of text (returned with that block as both). It
+// reads a bounded number of elements.
+func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
+	c := x.container
+	var firstPara *html.Node
+	var find func(*html.Node) bool
+	find = func(n *html.Node) bool {
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			if ch.Type != html.ElementNode {
+				continue
+			}
+			if ch.DataAtom == atom.P && x.sc.stat(ch).paras > 0 {
+				firstPara = ch
+				return true
+			}
+			if x.sc.stat(ch).paras > 0 && find(ch) {
+				return true
+			}
+		}
+		return false
+	}
+	find(c)
+	// Where to look: after the headline; failing that, from the start of
+	// the headline's parent and grandparent (an opener image above the
+	// headline); without a headline, the body's start.
+	type from struct {
+		n       *html.Node
+		descend bool
+	}
+	var starts []from
+	if t := x.titleNode; t != nil && (precedes(t, c) || contains(c, t)) {
+		starts = append(starts, from{t, false})
+		for a, i := t.Parent, 0; a != nil && i < 2 && a != c && !contains(a, c); a, i = a.Parent, i+1 {
+			starts = append(starts, from{a, true})
+		}
+	} else {
+		starts = append(starts, from{c, true})
+	}
+	for _, st := range starts {
+		if f, r := x.leadFrom(st.n, st.descend, firstPara); f != nil {
+			return f, r
+		}
+	}
+	return nil, nil
+}
+
+// leadFrom walks from start (into it, or past it) towards stop for the
+// lead image; see leadInRegion.
+func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (fig, capRoot *html.Node) {
+	n := skipSubtree(start)
+	if descend {
+		n = nextNode(start)
+	}
+	for steps := 0; n != nil && n != stop && steps < 4000; {
+		if n.Type == html.ElementNode {
+			steps++
+			switch n.DataAtom {
+			case atom.Nav, atom.Footer, atom.Form, atom.Menu:
+				// Menus hold no lead image, and can be long.
+				n = skipSubtree(n)
+				continue
+			case atom.Figure:
+				if firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Picture) != nil {
+					if !x.insideNeg(n) {
+						if firstDescendant(n, atom.Figcaption) != nil {
+							return n, nil
+						}
+						if st := x.sc.stat(n); st.text > 0 && st.text <= maxBoxText {
+							return n, n
+						}
+					}
+				}
+			case atom.Img, atom.Picture:
+				if box := x.captionBox(n); box != nil {
+					return box, box
+				}
+			}
+		}
+		n = nextNode(n)
+	}
+	return nil, nil
+}
+
+// captionBox returns the short block of text around an image: the nearest
+// ancestor holding text, when it is short, not a paragraph or heading, and
+// not the headline's or the body's container.
+func (x *extraction) captionBox(img *html.Node) *html.Node {
+	if tinyImage(img) {
+		return nil
+	}
+	for a := img.Parent; a != nil; a = a.Parent {
+		if a.Type != html.ElementNode || a == x.container || a.DataAtom == atom.Body {
+			return nil
+		}
+		st := x.sc.stat(a)
+		if st.text == 0 {
+			continue
+		}
+		switch a.DataAtom {
+		case atom.P, atom.Li, atom.Td, atom.Th, atom.Blockquote, atom.A,
+			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			return nil
+		}
+		if st.text > maxBoxText || x.titleNode != nil && contains(a, x.titleNode) || x.insideNeg(a) {
+			return nil
+		}
+		return a
+	}
+	return nil
+}
+
+// nextNode returns the node after n in document order.
+func nextNode(n *html.Node) *html.Node {
+	if n.FirstChild != nil {
+		return n.FirstChild
+	}
+	return skipSubtree(n)
+}
+
+// skipSubtree returns the node after n's subtree in document order.
+func skipSubtree(n *html.Node) *html.Node {
+	for ; n != nil; n = n.Parent {
+		if n.NextSibling != nil {
+			return n.NextSibling
+		}
+	}
+	return nil
+}
+
+// precedes reports whether a comes before b in document order (and does
+// not contain it).
+func precedes(a, b *html.Node) bool {
+	// Walk up from both to their common ancestor and compare the children
+	// they descend through.
+	depth := func(n *html.Node) int {
+		d := 0
+		for ; n != nil; n = n.Parent {
+			d++
+		}
+		return d
+	}
+	da, db := depth(a), depth(b)
+	for da > db {
+		a, da = a.Parent, da-1
+	}
+	for db > da {
+		b, db = b.Parent, db-1
+	}
+	if a == b {
+		return false
+	}
+	for a.Parent != b.Parent {
+		a, b = a.Parent, b.Parent
+	}
+	for s := a.NextSibling; s != nil; s = s.NextSibling {
+		if s == b {
 			return true
 		}
 	}

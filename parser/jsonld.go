@@ -2,6 +2,7 @@ package parser
 
 import (
 	"encoding/json"
+	"html"
 	"strconv"
 	"strings"
 )
@@ -133,6 +134,10 @@ func ldTypes(o map[string]any) []string {
 func ldString(v any) string {
 	switch x := v.(type) {
 	case string:
+		if strings.IndexByte(x, '&') >= 0 {
+			// Publishers often put HTML entities into JSON strings.
+			x = html.UnescapeString(x)
+		}
 		return strings.TrimSpace(x)
 	case []any:
 		for _, e := range x {

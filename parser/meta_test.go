@@ -23,6 +23,14 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"Por María López y Juan Pérez"}, "María López|Juan Pérez"},
 		{[]string{"Jane Doe", "JANE DOE"}, "Jane Doe"},
 		{[]string{"By Staff Writer"}, ""},
+		{[]string{"Laura Eßlinger"}, "Laura Eßlinger"},
+		{[]string{"Jan Sellner"}, "Jan Sellner"},
+		{[]string{"Kommentar von"}, ""},
+		{[]string{"Kommentar von Jan Sellner"}, "Jan Sellner"},
+		{[]string{"신현주 기자"}, "신현주"},
+		{[]string{"Reporter Jane Doe"}, "Jane Doe"},
+		{[]string{"Guardian staff reporter"}, "Guardian staff reporter"},
+		{[]string{"Ivan Petrov i Anna Ivanova"}, "Ivan Petrov|Anna Ivanova"},
 	} {
 		got := strings.Join(cleanAuthors(tc.in), "|")
 		if got != tc.want {
@@ -153,6 +161,158 @@ func TestCanonical(t *testing.T) {
 		}
 		if a.CanonicalURL != tc.want {
 			t.Errorf("canonical %q: got %q, want %q", tc.href, a.CanonicalURL, tc.want)
+		}
+	}
+}
+
+func TestTitleVote(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := func(h string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
+	}
+	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	for _, tc := range []struct {
+		name, head, h1, want string
+	}{
+		{"h1 and og outvote ld", ld("SEO headline for search") + og("The visible headline"), "The visible headline", "The visible headline"},
+		{"ld and h1 outvote og", ld("The visible headline") + og("Social headline"), "The visible headline", "The visible headline"},
+		{"ld wins a three-way tie", ld("Structured headline") + og("Social headline"), "Visible headline here", "Structured headline"},
+		{"meta form over h1 spans", og("Kicker: The headline text"), "<span>Kicker</span> <span>The headline text</span>", "Kicker: The headline text"},
+		{"suffix stripped", `<title>The headline text | Example News</title>`, "The headline text", "The headline text"},
+		{"date suffix stripped", `<title>The headline text | EN | 28.04.2023</title><meta property="og:site_name" content="EN">`, "", "The headline text"},
+		{"entities in JSON-LD", ld("Schubert: &quot;Nicht mehr&quot;"), "", `Schubert: "Nicht mehr"`},
+		{"unconfirmed h1 is a last resort", og("The real headline of the story"), "Log In", "The real headline of the story"},
+		{"only an h1", "", "Only an h1 headline", "Only an h1 headline"},
+	} {
+		h1 := ""
+		if tc.h1 != "" {
+			h1 = "<h1>" + tc.h1 + "</h1>"
+		}
+		page := `<html><head>` + tc.head + `</head><body><article>` + h1 + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}
+
+func TestSubtitle(t *testing.T) {
+	body := `<div class="body"><p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p></div>`
+	const std = "The standfirst sums up the story in one sentence for readers."
+	for _, tc := range []struct {
+		name, head, want string
+	}{
+		{"named standfirst", `<h1>The headline of the story</h1><p class="article-lead">` + std + `</p>`, std},
+		{"paragraph right after the headline", `<header><h1>The headline of the story</h1><p>` + std + `</p></header>`, std},
+		{"no headline element", `<div class="entry__subtitle">` + std + `</div>`, std},
+		{"lead figure is not a standfirst", `<h1>The headline of the story</h1><figure class="fig--lead"><img src="/a.jpg"><figcaption>` + std + `</figcaption></figure>`, ""},
+		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
+	} {
+		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`
+		page := `<html><head><meta property="og:title" content="The headline of the story"></head><body><main>` + tc.head + body + links + `</main></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Subtitle != tc.want {
+			t.Errorf("%s: subtitle %q, want %q", tc.name, a.Subtitle, tc.want)
+		}
+	}
+}
+
+func TestAuthorSources(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p>`
+	ld := func(author string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","author":{"@type":"Person","name":"` + author + `"}}</script>`
+	}
+	for _, tc := range []struct {
+		name, head, body, want string
+	}{
+		{"a person in JSON-LD", ld("Jane Doe"), "", "Jane Doe"},
+		{"the site's name gives way to a person in the markup", ld("Example News"), `<span itemprop="author">By John Roe</span>`, "John Roe"},
+		{"the site's name beats a class-name guess", ld("Example News"), `<div class="author-box">John Roe</div>`, "Example News"},
+		{"a domain is not a person", `<meta name="author" content="Jane Doe, example.org">`, "", "Jane Doe"},
+		{"bylines of related stories are not the article's", "",
+			`<span itemprop="author">Jane Doe</span><div class="related">` + strings.Repeat(`<span itemprop="author">Other Writer</span>`, 3) + `</div>`, "Jane Doe"},
+		{"a long list of author links: the first", "",
+			`<a rel="author" href="/a">Jane Doe</a>` + `<a rel="author" href="/b">Ann One</a><a rel="author" href="/c">Bob Two</a><a rel="author" href="/d">Cy Three</a><a rel="author" href="/e">Di Four</a><a rel="author" href="/f">Ed Five</a>`, "Jane Doe"},
+	} {
+		page := `<html><head><meta property="og:site_name" content="Example News">` + tc.head + `</head><body><article><h1>H</h1>` + tc.body + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://www.example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(a.Authors, "|"); got != tc.want {
+			t.Errorf("%s: authors %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestLeadImageCaption(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p>`
+	for _, tc := range []struct {
+		name, head, caption, credit string
+	}{
+		{"figcaption with a labelled credit", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. Foto: Urs Flueeler (Keystone)</figcaption></figure>`,
+			"The minister in Bern.", "Urs Flueeler (Keystone)"},
+		{"credit in brackets", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. (Foto: Jane Doe/AFP)</figcaption></figure>`,
+			"The minister in Bern.", "Jane Doe/AFP"},
+		{"a photographer's name in brackets", `<figure><img src="/x/lead-photo.jpg"><figcaption>A player runs past a defender. (Edu Luque)</figcaption></figure>`,
+			"A player runs past a defender.", "Edu Luque"},
+		{"copyright sign", `<figure><img src="/x/lead-photo.jpg"><figcaption><span>The minister in Bern.</span> <span>&copy; AP/dpa | Jane Doe</span></figcaption></figure>`,
+			"The minister in Bern.", "AP/dpa | Jane Doe"},
+		{"no cut inside a word", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern. | Niall Carson/PA Images via Getty Images</figcaption></figure>`,
+			"The minister in Bern. | Niall Carson/PA Images via Getty Images", ""},
+		{"credit in a footer beside the figcaption", `<figure><img src="/x/lead-photo.jpg"><figcaption>The minister in Bern.</figcaption><footer>Imago/Agency</footer></figure>`,
+			"The minister in Bern.", "Imago/Agency"},
+		{"no figure: an image with a caption and a source", `<div class="image-container"><div><img src="/x/other.jpg"></div><div><span class="image-caption__lZ5kc">The minister in Bern.</span><span class="image-source__rbsO4">Jane Doe/dpa</span></div></div>`,
+			"The minister in Bern.", "Jane Doe/dpa"},
+		{"opener figure above the headline", `<figure><img src="/x/other.jpg"><figcaption>The minister in Bern.</figcaption></figure><h1>The headline of the story</h1>`,
+			"The minister in Bern.", ""},
+	} {
+		h1 := "<h1>The headline of the story</h1>"
+		if strings.Contains(tc.head, "<h1>") {
+			h1 = ""
+		}
+		page := `<html><head><meta property="og:title" content="The headline of the story"><meta property="og:image" content="https://example.org/x/og-card.jpg"></head><body><article><header>` + h1 + tc.head + `</header><div class="body">` + body + `</div></article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Image == nil || a.Image.Caption != tc.caption || a.Image.Credit != tc.credit {
+			t.Errorf("%s: image %+v, want caption %q credit %q", tc.name, a.Image, tc.caption, tc.credit)
+		}
+	}
+}
+
+func TestIsArticle(t *testing.T) {
+	words := func(n int) string { return "<p>" + strings.Repeat("word ", n) + "</p>" }
+	for _, tc := range []struct {
+		name, url, head, body string
+		want                  bool
+	}{
+		{"a long text", "https://example.org/x", "", words(200), true},
+		{"a short story with a date, a headline and a slug", "https://example.org/news/short-story-here",
+			`<meta property="article:published_time" content="2024-05-03T10:00:00Z"><meta property="og:title" content="Short story">`, "<h1>Short story</h1>" + words(60), true},
+		{"a short untyped page", "https://example.org/about", "", words(60), false},
+		{"a tag front, however long", "https://example.org/tag/politics/", "", words(400), false},
+		{"a home page", "https://example.org/", "", words(200), false},
+		{"a home page with an item id", "https://example.org/?p=31228", "", words(200), true},
+		{"a very short typed story", "https://example.org/news/2024/05/03/brief-item-123456",
+			`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Brief","datePublished":"2024-05-03T10:00:00Z","author":{"name":"Jane Doe"}}</script>`, words(25), true},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article>` + tc.body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: tc.url})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if *a.IsArticle != tc.want {
+			t.Errorf("%s: is_article %v, want %v", tc.name, *a.IsArticle, tc.want)
 		}
 	}
 }

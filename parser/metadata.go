@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -105,55 +104,122 @@ func normLang(l string) string {
 	return parts[0]
 }
 
+// title chooses the headline. The JSON-LD headline, og:title and the
+// page's own <h1> are independent statements of it; the one most of them
+// agree on wins (ties go to JSON-LD, then og:title, then the h1), an h1
+// counting only when some meta title confirms it. Meta titles lose their
+// site-name suffix first. twitter:title, other meta titles and <title>
+// are fallbacks.
 func (x *extraction) title() {
 	a, p, ld := x.a, x.info, x.ld
 	host := ""
 	if x.base != nil {
 		host = x.base.Hostname()
 	}
-	var metaTitles []string
-	for _, t := range []string{p.first("og:title"), p.first("twitter:title"), ldHeadline(ld), p.first("headline", "dc.title", "title"), p.title} {
-		if t = normSpace(t); t != "" {
-			metaTitles = append(metaTitles, t)
-		}
-	}
 	var h1s []string
 	var h1Nodes []*html.Node
 	for _, h := range p.h1 {
-		if t := nodeText(h); t != "" && len(t) < 400 {
+		if t, all := boundedTextAll(h, 4000); all && len(t) >= 4 && len(t) < 400 {
 			h1s = append(h1s, t)
 			h1Nodes = append(h1Nodes, h)
-		}
-	}
-	// An h1 that a meta title confirms is the headline as the page shows it.
-	for i, h := range h1s {
-		if i > 5 {
-			break
-		}
-		hs := squash(h)
-		if len(hs) < 4 {
-			continue
-		}
-		for _, m := range metaTitles {
-			ms := squash(m)
-			if ms == hs || len(hs) >= 15 && strings.HasPrefix(ms, hs) || len(ms) >= 15 && strings.HasPrefix(hs, ms) && len(hs) < len(ms)+40 {
-				a.Title = h
-				x.titleNode = h1Nodes[i]
-				return
+			if len(h1s) == 6 {
+				break
 			}
 		}
 	}
-	refs := append(append([]string{}, h1s...), metaTitles...)
-	for _, m := range metaTitles {
-		if t := stripSiteName(m, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
-			a.Title = t
-			return
+	raw := []string{ldHeadline(ld), p.first("og:title"), p.first("twitter:title"), p.first("headline", "dc.title", "title"), p.title}
+	refs := append([]string{}, h1s...)
+	for _, t := range raw {
+		if t = normSpace(t); t != "" {
+			refs = append(refs, t)
 		}
 	}
-	if len(h1s) > 0 {
-		a.Title = h1s[0]
-		x.titleNode = h1Nodes[0]
+	clean := make([]string, len(raw))
+	for i, t := range raw {
+		if t = normSpace(t); t != "" {
+			if t = stripSiteName(t, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
+				clean[i] = t
+			}
+		}
 	}
+	// The h1 that some meta title confirms.
+	h1, h1Node := "", (*html.Node)(nil)
+	for i, h := range h1s {
+		hs := squash(h)
+		for _, m := range clean {
+			if m != "" && closeTitles(hs, squash(m)) {
+				h1, h1Node = h, h1Nodes[i]
+				break
+			}
+		}
+		if h1 != "" {
+			break
+		}
+	}
+	voters := []string{clean[0], clean[1], h1}
+	best, bestVotes := "", 0
+	for _, c := range voters {
+		if c == "" {
+			continue
+		}
+		cs, votes := squash(c), 0
+		for _, v := range voters {
+			if v != "" && squash(v) == cs {
+				votes++
+			}
+		}
+		if votes > bestVotes {
+			best, bestVotes = c, votes
+		}
+	}
+	if best == "" {
+		for _, c := range clean[2:] {
+			if c != "" {
+				best = c
+				break
+			}
+		}
+	}
+	if best == "" && len(h1s) > 0 {
+		best, h1Node = h1s[0], h1Nodes[0]
+	}
+	a.Title = best
+	// The headline element: an h1 that shows this title, perhaps with a
+	// kicker or a suffix.
+	if h1Node != nil && closeTitles(squash(boundedText(h1Node, 800)), squash(best)) && !x.insideNeg(h1Node) {
+		x.titleNode = h1Node
+		return
+	}
+	bs := squash(best)
+	var near *html.Node
+	for i, h := range h1s {
+		if closeTitles(squash(h), bs) {
+			// Not the last crumb of a breadcrumb trail, if there is another.
+			if !x.insideNeg(h1Nodes[i]) {
+				x.titleNode = h1Nodes[i]
+				return
+			}
+			if near == nil {
+				near = h1Nodes[i]
+			}
+		}
+	}
+	x.titleNode = near
+}
+
+// closeTitles reports whether two squashed titles are the same headline:
+// equal, or one the other plus a short kicker or suffix.
+func closeTitles(a, b string) bool {
+	if len(a) < 4 || len(b) < 4 {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) >= 15 && len(b) < len(a)+60 && (strings.HasPrefix(b, a) || strings.HasSuffix(b, a))
 }
 
 func (x *extraction) isSiteName(t string) bool {
@@ -167,24 +233,16 @@ func ldHeadline(ld *ldArticle) string {
 	return ld.headline
 }
 
-var reBylineClass = regexp.MustCompile(`(?i)byline|author|autor|writer|creator|journalist|verfasser`)
-
+// bylineClassWords name a byline element (matched inside class and id).
 var bylineClassWords = []string{"byline", "author", "autor", "writer", "creator", "journalist", "verfasser"}
 
-// isBylineClass reports whether reBylineClass matches s. It is asked of
-// every element on the page, so ASCII strings (nearly all class names) are
-// matched without the regexp; for them, lower-casing and looking for the
-// words is the same test, since (?i) folds an ASCII letter only to another
-// ASCII letter or to a non-ASCII rune.
-func isBylineClass(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return reBylineClass.MatchString(s)
-		}
+func bylineClass(cls string) bool {
+	cls = strings.ToLower(cls)
+	if strings.Contains(cls, "comment") {
+		return false
 	}
-	s = strings.ToLower(s)
 	for _, w := range bylineClassWords {
-		if strings.Contains(s, w) {
+		if strings.Contains(cls, w) {
 			return true
 		}
 	}
@@ -209,31 +267,96 @@ func (x *extraction) authors() {
 			cands = append(cands, vs)
 		}
 	}
+	// Bylines in the markup: not those in related-article lists.
+	var dom [][]string
 	if ns := p.itemprops["author"]; len(ns) > 0 {
 		var vs []string
 		for _, n := range ns {
+			if x.insideNeg(n) {
+				continue
+			}
 			if nn := findItemprop(n, "name"); nn != nil {
 				vs = append(vs, itemValue(nn))
 			} else {
-				vs = append(vs, nodeText(n))
+				vs = append(vs, boundedText(n, 300))
 			}
 		}
-		cands = append(cands, vs)
+		dom = append(dom, vs)
 	}
-	if len(p.authorRel) > 0 {
-		cands = append(cands, p.authorRel)
+	var rel []string
+	for _, n := range p.authorRel {
+		if !x.insideNeg(n) {
+			if t := boundedText(n, 300); t != "" {
+				rel = append(rel, t)
+			}
+		}
+	}
+	dom = append(dom, rel)
+	var siteOnly []string
+	take := func(raw []string, fromDOM bool) bool {
+		names := cleanAuthors(raw)
+		// Many names in the markup are a list of staff or of other
+		// stories' authors: the first one is the byline.
+		if fromDOM && len(names) > 5 {
+			names = names[:1]
+		}
+		var people []string
+		for _, n := range names {
+			if !x.siteLike(n) {
+				people = append(people, n)
+			}
+		}
+		if len(people) > 0 {
+			a.Authors = people
+			return true
+		}
+		if siteOnly == nil && len(names) > 0 {
+			siteOnly = names
+		}
+		return false
 	}
 	for _, c := range cands {
-		names := cleanAuthors(c)
-		if len(names) > 0 {
-			a.Authors = names
+		if take(c, false) {
 			return
 		}
 	}
-	if b := x.bylineFromDOM(); len(b) > 0 {
-		a.Authors = b
+	for _, c := range dom {
+		if take(c, true) {
+			return
+		}
+	}
+	// Structured data that names only the publication beats a guess from
+	// class names.
+	if siteOnly != nil {
+		a.Authors = siteOnly
+		return
+	}
+	take(x.bylineFromDOM(), false)
+	if len(a.Authors) == 0 && siteOnly != nil {
+		a.Authors = siteOnly
 	}
 }
+
+// siteLike reports a byline that names the publication rather than a
+// person or agency: its site name, publisher or host, or a domain name.
+func (x *extraction) siteLike(name string) bool {
+	s := squash(name)
+	if s == "" {
+		return false
+	}
+	if x.a.SiteName != "" && s == squash(x.a.SiteName) || x.ld != nil && x.ld.publisher != "" && s == squash(x.ld.publisher) {
+		return true
+	}
+	if x.base != nil {
+		h := strings.TrimPrefix(strings.ToLower(x.base.Hostname()), "www.")
+		if i := strings.IndexByte(h, '.'); i > 0 && (s == squash(h[:i]) || s == squash(h)) {
+			return true
+		}
+	}
+	return !strings.Contains(name, " ") && reDomain.MatchString(name)
+}
+
+var reDomain = regexp.MustCompile(`(?i)^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6}$`)
 
 // bylineFromDOM looks for a short element whose class names a byline.
 func (x *extraction) bylineFromDOM() []string {
@@ -248,9 +371,9 @@ func (x *extraction) bylineFromDOM() []string {
 			return false
 		}
 		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
-		if isBylineClass(cls) && !strings.Contains(strings.ToLower(cls), "comment") {
-			t := nodeText(n)
-			if t != "" && len(t) < 150 {
+		if bylineClass(cls) {
+			t, all := boundedTextAll(n, 2000)
+			if all && t != "" && len(t) < 150 {
 				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {
 					found = names
 					return true
@@ -291,7 +414,7 @@ func itemValue(n *html.Node) string {
 			return v
 		}
 	}
-	return nodeText(n)
+	return boundedText(n, 300)
 }
 
 func (x *extraction) dates() {
@@ -353,9 +476,9 @@ func (x *extraction) timeElement() time.Time {
 		if !ok {
 			continue
 		}
-		label := getAttr(n, "class") + " " + getAttr(n, "itemprop") + " " + nodeText(n)
+		label := getAttr(n, "class") + " " + getAttr(n, "itemprop") + " " + boundedText(n, 200)
 		if n.Parent != nil {
-			label += " " + getAttr(n.Parent, "class") + " " + textPrefix(n.Parent, 40)
+			label += " " + getAttr(n.Parent, "class") + " " + boundedText(n.Parent, 40)
 		}
 		if reUpdatedLabel.MatchString(label) {
 			if fallback.IsZero() {
@@ -363,7 +486,7 @@ func (x *extraction) timeElement() time.Time {
 			}
 			continue
 		}
-		if insideNeg(n) {
+		if x.insideNeg(n) {
 			continue
 		}
 		return t
@@ -373,28 +496,36 @@ func (x *extraction) timeElement() time.Time {
 }
 
 // insideNeg reports whether n lies inside a related-articles list, a
-// sidebar or comments.
-func insideNeg(n *html.Node) bool {
-	var buf []string
+// sidebar or comments. An element's answer is remembered, so asking for
+// many elements walks each ancestor once.
+func (x *extraction) insideNeg(n *html.Node) bool {
+	if x.negAbove == nil {
+		x.negAbove = map[*html.Node]bool{}
+	}
+	var path []*html.Node
+	res := false
 	for p := n.Parent; p != nil; p = p.Parent {
-		if p.Type != html.ElementNode {
-			continue
+		if v, ok := x.negAbove[p]; ok {
+			res = v
+			break
 		}
-		var h hint
-		h, buf = classify(p, buf)
-		if h == hintStrongNeg {
-			return true
+		path = append(path, p)
+		if p.Type == html.ElementNode {
+			var h hint
+			h, x.buf = classify(p, x.buf)
+			if h == hintStrongNeg {
+				res = true
+				break
+			}
 		}
 	}
-	return false
-}
-
-func textPrefix(n *html.Node, max int) string {
-	t := nodeText(n)
-	if len(t) > max {
-		t = t[:max]
+	// negAbove[p]: p or one of its ancestors is boilerplate. Every element
+	// on the path shares the answer: below the boilerplate element, or with
+	// no boilerplate up to the remembered one.
+	for _, p := range path {
+		x.negAbove[p] = res
 	}
-	return t
+	return res
 }
 
 // canonical returns the canonical URL when it plausibly names the same

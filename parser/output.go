@@ -1,10 +1,12 @@
 package parser
 
 import (
+	"hash/fnv"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
@@ -23,7 +25,7 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-var reBoiler = regexp.MustCompile(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicité|pubblicità|reklama|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|watch:|listen:|copyright|all rights reserved|©|\(c\)|bild:|foto:|photo:|image:|quelle:|top stories|most read|newsletter|skip to|jump to|back to top|zurück|next article|previous article)\b`)
+var reBoiler = regexp.MustCompile(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|watch:|listen:|copyright|all rights reserved|©|\(c\)|bild:|foto:|photo:|image:|quelle:|top stories|most read|newsletter|weitere themen|ähnliche themen|ähnliche beiträge|ähnliche artikel|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b`)
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
@@ -97,6 +99,8 @@ func (x *extraction) assemble(blocks []block) {
 		prev = b.text
 		kept = append(kept, *b)
 	}
+	kept = x.trimLead(kept)
+	kept = x.agreeWithLD(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -107,11 +111,13 @@ func (x *extraction) assemble(blocks []block) {
 		break
 	}
 	var tb, hb strings.Builder
-	for i, b := range kept {
-		if i > 0 {
-			tb.WriteString("\n\n")
+	for _, b := range kept {
+		if b.kind != bFigure {
+			if tb.Len() > 0 {
+				tb.WriteString("\n\n")
+			}
+			tb.WriteString(b.text)
 		}
-		tb.WriteString(b.text)
 		switch b.kind {
 		case bPara:
 			hb.WriteString("<p>" + b.html + "</p>")
@@ -143,9 +149,179 @@ func (x *extraction) assemble(blocks []block) {
 	x.a.WordCount = article.CountWords(x.a.Text)
 }
 
+// trimLead drops what the article's header leaves above the first real
+// paragraph: an h1 (the headline again, perhaps with a kicker), datelines
+// and reading times, and short scraps that are not sentences (kickers,
+// labels).
+func (x *extraction) trimLead(blocks []block) []block {
+	first := -1
+	for i, b := range blocks {
+		if (b.kind == bPara || b.kind == bQuote) && b.textLen >= 100 && b.linkLen*2 < b.textLen {
+			first = i
+			break
+		}
+	}
+	if first <= 0 {
+		return blocks
+	}
+	out := blocks[:0]
+	for i, b := range blocks {
+		if i < first && b.kind != bFigure {
+			t := b.text
+			if b.h1 || isDateline(t) {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+var (
+	reClock     = regexp.MustCompile(`\b\d{1,2}[:.]\d{2}\b`)
+	reNumDate   = regexp.MustCompile(`\b\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}\b|\b(?:19|20)\d{2}\b`)
+	reWordToken = regexp.MustCompile(`[\p{L}]{2,}`)
+)
+
+// isDateline reports a short line that is mostly a date or a time:
+// "Stand: 22.04.2024, 06:00 Uhr", "Publiziert heute um 12:19 Uhr",
+// "Uppdaterad 15.59 | Publicerad 14.14".
+func isDateline(t string) bool {
+	if len(t) > 100 || !reClock.MatchString(t) && !reNumDate.MatchString(t) {
+		return false
+	}
+	if endsSentence(t) && !strings.HasSuffix(t, "Min.") {
+		return false
+	}
+	words := 0
+	for _, w := range reWordToken.FindAllString(t, -1) {
+		if !monthWords[strings.ToLower(w)] {
+			words++
+		}
+	}
+	return words <= 6
+}
+
 func endsSentence(t string) bool {
 	t = strings.TrimRight(t, " \"'”’»)")
 	return strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "…") || strings.HasSuffix(t, "。")
+}
+
+// agreeWithLD uses the JSON-LD articleBody as a second opinion: when it
+// holds most of what the markup gave (so it is the whole article, not a
+// teaser), paragraphs of the markup that share nothing with it are
+// boilerplate the page put inside the body (teasers, promotions, notes).
+// Headings stay: publishers leave them out of articleBody.
+func (x *extraction) agreeWithLD(blocks []block) []block {
+	if x.ld == nil || len(x.ld.body) < 500 {
+		return blocks
+	}
+	ref := shingleSet(ldBodyText(x.ld.body))
+	if len(ref) < 50 {
+		return blocks
+	}
+	type score struct{ n, hit int }
+	scores := make([]score, len(blocks))
+	total, hits := 0, 0
+	for i, b := range blocks {
+		forShingles(b.text, func(h uint64) {
+			scores[i].n++
+			if _, ok := ref[h]; ok {
+				scores[i].hit++
+			}
+		})
+		total += scores[i].n
+		hits += scores[i].hit
+	}
+	if total == 0 || float64(hits) < 0.7*float64(total) {
+		return blocks
+	}
+	// What comes before the first paragraph articleBody shares is the lead
+	// (standfirst, key points), which articleBody often leaves out.
+	first := len(blocks)
+	for i := range blocks {
+		if scores[i].n >= 8 && scores[i].hit*2 >= scores[i].n {
+			first = i
+			break
+		}
+	}
+	out := blocks[:0]
+	for i, b := range blocks {
+		if i > first && b.kind != bHeading && b.kind != bFigure && scores[i].n >= 8 && scores[i].hit*10 < scores[i].n {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// undouble cuts a text that holds itself twice (some CMSs write
+// articleBody from two copies of the story) at the start of the copy.
+func undouble(s string) string {
+	s = strings.TrimSpace(s)
+	const probe = 200
+	if len(s) < 4*probe {
+		return s
+	}
+	head := s[:probe]
+	if i := strings.Index(s[len(s)/3:], head); i >= 0 {
+		i += len(s) / 3
+		if strings.HasPrefix(s, strings.TrimSpace(s[i:min(len(s), i+2*probe)])) {
+			return strings.TrimSpace(s[:i])
+		}
+	}
+	return s
+}
+
+// ldBodyText is the JSON-LD articleBody as plain text.
+func ldBodyText(body string) string {
+	body = html.UnescapeString(body)
+	if strings.Contains(body, "<") && strings.Contains(body, ">") {
+		body = stripTags(body)
+	}
+	return body
+}
+
+// shingleSet returns the hashes of the 4-word shingles of s.
+func shingleSet(s string) map[uint64]struct{} {
+	set := map[uint64]struct{}{}
+	forShingles(s, func(h uint64) { set[h] = struct{}{} })
+	return set
+}
+
+// forShingles calls fn with the hash of each run of four consecutive
+// lower-case words (letters and digits) of s.
+func forShingles(s string, fn func(uint64)) {
+	var win [4]string
+	n := 0
+	start := -1
+	emit := func(w string) {
+		win[0], win[1], win[2], win[3] = win[1], win[2], win[3], strings.ToLower(w)
+		n++
+		if n >= 4 {
+			h := fnv.New64a()
+			for _, x := range win {
+				h.Write([]byte(x))
+				h.Write([]byte{0})
+			}
+			fn(h.Sum64())
+		}
+	}
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			emit(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		emit(s[start:])
+	}
 }
 
 // fallbackBody uses the JSON-LD articleBody when the page's own markup gave
@@ -154,10 +330,11 @@ func (x *extraction) fallbackBody() {
 	if x.ld == nil || x.ld.body == "" {
 		return
 	}
-	body := html.UnescapeString(x.ld.body)
-	if strings.Contains(body, "<") && strings.Contains(body, ">") {
-		body = stripTags(body)
+	// Most pages' own text is as long as articleBody: no need to count.
+	if len(x.a.Text) > len(x.ld.body) {
+		return
 	}
+	body := undouble(ldBodyText(x.ld.body))
 	words := article.CountWords(body)
 	if words < 80 || float64(x.a.WordCount) > 0.6*float64(words) {
 		return

@@ -106,6 +106,8 @@ type extraction struct {
 	subNode   *html.Node
 	leadFig   *html.Node
 	skip      map[*html.Node]bool
+	negAbove  map[*html.Node]bool // see insideNeg
+	buf       []string
 }
 
 // Extract returns the article in page. The result has no id, source or feed
@@ -113,6 +115,15 @@ type extraction struct {
 // ErrNotArticle; a page that has some text but does not look like an
 // article (a home page, a gallery) gives a result with IsArticle false.
 func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error) {
+	x, err := e.extract(page, opts)
+	if err != nil {
+		return nil, err
+	}
+	return x.a, nil
+}
+
+// extract does Extract's work and returns its whole state.
+func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	if len(page) > MaxPageSize {
 		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(page))
 	}
@@ -180,7 +191,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 			blocks = append(blocks, x.emit(n, true)...)
 		}
 	} else {
-		x.container = x.sc.best
+		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
 		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
 		x.finishMeta(false)
 		if x.container != nil {
@@ -197,7 +208,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	}
 	isArt := x.isArticle()
 	x.a.IsArticle = &isArt
-	return x.a, nil
+	return x, nil
 }
 
 // finishMeta finds what needs the body container: the lead image and the
@@ -217,6 +228,7 @@ func (x *extraction) emit(n *html.Node, rule bool) []block {
 	if x.titleNode != nil {
 		x.skip[x.titleNode] = true
 	}
+	em.markImageBoxes(n)
 	em.walk(n)
 	return em.blocks
 }
@@ -239,22 +251,90 @@ func (x *extraction) resolveURL(s string) string {
 	return u.String()
 }
 
-// isArticle tells an article from a home page, a section front or a gallery.
+// isArticle tells an article from a home page, a section or tag front, a
+// search result or a gallery. Long texts are articles unless the address
+// is a front; shorter ones need evidence that they are one story: an
+// article type in JSON-LD or og:type, a publication date, a headline
+// element, a byline, an address that names the story (a slug or an id).
 func (x *extraction) isArticle() bool {
 	a := x.a
+	front := false
 	if x.base != nil {
-		if p := strings.Trim(x.base.Path, "/"); p == "" || p == "index.html" || p == "index.php" {
-			if x.ld == nil || a.WordCount < 300 {
-				return false
-			}
+		p := strings.Trim(x.base.Path, "/")
+		switch {
+		case (p == "" || p == "index.html" || p == "index.php" || p == "index.htm") && x.base.RawQuery == "":
+			front = true
+		case listingPath(p):
+			front = true
 		}
 	}
 	typed := x.ld != nil && articleTypes[strings.ToLower(x.ld.typ)] >= 2 || strings.EqualFold(x.info.first("og:type"), "article")
+	if front {
+		return typed && a.WordCount >= 300
+	}
+	evidence := 0
+	for _, ok := range []bool{typed, !a.PublishedAt.IsZero(), x.titleNode != nil, len(a.Authors) > 0, x.base != nil && storyPath(x.base.Path)} {
+		if ok {
+			evidence++
+		}
+	}
 	switch {
 	case a.WordCount >= 150:
 		return true
 	case a.WordCount >= 40:
-		return typed
+		return evidence >= 2
+	case a.WordCount >= 15:
+		return typed && evidence >= 3
+	}
+	return false
+}
+
+// listingKeys name the fronts that list stories: sections by topic, tags,
+// authors, archives, search results.
+var listingKeys = map[string]bool{
+	"tag": true, "tags": true, "category": true, "categories": true, "topic": true, "topics": true,
+	"themen": true, "author": true, "authors": true, "autor": true, "search": true, "suche": true,
+	"archive": true, "archiv": true,
+}
+
+// listingPath reports the address of a front: a listing key as the last
+// segment, or followed by one segment that does not name a story
+// ("/tag/politics/", not "/themen/aydan-oezoguz-vizepraesidentin"), or
+// "/page/2".
+func listingPath(p string) bool {
+	segs := strings.Split(strings.ToLower(p), "/")
+	n := len(segs)
+	switch {
+	case n >= 1 && listingKeys[segs[n-1]]:
+		return true
+	case n >= 2 && listingKeys[segs[n-2]] && !storyPath(segs[n-1]):
+		return true
+	case n >= 2 && segs[n-2] == "page" && segs[n-1] != "" && strings.Trim(segs[n-1], "0123456789") == "":
+		return true
+	}
+	return false
+}
+
+// storyPath reports an address that names one story: a last segment that
+// is a slug of three or more words, or that holds a long number.
+func storyPath(p string) bool {
+	seg := p
+	if i := strings.LastIndexByte(strings.TrimRight(p, "/"), '/'); i >= 0 {
+		seg = strings.TrimRight(p, "/")[i+1:]
+	}
+	if strings.Count(seg, "-")+strings.Count(seg, "_") >= 2 {
+		return true
+	}
+	digits := 0
+	for _, c := range seg {
+		if c >= '0' && c <= '9' {
+			digits++
+			if digits >= 5 {
+				return true
+			}
+		} else {
+			digits = 0
+		}
 	}
 	return false
 }

@@ -9,22 +9,48 @@ import (
 
 // prune removes from n's subtree what is never article text: scripts,
 // styles, embedded objects, form controls, comments and hidden elements.
-func prune(n *html.Node) {
+// Hidden elements stay when they hold a page's worth of text (streaming
+// renderers park the article in a hidden element that a script moves into
+// place). HTML templates that hold an article (Blogger renders its posts
+// from <script type="text/template">) are parsed in place. It returns the
+// text (non-space bytes) left in n's subtree; one walk, bottom up, so
+// nested hidden elements cost no more than the rest.
+func prune(n *html.Node) int {
+	text := 0
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.CommentNode, html.DoctypeNode:
 			n.RemoveChild(c)
+		case html.TextNode:
+			text += countNonSpace(c.Data)
 		case html.ElementNode:
+			if inl := inflateTemplate(c); inl != nil {
+				for _, k := range inl {
+					n.InsertBefore(k, c)
+				}
+				n.RemoveChild(c)
+				next = inl[0] // prune what the template held
+				break
+			}
 			if dropElement(c) {
 				n.RemoveChild(c)
-			} else {
-				prune(c)
+				break
 			}
+			t := prune(c)
+			if hidden(c) && t < hiddenKeep {
+				n.RemoveChild(c)
+				break
+			}
+			text += t
 		}
 		c = next
 	}
+	return text
 }
+
+// hiddenKeep is the text a hidden element must hold to stay.
+const hiddenKeep = 1500
 
 func dropElement(n *html.Node) bool {
 	switch n.DataAtom {
@@ -39,42 +65,70 @@ func dropElement(n *html.Node) bool {
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
 	}
-	hidden := hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure
-	if !hidden {
-		if st := getAttr(n, "style"); st != "" && hiddenStyle(st) {
-			hidden = true
-		}
-	}
-	// Hidden elements are dropped unless they hold a page's worth of text:
-	// streaming renderers park the article in a hidden element that a script
-	// moves into place.
-	return hidden && !hasMuchText(n, 1500)
+	return false
 }
 
-// hasMuchText reports whether n's subtree has at least limit bytes of text.
-func hasMuchText(n *html.Node, limit int) bool {
-	total := 0
-	var walk func(*html.Node) bool
-	walk = func(x *html.Node) bool {
-		for c := x.FirstChild; c != nil; c = c.NextSibling {
-			switch c.Type {
-			case html.TextNode:
-				total += countNonSpace(c.Data)
-				if total >= limit {
-					return true
-				}
-			case html.ElementNode:
-				if c.DataAtom == atom.Script || c.DataAtom == atom.Style || c.DataAtom == atom.Template {
-					continue
-				}
-				if walk(c) {
-					return true
-				}
-			}
-		}
-		return false
+func hidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure {
+		return true
 	}
-	return walk(n)
+	// CSS frameworks' utility classes for display:none. Only these exact
+	// names: "hidden-xs" and the like hide on some screens and show on
+	// others.
+	for _, c := range strings.Fields(getAttr(n, "class")) {
+		switch c {
+		case "hidden", "d-none", "is-hidden", "u-hidden", "display-none", "visually-hidden", "sr-only":
+			return true
+		}
+	}
+	st := getAttr(n, "style")
+	return st != "" && hiddenStyle(st)
+}
+
+// inflateTemplate parses the HTML inside <script type="text/template"> when
+// it is all an element named for the article body holds and it has
+// paragraphs of text, and returns the nodes (nil otherwise).
+func inflateTemplate(n *html.Node) []*html.Node {
+	if n.DataAtom != atom.Script || n.FirstChild == nil || n.FirstChild.Type != html.TextNode {
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(getAttr(n, "type"))) {
+	case "text/template", "text/x-template":
+	default:
+		return nil
+	}
+	// Only a template in place of an article body: the one element (but a
+	// <noscript> copy) inside an element named for one (Blogger:
+	// itemprop=articleBody). Cookie
+	// banners, teasers and widgets come as templates too.
+	if n.Parent == nil || n.Parent.Type != html.ElementNode {
+		return nil
+	}
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c != n && c.Type == html.ElementNode && c.DataAtom != atom.Noscript {
+			return nil
+		}
+	}
+	if h, _ := classify(n.Parent, nil); h != hintPositive {
+		return nil
+	}
+	src := n.FirstChild.Data
+	if len(src) < 500 || !strings.Contains(src, "<p") {
+		return nil
+	}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(src), ctx)
+	if err != nil || len(nodes) == 0 {
+		return nil
+	}
+	// A fragment whose nodes hold templates again is left alone: one level
+	// is what Blogger uses, and more would let a page multiply itself.
+	for _, k := range nodes {
+		if k.Type == html.ElementNode && (k.DataAtom == atom.Script || firstDescendant(k, atom.Script) != nil) {
+			return nil
+		}
+	}
+	return nodes
 }
 
 func hiddenStyle(st string) bool {

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"sort"
+	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -17,7 +18,10 @@ type nstat struct {
 	hasBlock bool    // the subtree holds a block element
 	neg      bool    // the element is boilerplate, by its hints
 	hasTitle bool    // the subtree holds the headline
-	h        hint
+	inNeg    bool    // an ancestor is boilerplate
+	// an ancestor is boilerplate other than by a weak hint
+	inStrongNeg bool
+	h           hint
 }
 
 // scorer finds the element that holds the article body: the one whose
@@ -26,6 +30,7 @@ type scorer struct {
 	stats map[*html.Node]*nstat
 	pool  []nstat
 	buf   []string
+	cbuf  []string
 	cands []*html.Node
 	title *html.Node // the headline element, if known
 	best  *html.Node
@@ -85,7 +90,7 @@ func countNonSpace(s string) int {
 func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()
 	s.stats[n] = st
-	st.h, s.buf = classify(n, s.buf)
+	st.h, s.buf, s.cbuf = classifyCamel(n, s.buf, s.cbuf)
 	isLink := inLink || n.DataAtom == atom.A
 	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption
 	runText, runLink := 0, 0
@@ -159,7 +164,10 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 			sum += ca
 		}
 	}
-	major := st.good >= 0.5*total && st.paras >= 3
+	// An element with most of the page's good text is the article, whatever
+	// its name says: several paragraphs of it, or one long run (text split by
+	// <br> rather than <p>).
+	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle
@@ -181,18 +189,205 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 // pick chooses the best candidate that does not lie inside boilerplate.
 func (s *scorer) pick(body *html.Node) {
 	s.adjust(body, s.stat(body).good)
+	s.markInside(body, false, false)
 	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })
 	for _, c := range s.cands {
-		inside := false
-		for p := c.Parent; p != nil; p = p.Parent {
-			if st := s.stats[p]; st != nil && st.neg {
-				inside = true
-				break
-			}
-		}
-		if !inside {
+		if !s.stats[c].inNeg {
 			s.best, s.score = c, s.stats[c].adj
 			return
 		}
 	}
+	// Every candidate lies in something named for boilerplate: take the
+	// best one that is inside weak boilerplate only (a "date-posts" or
+	// "widget-container" wrapper), never one in comments, forms or menus.
+	for _, c := range s.cands {
+		if !s.stats[c].inStrongNeg {
+			s.best, s.score = c, s.stats[c].adj
+			return
+		}
+	}
+}
+
+// markInside records, top down, which elements lie inside boilerplate
+// (neg) and inside boilerplate other than weak (strong).
+func (s *scorer) markInside(n *html.Node, neg, strong bool) {
+	st := s.stats[n]
+	if st == nil {
+		return
+	}
+	st.inNeg, st.inStrongNeg = neg, strong
+	if st.neg {
+		neg = true
+		strong = strong || st.h != hintWeakNeg
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			s.markInside(c, neg, strong)
+		}
+	}
+}
+
+// oneArticle narrows a container that holds several <article> elements
+// with text of their own (an infinite-scroll page that appended the next
+// story) to the one that holds the headline: its best candidate.
+func (x *extraction) oneArticle(c *html.Node) *html.Node {
+	if c == nil || x.titleNode == nil || !contains(c, x.titleNode) {
+		return c
+	}
+	var arts []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			if ch.Type != html.ElementNode {
+				continue
+			}
+			if ch.DataAtom == atom.Article {
+				if x.sc.stat(ch).paras >= 2 {
+					arts = append(arts, ch)
+				}
+				continue
+			}
+			walk(ch)
+		}
+	}
+	walk(c)
+	if len(arts) < 2 {
+		return c
+	}
+	for _, a := range arts {
+		if !contains(a, x.titleNode) {
+			continue
+		}
+		if best := x.sc.bestWithin(a); best != nil {
+			return best
+		}
+		return a
+	}
+	return c
+}
+
+// widen turns a single winning paragraph into the run it belongs to: when
+// the best candidate is one <p> (its siblings, a share bar or an ad between
+// paragraphs, pulled its parent's score below its own), the parent is the
+// container and the siblings that score below zero are left out.
+func (x *extraction) widen(c *html.Node) *html.Node {
+	if c == nil || c.DataAtom != atom.P {
+		return c
+	}
+	p := c.Parent
+	if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+		return c
+	}
+	for a := p; a != nil; a = a.Parent {
+		if st := x.sc.stats[a]; st != nil && st.neg {
+			return c
+		}
+	}
+	for s := p.FirstChild; s != nil; s = s.NextSibling {
+		if s == c || s.Type != html.ElementNode {
+			continue
+		}
+		// Short paragraphs of text stay; link lists, share bars and ads go.
+		st := x.sc.stat(s)
+		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text
+		if st.text > 0 && st.adj < 0 && !textual {
+			x.skip[s] = true
+		}
+	}
+	return p
+}
+
+// mergeSections joins an article split into sibling sections of the same
+// kind (same tag, same first class name), each with paragraphs of its own:
+// the container becomes their parent, and what lies before the first or
+// after the last section, or scores below zero between them, is left out.
+// It looks up to five levels above the container for such siblings.
+func (x *extraction) mergeSections(c *html.Node) *html.Node {
+	if c == nil {
+		return c
+	}
+	n := c
+	for level := 0; level < 5; level++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			return c
+		}
+		if st := x.sc.stats[p]; st == nil || st.neg {
+			return c
+		}
+		kind := firstClass(n)
+		var first, last *html.Node
+		same := 0
+		for s := p.FirstChild; s != nil; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				continue
+			}
+			if s == n || s.DataAtom == n.DataAtom && s.Data == n.Data && firstClass(s) == kind && x.section(s) {
+				if first == nil {
+					first = s
+				}
+				last = s
+				same++
+			}
+		}
+		if same >= 2 {
+			in := false
+			for s := p.FirstChild; s != nil; s = s.NextSibling {
+				if s == first {
+					in = true
+				}
+				if s.Type == html.ElementNode && s != n {
+					st := x.sc.stat(s)
+					if !in || st.text > 0 && st.adj < 0 && !isHeading(s.DataAtom) {
+						x.skip[s] = true
+					}
+				}
+				if s == last {
+					in = false
+				}
+			}
+			return p
+		}
+		n = p
+	}
+	return c
+}
+
+// section reports whether n holds article paragraphs: good text, few links,
+// no boilerplate name.
+func (x *extraction) section(n *html.Node) bool {
+	st := x.sc.stat(n)
+	return st.paras > 0 && st.adj > 0 && !st.neg && st.h < hintWeakNeg && 3*st.link < st.text
+}
+
+func firstClass(n *html.Node) string {
+	f := strings.Fields(getAttr(n, "class"))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// bestWithin returns the best-scoring candidate with paragraphs in n's
+// subtree (n included), or nil.
+func (s *scorer) bestWithin(n *html.Node) *html.Node {
+	var best *html.Node
+	bestAdj := 0.0
+	var walk func(*html.Node)
+	walk = func(m *html.Node) {
+		st := s.stats[m]
+		if st == nil {
+			return
+		}
+		if st.paras > 0 && st.adj > bestAdj && (isBlockAtom(m.DataAtom) || st.hasBlock) {
+			best, bestAdj = m, st.adj
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return best
 }

@@ -25,6 +25,9 @@ func squash(s string) string {
 // that confirm a cut.
 func stripSiteName(t, site, host string, refs []string) string {
 	t = normSpace(t)
+	if len(t) > maxTitle {
+		return t // not a title; and each cut below costs the whole string
+	}
 	sq := func(s string) string { return squash(s) }
 	siteSq := sq(site)
 	hostSq := ""
@@ -51,12 +54,16 @@ func stripSiteName(t, site, host string, refs []string) string {
 		}
 		return false
 	}
+	isDate := func(part string) bool {
+		_, ok := parseDate(part)
+		return ok || reDateOnly.MatchString(part)
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, sep := range titleSeps {
 			if i := strings.LastIndex(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
-				if looksSite(tail) || matchesAny(head, refs) {
+				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) {
 					t, changed = strings.TrimSpace(head), true
 					break
 				}
@@ -72,6 +79,9 @@ func stripSiteName(t, site, host string, refs []string) string {
 	}
 	return t
 }
+
+// maxTitle is the longest meta title worth cleaning.
+const maxTitle = 1000
 
 func matchesAny(s string, refs []string) bool {
 	q := squash(s)

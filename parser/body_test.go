@@ -1,0 +1,188 @@
+package parser
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// menu is a block of navigation links long enough to outweigh a short
+// article in the page's total.
+var menu = `<div class="nav">` + strings.Repeat(`<a href="/s">A section of the site with a long name</a> `, 60) + `</div>`
+
+// para returns a paragraph of n sentences that all start with word.
+func para(word string, n int) string {
+	return "<p>" + strings.Repeat(word+" is a sentence of ordinary article prose with no links in it. ", n) + "</p>"
+}
+
+// counted returns n different sentences that start with word.
+func counted(word string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%s says thing number %d of the story, and then %d more words. ", word, i, i*7)
+	}
+	return b.String()
+}
+
+// TestBodyRules pins the generic body rules: each page must give a text
+// that holds every must snippet and none of the mustNot ones.
+func TestBodyRules(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		page          string
+		must, mustNot []string
+	}{
+		{
+			name: "next story appended below the first",
+			page: `<html><head><meta property="og:title" content="First story headline"></head><body><main>
+<article><h1>First story headline</h1>` + para("Alpha", 3) + para("Beta", 3) + `</article>
+<div class="under"><article><h1>Second story headline</h1>` + para("Gamma", 4) + para("Delta", 4) + para("Epsilon", 4) + `</article></div>
+</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Gamma", "Delta", "Epsilon"},
+		},
+		{
+			name: "live blog posts are all kept",
+			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
+<h1>Live: the day in news</h1>
+<article>` + para("Alpha", 3) + `</article><article>` + para("Beta", 3) + `</article><article>` + para("Gamma", 3) + `</article>
+</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Gamma is"},
+		},
+		{
+			name: "captions and credits beside images, no figure markup",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<div class="photo"><img src="/a.jpg"><span class="cap">Zeta shows a harbour at dawn (Image: Getty)</span></div>` + para("Beta", 3) + `
+<div class="media"><div><img src="/b.jpg"></div><div class="info"><small>Eta was photographed / © Agency</small></div></div>` + para("Gamma", 3) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta", "Eta was"},
+		},
+		{
+			name: "images inside text runs and emoji keep their text",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p><strong><img src="/c.jpg">Theta opens the second paragraph in bold.</strong> More text follows here.</p>
+<div>Iota is short <img class="emoji" src="/e.png"></div>` + para("Beta", 3) + `</article></body></html>`,
+			must: []string{"Alpha is", "Theta opens", "Iota is short", "Beta is"},
+		},
+		{
+			name: "a slide show is its illustrated paragraphs",
+			page: `<html><body><article><h1>Ten looks</h1>` + strings.Repeat(`<div class="slide"><img src="/s.jpg">`+para("Kappa", 2)+`</div>`, 6) + `</article></body></html>`,
+			must: []string{"Kappa is"},
+		},
+		{
+			name: "the article inside a wrapper named for boilerplate",
+			page: `<html><body>` + menu + `<div class="sidebar_content"><div class="post">` + para("Alpha", 6) + para("Beta", 6) + `</div></div>
+<div class="footer"><p>Short footer</p></div></body></html>`,
+			must: []string{"Alpha is", "Beta is"},
+		},
+		{
+			name: "one long run of text split by br, in a widget",
+			page: `<html><body>` + menu + `<div class="date-posts"><div class="elementor-widget-container">` +
+				strings.Repeat("Lambda is a line of a long post that uses line breaks instead of paragraphs.<br>", 15) +
+				`</div></div></body></html>`,
+			must: []string{"Lambda is"},
+		},
+		{
+			name: "a winning paragraph brings its sibling paragraphs",
+			page: `<html><body>` + menu + `<div class="entry"><p>` + strings.Repeat("Mu is one long paragraph of a short blog post. ", 12) + `</p>
+<div class="share">` + strings.Repeat(`<a href="/x">Share on a network</a> `, 12) + `</div>
+<p>Nu ends the post with a short line.</p><p>Xi adds a second short line.</p></div></body></html>`,
+			must:    []string{"Mu is", "Nu ends", "Xi adds"},
+			mustNot: []string{"Share on"},
+		},
+		{
+			name: "an article split into sibling sections",
+			page: `<html><body>` + menu + `<div class="page"><h1>Cycling in the city</h1>
+<div class="section text"><div class="row"><div class="col">` + para("Omicron", 3) + `</div></div></div>
+<div class="teaser">` + strings.Repeat(`<a href="/t">Another story to read next</a> `, 40) + `</div>
+<div class="section text"><div class="row"><div class="col">` + para("Pi", 3) + `</div></div></div>
+<div class="section text"><div class="row"><div class="col">` + para("Rho", 2) + `</div></div></div>
+</div></body></html>`,
+			must:    []string{"Omicron is", "Pi is", "Rho is"},
+			mustNot: []string{"Another story"},
+		},
+		{
+			name: "headline, kicker and datelines above the first paragraph",
+			page: `<html><head><meta property="og:title" content="Sigma, a different social headline"></head><body><article>
+<h1><span>Tau kicker</span> The visible headline</h1><p>Publiziert heute um 12:19 Uhr</p><div>Stand: 22.04.2024, 06:00 Uhr</div>
+<p>Upsilon was said at 10.30 in the morning, long before the vote.</p>` + para("Phi", 3) + `<p>Chi is short: 22.04.2024</p>` + para("Psi", 2) + `</article></body></html>`,
+			must:    []string{"Upsilon was said", "Phi is", "Chi is short", "Psi is"},
+			mustNot: []string{"Tau kicker", "Publiziert", "Stand:"},
+		},
+		{
+			name: "a post rendered from a template in the article body",
+			page: `<html><body><div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">` +
+				para("Alpha", 4) + para("Beta", 4) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
+<div id="cookie-box"><script type="text/template"><div class="cookie">` + para("Gamma", 6) + `</div></script></div></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Gamma"},
+		},
+		{
+			name: "newsletter, author profile, embed placeholder and ad label in the body",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<section class="NewsletterBox"><p>Sigma is the perfect start to your day with the news of the world, every morning.</p></section>` + para("Beta", 3) + `
+<div class="c-oembed-placeholder"><p>Tau needs your consent to show embedded content from third parties here, which may share data.</p></div>
+<p>REKLAM</p>` + para("Gamma", 3) + `
+<div class="author-profile"><p>Upsilon is a producer filing stories on the Middle East for the bureau in Ottawa since 2019.</p></div>
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Sigma", "Tau", "REKLAM", "Upsilon"},
+		},
+		{
+			name: "elements hidden by a utility class",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<div class="article-block sign-in-group hidden"><p>Phi asks you to register or sign in to unlock more articles this month, free of charge.</p></div>
+<div class="hidden-xs">` + para("Beta", 3) + `</div></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Phi asks"},
+		},
+		{
+			name: "JSON-LD articleBody as a second opinion",
+			page: `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"` +
+				counted("Alpha", 8) + `\n` + counted("Beta", 8) + `\n` + counted("Gamma", 8) + `"}</script></head>
+<body><article><h1>H</h1><p>Chi, the standfirst, opens the story in the page but not in articleBody at all.</p><p>` + counted("Alpha", 8) + `</p><p>` + counted("Beta", 8) +
+				`</p><p>Omega is the teaser of another story that the page puts between paragraphs of this one.</p><p>` + counted("Gamma", 8) + `</p></article></body></html>`,
+			must:    []string{"Chi, the standfirst", "Alpha says", "Beta says", "Gamma says"},
+			mustNot: []string{"Omega"},
+		},
+		{
+			name: "subheads with weak names stay; related-content headings go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `<h5 class="time">11.04 Uhr: Kappa happened in the morning</h5>` + para("Beta", 3) + `
+<h2 class="widget-title">Lambda, the second part</h2>` + para("Gamma", 3) + `<h3>Das könnte Sie auch interessieren</h3><ul class="list">` + strings.Repeat(`<li><a href="/x">Another story</a></li>`, 4) + `</ul>` + para("Delta", 3) + `</article></body></html>`,
+			must:    []string{"Kappa happened", "Lambda, the second", "Alpha is", "Delta is"},
+			mustNot: []string{"Das könnte"},
+		},
+	} {
+		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		for _, s := range tc.must {
+			if !strings.Contains(a.Text, s) {
+				t.Errorf("%s: %q missing from %q", tc.name, s, a.Text)
+			}
+		}
+		for _, s := range tc.mustNot {
+			if strings.Contains(a.Text, s) {
+				t.Errorf("%s: %q kept in %q", tc.name, s, a.Text)
+			}
+		}
+	}
+}
+
+func TestUndouble(t *testing.T) {
+	story := counted("Alpha", 12)
+	for _, tc := range []struct{ in, want string }{
+		{story + " " + story, strings.TrimSpace(story)},
+		{story, strings.TrimSpace(story)},
+		{"short text short text", "short text short text"},
+		// A repeated sentence inside a story is not a second copy.
+		{story + " Alpha says thing number 0 of the story, and a different end.", strings.TrimSpace(story + " Alpha says thing number 0 of the story, and a different end.")},
+	} {
+		if got := undouble(tc.in); got != tc.want {
+			t.Errorf("undouble(%.40q...) = %.60q..., want %.60q...", tc.in, got, tc.want)
+		}
+	}
+}

@@ -7,7 +7,7 @@ import (
 )
 
 func FuzzExtract(f *testing.F) {
-	if b, err := os.ReadFile("../testdata/reference/moscowtimes-article.html"); err == nil {
+	if b, err := os.ReadFile("../internal/testsite/reference/moscowtimes-article.html"); err == nil {
 		f.Add(b, "https://www.themoscowtimes.com/2022/08/03/x-a1")
 	}
 	f.Add([]byte(`<html><head><script type="application/ld+json">{"@type":"NewsArticle","author":[{"name":"A"}],"image":[{}]}</script></head><body><article><p>Hello</p></article></body></html>`), "")

@@ -60,14 +60,14 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 func TestMoscowTimesReference(t *testing.T) {
-	page := readFile(t, "../testdata/reference/moscowtimes-article.html")
-	wantMD := readFile(t, "../testdata/reference/moscowtimes-article.md")
+	page := readFile(t, "../internal/testsite/reference/moscowtimes-article.html")
+	wantMD := readFile(t, "../internal/testsite/reference/moscowtimes-article.md")
 	var exp struct {
 		Title, CanonicalURL, PublishedAt, UpdatedAt, Language, Section, SiteName string
 		Authors, Tags, MustNotContain                                            []string
 		Image                                                                    struct{ URL, Caption, Credit string }
 	}
-	raw := readFile(t, "../testdata/reference/moscowtimes-article.expected.json")
+	raw := readFile(t, "../internal/testsite/reference/moscowtimes-article.expected.json")
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
@@ -303,7 +303,7 @@ func TestCharsets(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	page := readFile(t, "../testdata/reference/moscowtimes-article.html")
+	page := readFile(t, "../internal/testsite/reference/moscowtimes-article.html")
 	ex := New(nil)
 	want, _ := ex.Extract(page, Options{URL: mtCanon})
 	var wg sync.WaitGroup

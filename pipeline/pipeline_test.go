@@ -233,10 +233,10 @@ func TestOnceEndToEnd(t *testing.T) {
 }
 
 // checkReference compares the Moscow Times article with the fields of
-// testdata/reference/moscowtimes-article.expected.json the extractor gives.
+// internal/testsite/reference/moscowtimes-article.expected.json the extractor gives.
 func checkReference(t *testing.T, a *article.Article) {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/reference/moscowtimes-article.expected.json")
+	b, err := os.ReadFile("../internal/testsite/reference/moscowtimes-article.expected.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func TestVersion(t *testing.T) {
 
 func TestExtractReference(t *testing.T) {
 	const canon = "https://www.themoscowtimes.com/2022/08/03/russia-backs-myanmar-juntas-efforts-to-stabilize-count-ry-fm-a78492"
-	page := "../../testdata/reference/moscowtimes-article.html"
+	page := "../../internal/testsite/reference/moscowtimes-article.html"
 	code, out, errs := runCLI(t, "", "extract", "--url", canon, page, page)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -113,7 +113,7 @@ func TestExtractReference(t *testing.T) {
 		t.Fatalf("canonical_url %q", a.CanonicalURL)
 	}
 	code, md, _ := runCLI(t, "", "extract", "--url", canon, "--format", "markdown", page)
-	want, _ := os.ReadFile("../../testdata/reference/moscowtimes-article.md")
+	want, _ := os.ReadFile("../../internal/testsite/reference/moscowtimes-article.md")
 	if code != exitOK || !strings.Contains(md, "Original url:") || !strings.HasPrefix(strings.TrimSpace(md), strings.SplitN(strings.TrimSpace(string(want)), "\n", 2)[0]) {
 		t.Fatalf("markdown: %d %q", code, md)
 	}
@@ -126,7 +126,7 @@ func TestExtractReference(t *testing.T) {
 }
 
 func TestFeedFile(t *testing.T) {
-	code, out, errs := runCLI(t, "", "feed", "../../testdata/reference/moscowtimes-rss-news.xml")
+	code, out, errs := runCLI(t, "", "feed", "../../internal/testsite/reference/moscowtimes-rss-news.xml")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -170,7 +170,7 @@ func TestHealthProbe(t *testing.T) {
 }
 
 func TestFeedDiscoversFromPage(t *testing.T) {
-	rss, _ := os.ReadFile("../../testdata/reference/moscowtimes-rss-news.xml")
+	rss, _ := os.ReadFile("../../internal/testsite/reference/moscowtimes-rss-news.xml")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/":

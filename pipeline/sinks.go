@@ -178,15 +178,29 @@ func (p *Pipeline) written(ctx context.Context, sc config.Sink, a *article.Artic
 	return err == nil && rev >= a.Revision
 }
 
-// markWritten records that the sink holds arts. A failure only weakens
-// the protection against a second write.
+// markWritten records that the sink holds arts. While NATS is unavailable
+// (a server restarting, a stream leader being elected) it retries for up
+// to a minute: the ack cannot get through either, and a mark stored
+// before the redelivery is what keeps it from writing the articles again.
+// A failure only weakens that protection.
 func (p *Pipeline) markWritten(ctx context.Context, sc config.Sink, arts []*article.Article) {
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
 	for _, a := range arts {
-		if _, err := p.stores.Seen.Put(pctx, writtenKey(sc.Name, a.ID), []byte(strconv.Itoa(a.Revision))); err != nil {
-			p.logger.Warn("cannot record a sink write; a redelivery may write the article again", "sink", sc.Name, "id", a.ID, "error", err)
-			return
+		key, val := writtenKey(sc.Name, a.ID), []byte(strconv.Itoa(a.Revision))
+		delay := 100 * time.Millisecond
+		deadline := time.Now().Add(time.Minute)
+		for {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			_, err := p.stores.Seen.Put(pctx, key, val)
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil || time.Now().After(deadline) {
+				p.logger.Warn("cannot record a sink write; a redelivery may write the article again", "sink", sc.Name, "id", a.ID, "error", err)
+				return
+			}
+			sleep(ctx, delay)
+			delay = min(2*delay, 2*time.Second)
 		}
 	}
 }

@@ -1,8 +1,12 @@
 package faulttest
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +91,9 @@ func (s *scenario) finish() (jsonl, sqlite tally) {
 	for _, r := range s.reps {
 		r.stop()
 	}
+	if w := s.warnings(); len(w) > 0 {
+		s.t.Logf("replica warnings: %v", w)
+	}
 	jsonl = s.l.tally("jsonl", jsonlIDs(s.t, s.jsonls...))
 	sqlite = s.l.tally("sqlite", sqliteIDs(s.t, s.dbs...))
 	requireClean(s.t, jsonl, sqlite)
@@ -117,4 +124,44 @@ func sumCounterVec(c prometheus.Collector) float64 {
 		}
 	}
 	return sum
+}
+
+// warnings counts the replicas' WARN and ERROR log lines by message.
+func (s *scenario) warnings() map[string]int {
+	out := map[string]int{}
+	for _, r := range s.reps {
+		data, err := os.ReadFile(r.logPath)
+		if err != nil {
+			continue
+		}
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			var e struct {
+				Level string `json:"level"`
+				Msg   string `json:"msg"`
+				Error string `json:"error"`
+			}
+			if json.Unmarshal(line, &e) != nil || (e.Level != "WARN" && e.Level != "ERROR") {
+				continue
+			}
+			key := e.Msg
+			if e.Error != "" {
+				key += ": " + shorten(e.Error)
+			}
+			out[key]++
+		}
+	}
+	return out
+}
+
+// shorten drops the variable parts of an error for grouping.
+func shorten(s string) string {
+	if i := strings.Index(s, "http://"); i >= 0 {
+		if j := strings.IndexAny(s[i:], " :"); j > 0 {
+			s = s[:i] + "URL" + s[i+j:]
+		}
+	}
+	if len(s) > 120 {
+		s = s[:120]
+	}
+	return s
 }

@@ -301,29 +301,44 @@ func streamInfo(t *testing.T, url, name string) *jetstream.StreamInfo {
 	return info
 }
 
-// drained reports whether every consumer of the pipeline's streams has
-// nothing pending and nothing unacknowledged.
-func drained(url string) bool {
+// consumers returns the info of every consumer of the pipeline's streams,
+// by consumer name (nil when the server cannot be asked).
+func consumers(url string) map[string]*jetstream.ConsumerInfo {
 	nc, err := nats.Connect(url, nats.Timeout(2*time.Second))
 	if err != nil {
-		return false
+		return nil
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	out := map[string]*jetstream.ConsumerInfo{}
 	for _, name := range []string{"NEWS_JOBS", "NEWS_ITEMS", "NEWS_ARTICLES"} {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
-			return false
+			return nil
 		}
 		// Read the whole list: the lister blocks until it is read.
-		busy := false
 		l := s.ListConsumers(ctx)
 		for ci := range l.Info() {
-			busy = busy || ci.NumPending > 0 || ci.NumAckPending > 0
+			out[ci.Name] = ci
 		}
-		if busy || l.Err() != nil {
+		if l.Err() != nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// drained reports whether every consumer of the pipeline's streams has
+// nothing pending and nothing unacknowledged.
+func drained(url string) bool {
+	cs := consumers(url)
+	if cs == nil {
+		return false
+	}
+	for _, ci := range cs {
+		if ci.NumPending > 0 || ci.NumAckPending > 0 {
 			return false
 		}
 	}

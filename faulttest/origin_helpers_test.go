@@ -24,23 +24,25 @@ type origin struct {
 	URL          string
 	feeds, items int
 
-	mu    sync.Mutex
-	log   []hit
-	fault func(path string) (status int, retryAfter string)
-	hold  map[string]chan struct{} // path → released when closed
-	held  map[string]chan struct{} // path → closed when a request is held
+	mu     sync.Mutex
+	log    []hit
+	fault  func(path string) (status int, retryAfter string)
+	hold   map[string]chan struct{} // path → released when closed
+	held   map[string]chan struct{} // path → closed when a request is held
+	heldUA map[string]string        // path → user agent of the held request
 }
 
 type hit struct {
 	Path   string
+	UA     string // the replica's user agent
 	Status int
-	At     time.Time
+	At     time.Time // when the answer was sent
 }
 
 func newOrigin(t *testing.T, feeds, items int, opts testsite.Options) *origin {
 	t.Helper()
 	opts.Feeds, opts.Items = feeds, items
-	o := &origin{site: testsite.New(opts), feeds: feeds, items: items, hold: map[string]chan struct{}{}, held: map[string]chan struct{}{}}
+	o := &origin{site: testsite.New(opts), feeds: feeds, items: items, hold: map[string]chan struct{}{}, held: map[string]chan struct{}{}, heldUA: map[string]string{}}
 	o.srv = httptest.NewServer(o)
 	t.Cleanup(o.close)
 	o.URL = o.srv.URL
@@ -65,6 +67,7 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	release, hold := o.hold[r.URL.Path]
 	if hold {
 		if c := o.held[r.URL.Path]; c != nil {
+			o.heldUA[r.URL.Path] = r.UserAgent()
 			close(c)
 			delete(o.held, r.URL.Path)
 		}
@@ -75,7 +78,7 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
-			o.record(r.URL.Path, 0)
+			o.record(r, 0)
 			return
 		}
 	}
@@ -85,13 +88,13 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Retry-After", ra)
 			}
 			w.WriteHeader(status)
-			o.record(r.URL.Path, status)
+			o.record(r, status)
 			return
 		}
 	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	o.site.ServeHTTP(sw, r)
-	o.record(r.URL.Path, sw.status)
+	o.record(r, sw.status)
 }
 
 type statusWriter struct {
@@ -104,9 +107,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (o *origin) record(path string, status int) {
+func (o *origin) record(r *http.Request, status int) {
 	o.mu.Lock()
-	o.log = append(o.log, hit{Path: path, Status: status, At: time.Now()})
+	o.log = append(o.log, hit{Path: r.URL.Path, UA: r.UserAgent(), Status: status, At: time.Now()})
 	o.mu.Unlock()
 }
 
@@ -135,6 +138,13 @@ func (o *origin) holdNext(path string) (arrived <-chan struct{}, release func())
 			close(c)
 		})
 	}
+}
+
+// heldBy returns the user agent of the request held for path.
+func (o *origin) heldBy(path string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.heldUA[path]
 }
 
 func (o *origin) hits() []hit {

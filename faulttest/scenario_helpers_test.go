@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ type scenario struct {
 	l      *ledger
 	rec    *recorder
 	reps   []*replica
+	procs  []*proc
 	jsonls []string
 	dbs    []string
 	start  time.Time
@@ -41,6 +43,20 @@ func newScenario(t *testing.T, feeds, items int, opts testsite.Options) *scenari
 // addReplica starts replica name on natsURL; mod may change its spec.
 func (s *scenario) addReplica(name, natsURL string, mod func(*spec)) *replica {
 	s.t.Helper()
+	r := startReplica(s.t, s.dir, s.spec(name, natsURL, mod))
+	s.reps = append(s.reps, r)
+	return r
+}
+
+// addProc starts replica name as a `newsfeed run` process.
+func (s *scenario) addProc(name, natsURL string, mod func(*spec)) *proc {
+	s.t.Helper()
+	p := startProc(s.t, s.dir, s.spec(name, natsURL, mod))
+	s.procs = append(s.procs, p)
+	return p
+}
+
+func (s *scenario) spec(name, natsURL string, mod func(*spec)) spec {
 	j, db := filepath.Join(s.dir, name+".jsonl"), filepath.Join(s.dir, name+".db")
 	s.jsonls, s.dbs = append(s.jsonls, j), append(s.dbs, db)
 	sp := spec{
@@ -55,9 +71,7 @@ func (s *scenario) addReplica(name, natsURL string, mod func(*spec)) *replica {
 	if mod != nil {
 		mod(&sp)
 	}
-	r := startReplica(s.t, s.dir, sp)
-	s.reps = append(s.reps, r)
-	return r
+	return sp
 }
 
 // written returns the articles in the JSONL sink so far (union).
@@ -90,6 +104,12 @@ func (s *scenario) finish() (jsonl, sqlite tally) {
 	s.t.Helper()
 	for _, r := range s.reps {
 		r.stop()
+	}
+	for _, p := range s.procs {
+		p.signal(syscall.SIGTERM)
+		if ok, _ := p.wait(60 * time.Second); !ok {
+			s.t.Errorf("replica %s did not stop within 60s of SIGTERM", p.name)
+		}
 	}
 	if w := s.warnings(); len(w) > 0 {
 		s.t.Logf("replica warnings: %v", w)
@@ -129,8 +149,15 @@ func sumCounterVec(c prometheus.Collector) float64 {
 // warnings counts the replicas' WARN and ERROR log lines by message.
 func (s *scenario) warnings() map[string]int {
 	out := map[string]int{}
+	var logs []string
 	for _, r := range s.reps {
-		data, err := os.ReadFile(r.logPath)
+		logs = append(logs, r.logPath)
+	}
+	for _, p := range s.procs {
+		logs = append(logs, p.log)
+	}
+	for _, path := range logs {
+		data, err := os.ReadFile(path)
 		if err != nil {
 			continue
 		}

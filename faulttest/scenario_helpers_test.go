@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -180,8 +181,11 @@ func (s *scenario) warnings() map[string]int {
 	return out
 }
 
+var hexID = regexp.MustCompile(`[0-9a-f]{32}`)
+
 // shorten drops the variable parts of an error for grouping.
 func shorten(s string) string {
+	s = hexID.ReplaceAllString(s, "ID")
 	if i := strings.Index(s, "http://"); i >= 0 {
 		if j := strings.IndexAny(s[i:], " :"); j > 0 {
 			s = s[:i] + "URL" + s[i+j:]

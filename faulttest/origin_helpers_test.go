@@ -1,6 +1,7 @@
 package faulttest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +37,7 @@ type hit struct {
 	Path   string
 	UA     string // the replica's user agent
 	Status int
+	Start  time.Time // when the request arrived
 	At     time.Time // when the answer was sent
 }
 
@@ -61,7 +63,10 @@ func (o *origin) close() {
 	o.srv.Close()
 }
 
+type startKey struct{}
+
 func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now()))
 	o.mu.Lock()
 	fault := o.fault
 	release, hold := o.hold[r.URL.Path]
@@ -109,7 +114,8 @@ func (w *statusWriter) WriteHeader(code int) {
 
 func (o *origin) record(r *http.Request, status int) {
 	o.mu.Lock()
-	o.log = append(o.log, hit{Path: r.URL.Path, UA: r.UserAgent(), Status: status, At: time.Now()})
+	start, _ := r.Context().Value(startKey{}).(time.Time)
+	o.log = append(o.log, hit{Path: r.URL.Path, UA: r.UserAgent(), Status: status, Start: start, At: time.Now()})
 	o.mu.Unlock()
 }
 

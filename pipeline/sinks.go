@@ -180,26 +180,27 @@ func (p *Pipeline) written(ctx context.Context, sc config.Sink, a *article.Artic
 
 // markWritten records that the sink holds arts. While NATS is unavailable
 // (a server restarting, a stream leader being elected) it retries for up
-// to a minute: the ack cannot get through either, and a mark stored
-// before the redelivery is what keeps it from writing the articles again.
-// A failure only weakens that protection.
+// to half the consumer's AckWait, so that the mark is in place before a
+// redelivery can come; a mark that cannot be stored in that time (the
+// store is full) is given up, which only weakens the protection against a
+// second write.
 func (p *Pipeline) markWritten(ctx context.Context, sc config.Sink, arts []*article.Article) {
+	deadline := time.Now().Add(max(p.cfg.Pipeline.AckWait, 2*sc.Timeout) / 2)
 	for _, a := range arts {
 		key, val := writtenKey(sc.Name, a.ID), []byte(strconv.Itoa(a.Revision))
 		delay := 100 * time.Millisecond
-		deadline := time.Now().Add(time.Minute)
 		for {
-			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			pctx, cancel := context.WithTimeout(ctx, min(5*time.Second, max(time.Until(deadline), 100*time.Millisecond)))
 			_, err := p.stores.Seen.Put(pctx, key, val)
 			cancel()
 			if err == nil {
 				break
 			}
 			if ctx.Err() != nil || time.Now().After(deadline) {
-				p.logger.Warn("cannot record a sink write; a redelivery may write the article again", "sink", sc.Name, "id", a.ID, "error", err)
+				p.logger.Warn("cannot record sink writes; a redelivery may write the articles again", "sink", sc.Name, "articles", len(arts), "error", err)
 				return
 			}
-			sleep(ctx, delay)
+			sleep(ctx, min(delay, time.Until(deadline)))
 			delay = min(2*delay, 2*time.Second)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -203,6 +204,11 @@ func TestClusterStreamLeaderKilled(t *testing.T) {
 		// An AckWait longer than the election: items being scraped are
 		// not handed to another replica meanwhile.
 		sp.Pipeline = "{ack_wait: 15s, max_deliver: 6, shutdown_grace: 5s, pollers: 2, scrapers: 4}"
+		// Sink consumers' AckWait 20 s: the sink-write marks are retried
+		// for half of it, longer than an election.
+		for i, sk := range sp.Sinks {
+			sp.Sinks[i] = strings.Replace(sk, "timeout: 5s", "timeout: 10s", 1)
+		}
 	}
 	s.addReplica("r1", c.urls(), replicas3)
 	s.addReplica("r2", c.urls(), replicas3)

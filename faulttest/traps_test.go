@@ -1,6 +1,7 @@
 package faulttest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,8 +14,11 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/newsfeed/newsfeed/config"
 	"github.com/newsfeed/newsfeed/internal/natsbus"
+	"github.com/newsfeed/newsfeed/internal/testsite"
 )
 
 // jsConn connects to url and returns the JetStream context.
@@ -319,5 +323,110 @@ func TestTrapEmbeddedSyncAlways(t *testing.T) {
 		if jc.SyncAlways != always || (!always && jc.SyncInterval != 2*time.Minute) {
 			t.Errorf("embedded sync_always=%v gave server sync_always=%v, sync_interval=%v", always, jc.SyncAlways, jc.SyncInterval)
 		}
+	}
+}
+
+// Trap: an asynchronous publish has no ack timeout by default (a lost ack
+// leaves its future unresolved), and when the connection comes back every
+// pending publish fails with ErrDisconnected, although the server stored
+// it. Publishing again with the same message id is what makes this safe:
+// the duplicate window absorbs the second copy. newsfeed's publisher
+// publishes synchronously with a per-attempt timeout and retries with the
+// same id (TestPublisherRetryAfterLostAck).
+func TestTrapAsyncPublishDisconnected(t *testing.T) {
+	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
+	_, direct := jsConn(t, ns.url())
+	px := newProxy(t, fmt.Sprintf("127.0.0.1:%d", ns.opts.Port))
+	_, js := jsConn(t, "nats://"+px.addr(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := direct.CreateStream(ctx, jetstream.StreamConfig{Name: "A", Subjects: []string{"a"}, Duplicates: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	px.dropBack.Store(true) // the acks are lost on the way back
+	var futures []jetstream.PubAckFuture
+	for i := 0; i < n; i++ {
+		f, err := js.PublishAsync("a", []byte("x"), jetstream.WithMsgID(fmt.Sprint("id-", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		futures = append(futures, f)
+	}
+	if ok, _ := waitFor(10*time.Second, func() bool { return streamInfo(t, ns.url(), "A").State.Msgs == n }); !ok {
+		t.Fatal("the server did not store the publishes")
+	}
+	time.Sleep(time.Second) // long enough for an ack timeout, had there been one
+	unresolved := 0
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case <-f.Err():
+		default:
+			unresolved++
+		}
+	}
+	px.Cut()
+	px.dropBack.Store(false)
+	px.Restore()
+	disconnected := 0
+	for _, f := range futures {
+		select {
+		case err := <-f.Err():
+			if errors.Is(err, nats.ErrDisconnected) {
+				disconnected++
+			}
+		case <-f.Ok():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	dups := 0
+	for i := 0; i < n; i++ {
+		ack, err := js.Publish(ctx, "a", []byte("x"), jetstream.WithMsgID(fmt.Sprint("id-", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ack.Duplicate {
+			dups++
+		}
+	}
+	stored := streamInfo(t, ns.url(), "A").State.Msgs
+	t.Logf("FIGURES trap-async-publish: published=%d stored=%d unresolved_after_1s=%d failed_ErrDisconnected=%d republished_as_duplicates=%d stored_after_republish=%d",
+		n, n, unresolved, disconnected, dups, stored)
+	if unresolved != n || disconnected != n {
+		t.Errorf("%d of %d futures unresolved without an ack, %d failed with ErrDisconnected: the trap no longer holds", unresolved, n, disconnected)
+	}
+	if dups != n || stored != n {
+		t.Errorf("re-publishing with the same ids: %d duplicates, %d stored; want %d and %d", dups, stored, n, n)
+	}
+}
+
+// The pipeline's publisher after a lost ack: the connection dies right
+// after the server stored an article and before its ack reached the
+// replica. The publisher's attempt times out, it retries with the same
+// message id once reconnected, the stream absorbs the copy, and the
+// article is stored and written once.
+func TestPublisherRetryAfterLostAck(t *testing.T) {
+	const feeds, items = 1, 3
+	s := newScenario(t, feeds, items, testsite.Options{})
+	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)
+	px := newProxy(t, fmt.Sprintf("127.0.0.1:%d", ns.opts.Port))
+	var fired atomic.Bool
+	kill := func(b []byte) bool {
+		return bytes.Contains(b, []byte(`"stream":"NEWS_ARTICLES"`)) && fired.CompareAndSwap(false, true)
+	}
+	px.killOn.Store(&kill)
+	r := s.addReplica("r1", "nats://"+px.addr(), nil)
+	took := s.waitComplete(ns.url(), 60*time.Second)
+	retries := testutil.ToFloat64(r.metrics.PublishRetries.WithLabelValues("NEWS_ARTICLES"))
+	jl, sq := s.finish()
+	info := streamInfo(t, ns.url(), "NEWS_ARTICLES")
+	t.Logf("FIGURES publisher-lost-ack: articles=%d ack_lost=%v publish_retries=%v stored_in_stream=%d complete=%v lost=%d/%d dup=%d/%d",
+		len(s.l.want), fired.Load(), retries, info.State.Msgs, took.Round(time.Millisecond), jl.Lost, sq.Lost, jl.Dup, sq.Dup)
+	if !fired.Load() || retries < 1 {
+		t.Fatalf("no ack was lost (%v) or nothing was retried (%v): the test proves nothing", fired.Load(), retries)
+	}
+	if info.State.Msgs != uint64(len(s.l.want)) {
+		t.Errorf("NEWS_ARTICLES holds %d messages for %d articles", info.State.Msgs, len(s.l.want))
 	}
 }

@@ -84,6 +84,7 @@ func TestNATSRestartMidStream(t *testing.T) {
 // 2. nats-server killed with SIGKILL mid-stream and started again on the
 // same store, without and with sync_always.
 func TestNATSKilled(t *testing.T) {
+	long(t)
 	for _, syncAlways := range []bool{false, true} {
 		name := "default-sync"
 		if syncAlways {
@@ -196,6 +197,7 @@ func TestNATSKillLossWindow(t *testing.T) {
 // the leader of NEWS_ARTICLES mid-stream; the other two elect a new one and
 // the run finishes with every article once in every sink.
 func TestClusterStreamLeaderKilled(t *testing.T) {
+	long(t)
 	const feeds, items = 8, 10
 	s := newScenario(t, feeds, items, testsite.Options{Latency: 100 * time.Millisecond})
 	c := startCluster(t, filepath.Join(s.dir, "cluster"))
@@ -207,7 +209,7 @@ func TestClusterStreamLeaderKilled(t *testing.T) {
 		// Sink consumers' AckWait 20 s: the sink-write marks are retried
 		// for half of it, longer than an election.
 		for i, sk := range sp.Sinks {
-			sp.Sinks[i] = strings.Replace(sk, "timeout: 5s", "timeout: 10s", 1)
+			sp.Sinks[i] = strings.Replace(sk, "timeout: "+sinkTimeout, "timeout: 10s", 1)
 		}
 	}
 	s.addReplica("r1", c.urls(), replicas3)

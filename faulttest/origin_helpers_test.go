@@ -31,6 +31,7 @@ type origin struct {
 	hold   map[string]chan struct{} // path → released when closed
 	held   map[string]chan struct{} // path → closed when a request is held
 	heldUA map[string]string        // path → user agent of the held request
+	gate   chan struct{}            // while non-nil, every request waits for it to close
 }
 
 type hit struct {
@@ -53,6 +54,7 @@ func newOrigin(t *testing.T, feeds, items int, opts testsite.Options) *origin {
 }
 
 func (o *origin) close() {
+	o.resume()
 	o.mu.Lock()
 	for p, c := range o.hold {
 		close(c)
@@ -69,6 +71,7 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now()))
 	o.mu.Lock()
 	fault := o.fault
+	gate := o.gate
 	release, hold := o.hold[r.URL.Path]
 	if hold {
 		if c := o.held[r.URL.Path]; c != nil {
@@ -82,6 +85,14 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if hold {
 		select {
 		case <-release:
+		case <-r.Context().Done():
+			o.record(r, 0)
+			return
+		}
+	}
+	if gate != nil {
+		select {
+		case <-gate:
 		case <-r.Context().Done():
 			o.record(r, 0)
 			return
@@ -124,6 +135,24 @@ func (o *origin) setFault(f func(path string) (int, string)) {
 	o.mu.Lock()
 	o.fault = f
 	o.mu.Unlock()
+}
+
+// pause makes every request wait until resume.
+func (o *origin) pause() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.gate == nil {
+		o.gate = make(chan struct{})
+	}
+}
+
+func (o *origin) resume() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.gate != nil {
+		close(o.gate)
+		o.gate = nil
+	}
 }
 
 // holdNext makes the next request for path wait until release is called;

@@ -37,13 +37,13 @@ func fallbacks(t *testing.T, paths ...string) int {
 }
 
 // 8. The origin answers 500 to everything: first to the feed polls, then,
-// mid-stream, to the article pages for 6 s. Polls back off and retry,
+// mid-stream, to the article pages for 4 s. Polls back off and retry,
 // pages are retried with growing delays; when the origin recovers every
 // article arrives extracted from its page (none degraded to the feed
 // item), once.
 func TestOrigin500ThenRecovers(t *testing.T) {
 	const feeds, items = 4, 10
-	const pageOutage = 6 * time.Second
+	const pageOutage = 4 * time.Second
 	s := newScenario(t, feeds, items, testsite.Options{Latency: 50 * time.Millisecond})
 	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)
 	var failFeeds, failPages atomic.Bool
@@ -113,6 +113,7 @@ func TestOrigin500ThenRecovers(t *testing.T) {
 // the host cool-down in KV), and every article still arrives, extracted,
 // once.
 func TestOrigin429RetryAfter(t *testing.T) {
+	t.Parallel()
 	const feeds, items = 4, 10
 	const retryAfter = 3 * time.Second
 	s := newScenario(t, feeds, items, testsite.Options{Latency: 50 * time.Millisecond})
@@ -187,4 +188,36 @@ func TestOrigin429RetryAfter(t *testing.T) {
 	if fb != 0 {
 		t.Errorf("%d articles were degraded to the feed item", fb)
 	}
+}
+
+// A feed that fails again and again, quickly (backoff capped at 1 s), is
+// polled again after every failure until it recovers: no retry may be
+// swallowed. (Poll jobs are named <feed>@<due time>; when two due times
+// shared one job name, the second job was absorbed as a duplicate and the
+// feed was not polled again for the duplicate window, 2 h.)
+func TestFeedFailingFastIsRetried(t *testing.T) {
+	t.Parallel()
+	const feeds, items = 2, 2
+	const failures = 8
+	s := newScenario(t, feeds, items, testsite.Options{})
+	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)
+	var served atomic.Int64
+	s.o.setFault(func(path string) (int, string) {
+		if isFeed(path) && served.Add(1) <= failures*feeds {
+			return 500, ""
+		}
+		return 0, ""
+	})
+	fast := func(sp *spec) { sp.Schedule = "{tick: 50ms, max_backoff: 1s}" }
+	s.addReplica("r1", ns.url(), fast)
+	s.addReplica("r2", ns.url(), fast)
+	took := s.waitComplete(ns.url(), 60*time.Second)
+	jl, sq := s.finish()
+	n500 := 0
+	for _, h := range s.o.hits() {
+		if isFeed(h.Path) && h.Status == 500 {
+			n500++
+		}
+	}
+	t.Logf("FIGURES feed-fast-retries: feeds=%d failed_polls=%d complete=%v lost=%d/%d dup=%d/%d", feeds, n500, took.Round(time.Millisecond), jl.Lost, sq.Lost, jl.Dup, sq.Dup)
 }

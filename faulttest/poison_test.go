@@ -66,6 +66,7 @@ func deadLetters(t *testing.T, url string) []string {
 // with their reason, while every other article flows through every sink
 // once.
 func TestPoisonDeadLetteredWhileTheRestFlows(t *testing.T) {
+	t.Parallel()
 	const feeds, items = 4, 10
 	s := newScenario(t, feeds, items, testsite.Options{Latency: 50 * time.Millisecond})
 	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)

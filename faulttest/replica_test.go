@@ -24,6 +24,7 @@ func waitReady(t *testing.T, procs ...*proc) {
 // exits 0; nothing it held is handed to the other replica (no redelivery,
 // no page fetched twice), and the other replica does the rest.
 func TestReplicaSIGTERMDrains(t *testing.T) {
+	long(t)
 	const feeds, items = 8, 10
 	s := newScenario(t, feeds, items, testsite.Options{Latency: 300 * time.Millisecond})
 	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)
@@ -80,6 +81,7 @@ func TestReplicaSIGTERMDrains(t *testing.T) {
 // scraping stays unacknowledged, and the other replica gets it after
 // AckWait and finishes it.
 func TestReplicaSIGKILLMidMessage(t *testing.T) {
+	t.Parallel()
 	const feeds, items = 4, 10
 	const ackWait = 3 * time.Second
 	s := newScenario(t, feeds, items, testsite.Options{})

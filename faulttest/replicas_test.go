@@ -73,6 +73,7 @@ func TestTwoReplicasExactlyOnce(t *testing.T) {
 // once per slot. (pipeline.TestTwoSchedulersOneJob covers the schedulers
 // alone; this runs the whole pipeline.)
 func TestTwoSchedulersOneJobPerSlot(t *testing.T) {
+	t.Parallel()
 	const feeds, items = 10, 2
 	s := newScenario(t, feeds, items, testsite.Options{})
 	ns := startNATS(t, filepath.Join(s.dir, "nats"), nil)

@@ -18,6 +18,9 @@ import (
 	"github.com/newsfeed/newsfeed/internal/testsite"
 )
 
+// sinkTimeout is the scenarios' sink timeout.
+const sinkTimeout = "3s"
+
 // scenario is a site, a ledger and in-process replicas with a JSONL file
 // and a SQLite database each (sinks jsonl and sqlite, shared consumers).
 type scenario struct {
@@ -62,11 +65,11 @@ func (s *scenario) spec(name, natsURL string, mod func(*spec)) spec {
 	s.jsonls, s.dbs = append(s.jsonls, j), append(s.dbs, db)
 	sp := spec{
 		Name: name, NATSURL: natsURL, Feeds: s.o.feedConfigs(), Rec: s.rec,
-		// A sink consumer's AckWait is 2 × the sink timeout: 10 s here
+		// A sink consumer's AckWait is 2 × the sink timeout: 6 s here
 		// rather than 60 s, so deliveries lost in transit come back soon.
 		Sinks: []string{
-			fmt.Sprintf("{type: jsonl, name: jsonl, path: %q, timeout: 5s}", j),
-			fmt.Sprintf("{type: sqlite, name: sqlite, path: %q, timeout: 5s}", db),
+			fmt.Sprintf("{type: jsonl, name: jsonl, path: %q, timeout: %s}", j, sinkTimeout),
+			fmt.Sprintf("{type: sqlite, name: sqlite, path: %q, timeout: %s}", db, sinkTimeout),
 		},
 	}
 	if mod != nil {

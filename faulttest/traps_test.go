@@ -42,6 +42,7 @@ func jsConn(t *testing.T, url string, opts ...nats.Option) (*nats.Conn, jetstrea
 // some articles back for the sinks' whole AckWait (60 s by default). A pull
 // bounded by FetchMaxWait runs to the server's expiry and loses nothing.
 func TestTrapFetchContextDropsDeliveries(t *testing.T) {
+	t.Parallel()
 	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
 	_, js := jsConn(t, ns.url())
 	// The pulling client sits behind a link that delays what the server
@@ -135,6 +136,7 @@ func TestTrapFetchContextDropsDeliveries(t *testing.T) {
 // with the same id (at most about 2 minutes) must stay inside the window
 // (nats.duplicate_window, 2 h by default).
 func TestTrapDuplicateWindow(t *testing.T) {
+	t.Parallel()
 	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
 	_, js := jsConn(t, ns.url())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -199,6 +201,7 @@ func TestTrapDuplicateWindow(t *testing.T) {
 // per-key TTL: natsbus.Setup gives it a bucket MaxAge (nats.seen_ttl), which
 // ages every revision, whether written by Create, Put or Update.
 func TestTrapKVUpdateDropsKeyTTL(t *testing.T) {
+	t.Parallel()
 	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
 	_, js := jsConn(t, ns.url())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -272,6 +275,7 @@ func TestTrapKVUpdateDropsKeyTTL(t *testing.T) {
 // pipeline moves such messages to news.dlq.<stage> on the max-deliveries
 // advisory: pipeline.TestMaxDeliveriesGoToDeadLetters.
 func TestTrapMaxDeliverStaysInWorkQueue(t *testing.T) {
+	t.Parallel()
 	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
 	_, js := jsConn(t, ns.url())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -308,6 +312,7 @@ func TestTrapMaxDeliverStaysInWorkQueue(t *testing.T) {
 // embedded server passes nats.embedded.sync_always through (TestNATSKillLossWindow measures what it costs and what a process
 // kill loses).
 func TestTrapEmbeddedSyncAlways(t *testing.T) {
+	t.Parallel()
 	for _, always := range []bool{false, true} {
 		cfg := config.Default().NATS
 		cfg.Embedded.Listen = ""
@@ -334,6 +339,7 @@ func TestTrapEmbeddedSyncAlways(t *testing.T) {
 // publishes synchronously with a per-attempt timeout and retries with the
 // same id (TestPublisherRetryAfterLostAck).
 func TestTrapAsyncPublishDisconnected(t *testing.T) {
+	t.Parallel()
 	ns := startNATS(t, filepath.Join(t.TempDir(), "nats"), nil)
 	_, direct := jsConn(t, ns.url())
 	px := newProxy(t, fmt.Sprintf("127.0.0.1:%d", ns.opts.Port))

@@ -86,6 +86,7 @@ func TestSinkDatabaseOutage(t *testing.T) {
 	}
 	px.Cut()
 	cut := time.Now()
+	_, notReadyAfter := waitFor(5*time.Second, func() bool { return notReady(s.reps) })
 	// A commit already on its way may still land; count from here.
 	var before int
 	waitFor(5*time.Second, func() bool {
@@ -94,24 +95,20 @@ func TestSinkDatabaseOutage(t *testing.T) {
 		before = n
 		return stable && time.Since(cut) > time.Second
 	})
-	// Sample readiness through the outage: after the first second, every
-	// replica must report not ready every time.
+	// Sample readiness through the outage: every replica must report not
+	// ready every time.
 	var samples, readySamples int
-	var firstNotReady time.Duration = -1
 	var reason string
 	for time.Since(cut) < outage {
 		nr := notReady(s.reps)
-		if nr && firstNotReady < 0 {
-			firstNotReady = time.Since(cut)
+		if nr && reason == "" {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			reason = fmt.Sprint(s.reps[0].pipe.Ready(ctx))
 			cancel()
 		}
-		if time.Since(cut) > time.Second {
-			samples++
-			if !nr {
-				readySamples++
-			}
+		samples++
+		if !nr {
+			readySamples++
 		}
 		time.Sleep(500 * time.Millisecond) // sampling interval
 	}
@@ -143,7 +140,7 @@ func TestSinkDatabaseOutage(t *testing.T) {
 	pg := s.l.tally("postgres", pgIDs())
 	requireClean(t, pg)
 	t.Logf("FIGURES pg-outage: articles=%d in_pg_before=%d written_during_outage=%d outage=%v not_ready_after=%v ready_samples_during_outage=%d/%d (%s) other_sinks_complete_during_outage=%v pg_complete_after=%v ready_again_after=%v lost=%d/%d/%d dup=%d/%d/%d sink_redeliveries_pg=%d %v",
-		len(s.l.want), before, during, outage, firstNotReady.Round(time.Millisecond), readySamples, samples, reason, otherDone,
+		len(s.l.want), before, during, outage, notReadyAfter.Round(time.Millisecond), readySamples, samples, reason, otherDone,
 		took.Round(time.Millisecond), readyTook.Round(time.Millisecond), pg.Lost, jl.Lost, sq.Lost, pg.Dup, jl.Dup, sq.Dup, s.rec.redeliveries("postgres"), acks)
 	_ = restored
 	if readySamples > 0 {

@@ -80,3 +80,11 @@ func newsfeedBinary(t *testing.T) string {
 func natsServerBinary(t *testing.T) string {
 	return binary(t, "github.com/nats-io/nats-server/v2", "nats-server")
 }
+
+// long skips a test that takes over ~15 s under -race with -short.
+func long(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("long fault test; skipped with -short")
+	}
+}

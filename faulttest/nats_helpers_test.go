@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,50 +164,65 @@ func (p *natsProc) kill(sig syscall.Signal) {
 	p.cmd = nil
 }
 
-// cluster is three in-process servers in one JetStream cluster.
+// cluster is three in-process servers in one JetStream cluster. Every
+// link goes through its own proxy (routes per ordered pair of nodes, and
+// clients per node), so a node can be cut off at once, as when it crashes:
+// a clean shutdown would hand its leaderships over first.
 type cluster struct {
-	t     *testing.T
-	nodes []*natsNode
+	t       *testing.T
+	nodes   []*natsNode
+	clients []*proxy   // clients → node i
+	routes  [][]*proxy // node i → node j
 }
 
 func startCluster(t *testing.T, dir string) *cluster {
 	t.Helper()
-	c := &cluster{t: t}
-	cports := []int{freePort(t), freePort(t), freePort(t)}
-	var routes []string
-	for _, p := range cports {
-		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", p))
-	}
+	const n = 3
+	c := &cluster{t: t, routes: make([][]*proxy, n)}
+	cports := make([]int, n)
 	for i := range cports {
-		n := &natsNode{t: t, opts: server.Options{
+		cports[i] = freePort(t)
+	}
+	for i := 0; i < n; i++ {
+		c.routes[i] = make([]*proxy, n)
+		var routes []string
+		for j := 0; j < n; j++ {
+			if i == j {
+				continue
+			}
+			c.routes[i][j] = newProxy(t, fmt.Sprintf("127.0.0.1:%d", cports[j]))
+			routes = append(routes, "nats-route://"+c.routes[i][j].addr())
+		}
+		nd := &natsNode{t: t, opts: server.Options{
 			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: freePort(t),
 			JetStream: true, StoreDir: filepath.Join(dir, fmt.Sprintf("n%d", i+1)),
 			NoLog: true, NoSigs: true, MaxPayload: 8 << 20,
-			Cluster: server.ClusterOpts{Name: "newsfeed-test", Host: "127.0.0.1", Port: cports[i]},
+			Cluster: server.ClusterOpts{Name: "newsfeed-test", Host: "127.0.0.1", Port: cports[i], NoAdvertise: true},
 		}}
-		n.opts.Routes = server.RoutesFromStr(joinComma(routes))
-		c.nodes = append(c.nodes, n)
+		nd.opts.Routes = server.RoutesFromStr(joinComma(routes))
+		c.nodes = append(c.nodes, nd)
+		c.clients = append(c.clients, newProxy(t, fmt.Sprintf("127.0.0.1:%d", nd.opts.Port)))
 	}
 	// Start all before waiting: a node is ready for clients only once its
 	// routes are up.
-	for _, n := range c.nodes {
-		opts := n.opts
+	for _, nd := range c.nodes {
+		opts := nd.opts
 		s, err := server.NewServer(&opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n.s = s
+		nd.s = s
+		t.Cleanup(nd.shutdown)
 		go s.Start()
 	}
-	for _, n := range c.nodes {
-		t.Cleanup(n.shutdown)
-		if !n.s.ReadyForConnections(30 * time.Second) {
-			t.Fatalf("cluster node %s not ready", n.opts.ServerName)
+	for _, nd := range c.nodes {
+		if !nd.s.ReadyForConnections(30 * time.Second) {
+			t.Fatalf("cluster node %s not ready", nd.opts.ServerName)
 		}
 	}
 	ok, _ := waitFor(30*time.Second, func() bool {
-		for _, n := range c.nodes {
-			if n.s == nil || !n.s.JetStreamIsCurrent() {
+		for _, nd := range c.nodes {
+			if !nd.s.JetStreamIsCurrent() {
 				return false
 			}
 		}
@@ -218,19 +234,44 @@ func startCluster(t *testing.T, dir string) *cluster {
 	return c
 }
 
+// urls are the client URLs of every node (through the client proxies).
 func (c *cluster) urls() string {
 	var u []string
-	for _, n := range c.nodes {
-		u = append(u, n.url())
+	for _, p := range c.clients {
+		u = append(u, "nats://"+p.addr())
 	}
 	return joinComma(u)
 }
 
-// streamLeader returns the node leading stream name.
-func (c *cluster) streamLeader(name string) *natsNode {
-	for _, n := range c.nodes {
-		if n.s != nil && n.s.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, name) {
-			return n
+// isolate cuts every link of node i, as if it had crashed.
+func (c *cluster) isolate(i int) {
+	c.clients[i].Cut()
+	for j := range c.nodes {
+		if j != i {
+			c.routes[i][j].Cut()
+			c.routes[j][i].Cut()
+		}
+	}
+}
+
+func (c *cluster) index(n *natsNode) int {
+	for i, nd := range c.nodes {
+		if nd == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// streamLeader returns the node leading stream name, among nodes not in
+// skip.
+func (c *cluster) streamLeader(name string, skip ...*natsNode) *natsNode {
+	for _, nd := range c.nodes {
+		if nd.s == nil || slices.Contains(skip, nd) {
+			continue
+		}
+		if nd.s.JetStreamIsStreamLeader(server.DEFAULT_GLOBAL_ACCOUNT, name) {
+			return nd
 		}
 	}
 	return nil
@@ -260,29 +301,44 @@ func streamInfo(t *testing.T, url, name string) *jetstream.StreamInfo {
 	return info
 }
 
-// drained reports whether every consumer of the pipeline's streams has
-// nothing pending and nothing unacknowledged.
-func drained(url string) bool {
+// consumers returns the info of every consumer of the pipeline's streams,
+// by consumer name (nil when the server cannot be asked).
+func consumers(url string) map[string]*jetstream.ConsumerInfo {
 	nc, err := nats.Connect(url, nats.Timeout(2*time.Second))
 	if err != nil {
-		return false
+		return nil
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	out := map[string]*jetstream.ConsumerInfo{}
 	for _, name := range []string{"NEWS_JOBS", "NEWS_ITEMS", "NEWS_ARTICLES"} {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
-			return false
+			return nil
 		}
 		// Read the whole list: the lister blocks until it is read.
-		busy := false
 		l := s.ListConsumers(ctx)
 		for ci := range l.Info() {
-			busy = busy || ci.NumPending > 0 || ci.NumAckPending > 0
+			out[ci.Name] = ci
 		}
-		if busy || l.Err() != nil {
+		if l.Err() != nil {
+			return nil
+		}
+	}
+	return out
+}
+
+// drained reports whether every consumer of the pipeline's streams has
+// nothing pending and nothing unacknowledged.
+func drained(url string) bool {
+	cs := consumers(url)
+	if cs == nil {
+		return false
+	}
+	for _, ci := range cs {
+		if ci.NumPending > 0 || ci.NumAckPending > 0 {
 			return false
 		}
 	}

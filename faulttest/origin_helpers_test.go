@@ -1,6 +1,7 @@
 package faulttest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -24,23 +25,27 @@ type origin struct {
 	URL          string
 	feeds, items int
 
-	mu    sync.Mutex
-	log   []hit
-	fault func(path string) (status int, retryAfter string)
-	hold  map[string]chan struct{} // path → released when closed
-	held  map[string]chan struct{} // path → closed when a request is held
+	mu     sync.Mutex
+	log    []hit
+	fault  func(path string) (status int, retryAfter string)
+	hold   map[string]chan struct{} // path → released when closed
+	held   map[string]chan struct{} // path → closed when a request is held
+	heldUA map[string]string        // path → user agent of the held request
+	gate   chan struct{}            // while non-nil, every request waits for it to close
 }
 
 type hit struct {
 	Path   string
+	UA     string // the replica's user agent
 	Status int
-	At     time.Time
+	Start  time.Time // when the request arrived
+	At     time.Time // when the answer was sent
 }
 
 func newOrigin(t *testing.T, feeds, items int, opts testsite.Options) *origin {
 	t.Helper()
 	opts.Feeds, opts.Items = feeds, items
-	o := &origin{site: testsite.New(opts), feeds: feeds, items: items, hold: map[string]chan struct{}{}, held: map[string]chan struct{}{}}
+	o := &origin{site: testsite.New(opts), feeds: feeds, items: items, hold: map[string]chan struct{}{}, held: map[string]chan struct{}{}, heldUA: map[string]string{}}
 	o.srv = httptest.NewServer(o)
 	t.Cleanup(o.close)
 	o.URL = o.srv.URL
@@ -49,6 +54,7 @@ func newOrigin(t *testing.T, feeds, items int, opts testsite.Options) *origin {
 }
 
 func (o *origin) close() {
+	o.resume()
 	o.mu.Lock()
 	for p, c := range o.hold {
 		close(c)
@@ -59,12 +65,17 @@ func (o *origin) close() {
 	o.srv.Close()
 }
 
+type startKey struct{}
+
 func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(context.WithValue(r.Context(), startKey{}, time.Now()))
 	o.mu.Lock()
 	fault := o.fault
+	gate := o.gate
 	release, hold := o.hold[r.URL.Path]
 	if hold {
 		if c := o.held[r.URL.Path]; c != nil {
+			o.heldUA[r.URL.Path] = r.UserAgent()
 			close(c)
 			delete(o.held, r.URL.Path)
 		}
@@ -75,7 +86,15 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
-			o.record(r.URL.Path, 0)
+			o.record(r, 0)
+			return
+		}
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			o.record(r, 0)
 			return
 		}
 	}
@@ -85,13 +104,13 @@ func (o *origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Retry-After", ra)
 			}
 			w.WriteHeader(status)
-			o.record(r.URL.Path, status)
+			o.record(r, status)
 			return
 		}
 	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	o.site.ServeHTTP(sw, r)
-	o.record(r.URL.Path, sw.status)
+	o.record(r, sw.status)
 }
 
 type statusWriter struct {
@@ -104,9 +123,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (o *origin) record(path string, status int) {
+func (o *origin) record(r *http.Request, status int) {
 	o.mu.Lock()
-	o.log = append(o.log, hit{Path: path, Status: status, At: time.Now()})
+	start, _ := r.Context().Value(startKey{}).(time.Time)
+	o.log = append(o.log, hit{Path: r.URL.Path, UA: r.UserAgent(), Status: status, Start: start, At: time.Now()})
 	o.mu.Unlock()
 }
 
@@ -115,6 +135,24 @@ func (o *origin) setFault(f func(path string) (int, string)) {
 	o.mu.Lock()
 	o.fault = f
 	o.mu.Unlock()
+}
+
+// pause makes every request wait until resume.
+func (o *origin) pause() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.gate == nil {
+		o.gate = make(chan struct{})
+	}
+}
+
+func (o *origin) resume() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.gate != nil {
+		close(o.gate)
+		o.gate = nil
+	}
 }
 
 // holdNext makes the next request for path wait until release is called;
@@ -135,6 +173,13 @@ func (o *origin) holdNext(path string) (arrived <-chan struct{}, release func())
 			close(c)
 		})
 	}
+}
+
+// heldBy returns the user agent of the request held for path.
+func (o *origin) heldBy(path string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.heldUA[path]
 }
 
 func (o *origin) hits() []hit {

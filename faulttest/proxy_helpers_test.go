@@ -20,6 +20,9 @@ type proxy struct {
 	cut       atomic.Bool
 	dropBack  atomic.Bool  // discard target → client bytes
 	delayBack atomic.Int64 // nanoseconds added to target → client bytes
+	// killOn, if set, is shown every chunk the target sends; when it
+	// returns true the chunk is dropped and the connection reset.
+	killOn atomic.Pointer[func([]byte) bool]
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
@@ -134,6 +137,11 @@ func (p *proxy) back(client, server net.Conn) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := server.Read(buf)
+		if f := p.killOn.Load(); n > 0 && f != nil && (*f)(buf[:n]) {
+			reset(client)
+			reset(server)
+			break
+		}
 		if n > 0 && !p.dropBack.Load() {
 			b := append([]byte(nil), buf[:n]...)
 			q <- chunk{b: b, at: time.Now().Add(time.Duration(p.delayBack.Load()))}
@@ -146,15 +154,20 @@ func (p *proxy) back(client, server net.Conn) {
 	<-wdone
 }
 
+// reset closes c with a RST, as a crashed peer.
+func reset(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	c.Close()
+}
+
 // Cut resets every open connection and refuses new ones until Restore.
 func (p *proxy) Cut() {
 	p.cut.Store(true)
 	p.mu.Lock()
 	for c := range p.conns {
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0) // RST, as a crashed peer
-		}
-		c.Close()
+		reset(c)
 	}
 	p.mu.Unlock()
 }

@@ -56,7 +56,9 @@ type spec struct {
 const (
 	defaultPipeline = "{ack_wait: 2s, max_deliver: 6, shutdown_grace: 5s, pollers: 2, scrapers: 4}"
 	defaultSchedule = "{tick: 250ms, max_backoff: 5s}"
-	defaultHTTP     = "{allow_private_networks: true, respect_robots: false, timeout: 5s, per_host: {concurrency: 4, min_interval: 0s}}"
+	// defaultHTTP takes the user agent, newsfeed-<replica name>, which
+	// tells the origin who asked.
+	defaultHTTP = "{allow_private_networks: true, respect_robots: false, timeout: 5s, per_host: {concurrency: 4, min_interval: 0s}, user_agent: %q}"
 )
 
 func (s spec) yaml() string {
@@ -66,7 +68,7 @@ func (s spec) yaml() string {
 		replicas = 1
 	}
 	fmt.Fprintf(&b, "nats: {url: %q, replicas: %d}\n", s.NATSURL, replicas)
-	fmt.Fprintf(&b, "http: %s\n", or(s.HTTP, defaultHTTP))
+	fmt.Fprintf(&b, "http: %s\n", or(s.HTTP, fmt.Sprintf(defaultHTTP, userAgent(s.Name))))
 	fmt.Fprintf(&b, "schedule: %s\n", or(s.Schedule, defaultSchedule))
 	fmt.Fprintf(&b, "pipeline: %s\n", or(s.Pipeline, defaultPipeline))
 	fmt.Fprintf(&b, "metrics: {listen: %q}\n", s.Metrics)
@@ -82,6 +84,8 @@ func (s spec) yaml() string {
 	b.WriteString(s.Extra)
 	return b.String()
 }
+
+func userAgent(replica string) string { return "newsfeed-" + replica }
 
 func or(a, b string) string {
 	if a != "" {

@@ -94,7 +94,7 @@ func (p *Pipeline) deadLetterSeq(ctx context.Context, stage string, adv maxDeliv
 	h.Set(HeaderDLQSequence, strconv.FormatUint(adv.StreamSeq, 10))
 	h.Set(HeaderDLQDelivered, strconv.FormatUint(adv.Deliveries, 10))
 	h.Set(HeaderDLQTime, time.Now().UTC().Format(time.RFC3339Nano))
-	id := fmt.Sprintf("dlq:%s:%s:%d", stage, adv.Stream, adv.StreamSeq)
+	id := fmt.Sprintf("dlq:%s:%s:%s:%d", stage, adv.Stream, adv.Consumer, adv.StreamSeq)
 	if _, err := p.pub.publish(ctx, natsbus.StreamDLQ, &nats.Msg{Subject: "news.dlq." + stage, Data: raw.Data, Header: h}, id); err != nil {
 		return err
 	}

@@ -33,7 +33,9 @@ func (p *Pipeline) deadLetter(ctx context.Context, stage string, msg jetstream.M
 		h.Set(HeaderDLQConsumer, md.Consumer)
 		h.Set(HeaderDLQSequence, strconv.FormatUint(md.Sequence.Stream, 10))
 		h.Set(HeaderDLQDelivered, strconv.FormatUint(md.NumDelivered, 10))
-		id = fmt.Sprintf("dlq:%s:%s:%d", stage, md.Stream, md.Sequence.Stream)
+		// The consumer is part of the id: several sinks (consumers of one
+		// stream) may each dead-letter the same article.
+		id = fmt.Sprintf("dlq:%s:%s:%s:%d", stage, md.Stream, md.Consumer, md.Sequence.Stream)
 	}
 	dl := &nats.Msg{Subject: "news.dlq." + stage, Data: msg.Data(), Header: h}
 	if _, err := p.pub.publish(ctx, "NEWS_DLQ", dl, id); err != nil {

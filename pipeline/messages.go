@@ -31,8 +31,9 @@ const (
 type Job struct {
 	FeedID string `json:"feed_id"`
 	URL    string `json:"url"`
-	// Slot is the due time (Unix seconds) the job was scheduled for; the
-	// message id is <feed id>@<slot>, so one job per feed per slot survives.
+	// Slot is the due time (Unix nanoseconds) the job was scheduled for;
+	// the message id is <feed id>@<slot>, so one job per feed per slot
+	// survives.
 	Slot int64 `json:"slot"`
 	// Run is set by `newsfeed once`: the job is polled even if not due and
 	// its outcome is recorded under this run id.

@@ -210,7 +210,7 @@ func (p *Pipeline) Ready(ctx context.Context) error {
 		return err
 	}
 	for name, ok := range p.sinkOK {
-		if !ok.Load() {
+		if !ok.Load() && !p.sinkIdle(ctx, name) {
 			return fmt.Errorf("sink %s: last write failed", name)
 		}
 	}
@@ -223,6 +223,22 @@ func (p *Pipeline) Ready(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// sinkIdle reports whether nothing waits for sink name: its consumer has
+// no message pending or unacknowledged (a message handed back after a
+// failed write counts as unacknowledged). A replica whose last write
+// failed is then ready again, although it has had no work to prove the
+// sink back, as when another replica wrote everything once it was.
+func (p *Pipeline) sinkIdle(ctx context.Context, name string) bool {
+	c := p.consumers[config.Sink{Name: name}.ConsumerName()]
+	if c == nil {
+		return false
+	}
+	ictx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	info, err := c.Info(ictx)
+	return err == nil && info.NumPending == 0 && info.NumAckPending == 0
 }
 
 // collectConsumerMetrics refreshes the consumer lag gauges.

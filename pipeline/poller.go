@@ -52,7 +52,7 @@ func (p *Pipeline) handlePoll(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	now := p.now()
-	if job.Run == "" && !st.NextDue.IsZero() && job.Slot < st.NextDue.Unix() && st.LastPolled.Unix() >= job.Slot {
+	if job.Run == "" && !st.NextDue.IsZero() && job.Slot < st.NextDue.UnixNano() && st.LastPolled.UnixNano() >= job.Slot {
 		// Already polled for a later slot (a late duplicate): nothing to do.
 		_ = msg.Ack()
 		return

@@ -170,9 +170,13 @@ func (s *scheduler) run(ctx context.Context) {
 
 func (s *scheduler) publishJob(ctx context.Context, e dueEntry) error {
 	f := s.p.byID[e.id]
+	// The slot names the due time exactly (nanoseconds, as stored in KV, so
+	// every replica names it alike): due times a second apart or less, as
+	// after quick failures, must not share a job id, or the later job is
+	// absorbed as a duplicate and the feed is not polled again.
 	slot := int64(0)
 	if !e.slot.IsZero() {
-		slot = e.slot.Unix()
+		slot = e.slot.UnixNano()
 	}
 	data, _ := json.Marshal(Job{FeedID: f.ID, URL: f.URL, Slot: slot})
 	msg := &nats.Msg{Subject: "news.job.poll." + f.ID, Data: data}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -102,14 +101,14 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 		arts = append(arts, &a)
 		keep = append(keep, m)
 	}
-	arts, keep = p.dropWritten(ctx, sc, arts, keep)
+	arts, keep, claims, claimed := p.claimAll(ctx, sc, arts, keep)
 	if len(arts) == 0 {
-		return true
+		return claimed
 	}
 	err := p.timedWrite(ctx, sc, s, arts)
 	switch {
 	case err == nil:
-		p.markWritten(ctx, sc, arts)
+		p.markDone(ctx, sc, arts)
 		p.ackAll(ctx, sc, keep)
 		p.metrics.SinkWrites.WithLabelValues(sc.Name, "ok").Add(float64(len(keep)))
 		p.sinkOK[sc.Name].Store(true)
@@ -121,13 +120,16 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 			err := p.timedWrite(ctx, sc, s, []*article.Article{a})
 			switch {
 			case err == nil:
-				p.markWritten(ctx, sc, arts[i:i+1])
+				p.markDone(ctx, sc, arts[i:i+1])
 				p.ackAll(ctx, sc, keep[i:i+1])
 				p.metrics.SinkWrites.WithLabelValues(sc.Name, "ok").Inc()
 			case errors.Is(err, sink.ErrPermanent):
+				// The claim stays; an article published again later
+				// finds it stale and takes it over.
 				p.sinkDeadLetter(ctx, sc, keep[i], err.Error())
 			default:
 				ok = false
+				p.releaseClaims(ctx, sc, arts[i:i+1], claims[i:i+1])
 				p.nakMsg(sc, keep[i], err)
 			}
 		}
@@ -135,66 +137,12 @@ func (p *Pipeline) writeBatch(ctx context.Context, sc config.Sink, s sink.Sink, 
 	default:
 		p.sinkOK[sc.Name].Store(false)
 		p.logger.Warn("sink write failed; batch will be redelivered", "sink", sc.Name, "articles", len(arts), "error", err)
+		p.releaseClaims(ctx, sc, arts, claims)
 		for _, m := range keep {
 			p.nakMsg(sc, m, err)
 		}
 		return false
 	}
-}
-
-// dropWritten acknowledges, without writing them again, the articles this
-// sink has already written at the same or a higher revision, and returns
-// the others. JetStream redelivers a message whose ack was lost, and a
-// server that crashes forgets the acks of its last moments; the redelivery
-// may reach another replica, whose file or database is not the one
-// written. The mark w.<sink hash>.<id> in the seen bucket, stored after the
-// write and before the ack, holds the highest revision written.
-func (p *Pipeline) dropWritten(ctx context.Context, sc config.Sink, arts []*article.Article, msgs []jetstream.Msg) ([]*article.Article, []jetstream.Msg) {
-	var done []jetstream.Msg
-	n := 0
-	for i, a := range arts {
-		if p.written(ctx, sc, a) {
-			done = append(done, msgs[i])
-			continue
-		}
-		arts[n], msgs[n] = a, msgs[i]
-		n++
-	}
-	if len(done) > 0 {
-		p.logger.Info("articles already written by this sink acknowledged without a second write", "sink", sc.Name, "articles", len(done))
-		p.ackAll(ctx, sc, done)
-	}
-	return arts[:n], msgs[:n]
-}
-
-func (p *Pipeline) written(ctx context.Context, sc config.Sink, a *article.Article) bool {
-	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	e, err := p.stores.Seen.Get(gctx, writtenKey(sc.Name, a.ID))
-	if err != nil {
-		return false // not written, or unknown: write (sinks are idempotent)
-	}
-	rev, err := strconv.Atoi(string(e.Value()))
-	return err == nil && rev >= a.Revision
-}
-
-// markWritten records that the sink holds arts. A failure only weakens
-// the protection against a second write.
-func (p *Pipeline) markWritten(ctx context.Context, sc config.Sink, arts []*article.Article) {
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	for _, a := range arts {
-		if _, err := p.stores.Seen.Put(pctx, writtenKey(sc.Name, a.ID), []byte(strconv.Itoa(a.Revision))); err != nil {
-			p.logger.Warn("cannot record a sink write; a redelivery may write the article again", "sink", sc.Name, "id", a.ID, "error", err)
-			return
-		}
-	}
-}
-
-// writtenKey is the seen-bucket key marking article id as written by sink
-// (the sink's name is hashed: names may hold characters keys may not).
-func writtenKey(sink, id string) string {
-	return "w." + hash32("sink", sink)[:16] + "." + id
 }
 
 func (p *Pipeline) timedWrite(ctx context.Context, sc config.Sink, s sink.Sink, arts []*article.Article) error {

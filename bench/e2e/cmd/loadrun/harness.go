@@ -376,6 +376,11 @@ func runSched(ctx context.Context, o *options, cfgPath string, metricsPort int, 
 		}
 	}
 	res.FirstRound = time.Since(start).Seconds()
+	if o.profileDir != "" {
+		if err := saveURL(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap?gc=1", metricsPort), filepath.Join(o.profileDir, "heap.pprof")); err != nil {
+			res.Notes = append(res.Notes, "heap profile: "+err.Error())
+		}
+	}
 	u0, s0 := procCPU(cmd.Process.Pid)
 	t0 := time.Now()
 	select {
@@ -517,6 +522,29 @@ func procStatusKiB(pid int, key string) int64 {
 		}
 	}
 	return 0
+}
+
+func saveURL(url, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // scrape reads a Prometheus text exposition into name{labels} → value.

@@ -6,7 +6,7 @@
 # sync_always; the hot-path Go benchmarks through benchstat; and a re-run of
 # the 50k end-to-end figure at the end.
 #
-#   bench/run.sh               # everything (about an hour on 2 shared cores)
+#   bench/run.sh               # everything (35-60 minutes on 2 shared cores)
 #   QUICK=1 bench/run.sh       # tiny sizes, to check the script itself
 #
 # RESULTS=dir keeps the raw results there (default: a new directory under
@@ -80,6 +80,14 @@ step bare.txt bash -c "cd '$root/bench/e2e' && go test -run XXX -bench Bare -ben
 for s in $sizes; do
 	IFS=: read -r name feeds items <<<"$s"
 	step "once-$name.log" "$lr" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once $name" -out "$res/once-$name.json"
+done
+
+# The memory comparison again with a soft memory limit for the Go runtime.
+memlimit=${MEMLIMIT:-128MiB}
+echo "$memlimit" >"$res/memlimit.txt"
+for n in 5k 50k; do
+	IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep "^$n:")"
+	step "once-$n-memlimit.log" "$lr" -gomemlimit "$memlimit" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once $n GOMEMLIMIT=$memlimit" -out "$res/once-$n-memlimit.json"
 done
 
 # 3. A profiled in-process `once` at 10k, split by stage.

@@ -79,7 +79,7 @@ func BenchmarkPublish(b *testing.B) {
 					for b.Loop() {
 						id := strconv.FormatInt(seq.Add(1), 10)
 						msg := &nats.Msg{Subject: "news.article.bench.en", Data: payload}
-						if _, err := js.PublishMsgAsync(msg, jetstream.WithMsgID(id), jetstream.WithExpectStream("NEWS_ARTICLES")); err != nil {
+						if _, err := js.PublishMsgAsync(msg, jetstream.WithMsgID(id), jetstream.WithExpectStream("NEWS_ARTICLES"), jetstream.WithStallWait(30*time.Second)); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -117,6 +117,8 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 		return err
 	}
 	if allocProfile != "" {
+		// The allocation profile holds both the bytes allocated over the
+		// run (alloc_space) and those still live at its end (inuse_space).
 		runtime.GC()
 		f, err := os.Create(allocProfile)
 		if err != nil {
@@ -126,6 +128,9 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 			return err
 		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "loadrun child: heap in use after the run %d MiB, heap system %d MiB, total system %d MiB\n", ms.HeapInuse>>20, ms.HeapSys>>20, ms.Sys>>20)
 	}
 	fmt.Printf("once: %d feeds polled, %d failed, in %s\n", res.Feeds, len(res.Failed), res.Duration.Round(time.Millisecond))
 	return nil

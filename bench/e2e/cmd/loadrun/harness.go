@@ -39,6 +39,7 @@ type Result struct {
 	PerHost    int     `json:"per_host"`
 	Scrapers   int     `json:"scrapers"`
 	SyncAlways bool    `json:"sync_always"`
+	GoMemLimit string  `json:"gomemlimit,omitempty"`
 	Sinks      string  `json:"sinks"`
 	PageBytes  float64 `json:"mean_page_bytes"`
 
@@ -74,7 +75,21 @@ type Result struct {
 	Series        int     `json:"metric_series,omitempty"` // lines of /metrics (samples)
 	ConfigBytes   int64   `json:"config_bytes,omitempty"`
 
+	// Samples follow the daemon's memory over a run mode run.
+	Samples []Sample `json:"samples,omitempty"`
+
 	Notes []string `json:"notes,omitempty"`
+}
+
+// Sample is the daemon's memory at one moment of a run: articles written
+// by the first sink, resident set, and the Go runtime's heap in use and
+// memory obtained from the OS (MiB).
+type Sample struct {
+	T         float64 `json:"t_s"`
+	Written   float64 `json:"written"`
+	RSS       float64 `json:"rss_mib"`
+	HeapInuse float64 `json:"go_heap_inuse_mib"`
+	GoSys     float64 `json:"go_sys_mib"`
 }
 
 // Latency summarises discovery-to-sink latencies.
@@ -110,7 +125,7 @@ func runHarness(ctx context.Context, o *options) error {
 
 	res := &Result{
 		Label: o.label, Mode: o.mode, Started: time.Now().UTC(), Feeds: o.feeds, Items: o.items, PageKB: o.pageKB,
-		PerHost: o.perHost, Scrapers: o.scrapers, SyncAlways: o.syncAlways, Sinks: o.sinks, NumCPU: runtime.NumCPU(),
+		PerHost: o.perHost, Scrapers: o.scrapers, SyncAlways: o.syncAlways, GoMemLimit: o.memLimit, Sinks: o.sinks, NumCPU: runtime.NumCPU(),
 		Articles: o.feeds * o.items, Written: map[string]int{}, Command: strings.Join(os.Args, " "),
 	}
 	res.PageBytes = meanPageBytes(site)
@@ -267,6 +282,9 @@ func childCommand(ctx context.Context, o *options, cfgPath string) *exec.Cmd {
 	}
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = &tailWriter{max: 64 << 10}
+	if o.memLimit != "" {
+		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+o.memLimit)
+	}
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 30 * time.Second
 	return cmd
@@ -308,6 +326,15 @@ func runDaemon(ctx context.Context, o *options, cfgPath string, natsPort, metric
 			continue
 		}
 		last = m
+		if len(res.Samples) == 0 || time.Since(start).Seconds()-res.Samples[len(res.Samples)-1].T >= 5 {
+			res.Samples = append(res.Samples, Sample{
+				T:         time.Since(start).Seconds(),
+				Written:   m[`newsfeed_sink_writes_total{result="ok",sink="`+strings.TrimSpace(sinks[0])+`"}`],
+				RSS:       m["process_resident_memory_bytes"] / (1 << 20),
+				HeapInuse: m["go_memstats_heap_inuse_bytes"] / (1 << 20),
+				GoSys:     m["go_memstats_sys_bytes"] / (1 << 20),
+			})
+		}
 		all := true
 		for _, s := range sinks {
 			if m[`newsfeed_sink_writes_total{result="ok",sink="`+strings.TrimSpace(s)+`"}`] < float64(res.Articles) {
@@ -376,6 +403,11 @@ func runSched(ctx context.Context, o *options, cfgPath string, metricsPort int, 
 		}
 	}
 	res.FirstRound = time.Since(start).Seconds()
+	if o.profileDir != "" {
+		if err := saveURL(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap?gc=1", metricsPort), filepath.Join(o.profileDir, "heap.pprof")); err != nil {
+			res.Notes = append(res.Notes, "heap profile: "+err.Error())
+		}
+	}
 	u0, s0 := procCPU(cmd.Process.Pid)
 	t0 := time.Now()
 	select {
@@ -517,6 +549,29 @@ func procStatusKiB(pid int, key string) int64 {
 		}
 	}
 	return 0
+}
+
+func saveURL(url, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // scrape reads a Prometheus text exposition into name{labels} → value.

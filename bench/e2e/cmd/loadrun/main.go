@@ -48,6 +48,7 @@ func main() {
 	flag.StringVar(&o.sinks, "sinks", "sqlite,jsonl", "sinks to configure (sqlite, jsonl)")
 	flag.BoolVar(&o.syncAlways, "sync-always", false, "nats.embedded.sync_always")
 	flag.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this long")
+	flag.StringVar(&o.memLimit, "gomemlimit", "", "run newsfeed with GOMEMLIMIT set to this (e.g. 128MiB)")
 	flag.DurationVar(&o.hold, "hold", 30*time.Second, "sched mode: how long to watch the idle daemon after the first round of jobs")
 	flag.Parse()
 	if !o.inprocess && o.bin == "" {
@@ -69,6 +70,7 @@ func main() {
 
 type options struct {
 	mode, bin, work, out, label, sinks, profileDir string
+	memLimit                                       string
 	inprocess, syncAlways                          bool
 	feeds, items, pageKB, perHost                  int
 	scrapers, pollers                              int

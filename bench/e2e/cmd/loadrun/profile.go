@@ -19,6 +19,9 @@ type Stage struct {
 	AllocMBPerArt  float64 `json:"alloc_mb_per_article"`
 	AllocsPerArt   float64 `json:"allocs_per_article"`
 	AllocByteShare float64 `json:"alloc_share"`
+	// LiveMB is what the stage's allocations still hold at the end of the
+	// run (inuse_space after a GC), in MB.
+	LiveMB float64 `json:"live_mb"`
 }
 
 const mod = "github.com/newsfeed/newsfeed/"
@@ -129,13 +132,16 @@ func attribute(dir string, articles int) ([]Stage, error) {
 	}
 	var totalBytes float64
 	if alloc, err := readProfile(filepath.Join(dir, "allocs.pprof")); err == nil {
-		bi, oi := sampleIndex(alloc, "alloc_space"), sampleIndex(alloc, "alloc_objects")
+		bi, oi, li := sampleIndex(alloc, "alloc_space"), sampleIndex(alloc, "alloc_objects"), sampleIndex(alloc, "inuse_space")
 		if bi >= 0 && oi >= 0 {
 			for _, s := range alloc.Sample {
 				st := get(classify(s))
 				st.AllocMBPerArt += float64(s.Value[bi])
 				st.AllocsPerArt += float64(s.Value[oi])
 				totalBytes += float64(s.Value[bi])
+				if li >= 0 {
+					st.LiveMB += float64(s.Value[li]) / 1e6
+				}
 			}
 		}
 	}

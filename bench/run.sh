@@ -113,5 +113,5 @@ IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep '^50k:')"
 step once-50k-final.log "$lr" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once 50k (final)" -out "$res/once-50k-final.json"
 
 cp "$root/bench/e2e/NOTES.md" "$res/notes.md"
-"$res/bin/benchreport" -results "$res" -out "$root/BENCHMARKS.md"
+"$res/bin/benchreport" -results "$res" -docs "$root/bench" -out "$root/BENCHMARKS.md"
 echo "bench/run.sh: wrote $root/BENCHMARKS.md; raw results in $res" >&2

@@ -19,8 +19,9 @@ import (
 func main() {
 	dir := flag.String("results", "", "results directory written by bench/run.sh")
 	out := flag.String("out", "BENCHMARKS.md", "output file")
+	docs := flag.String("docs", "bench", "folder holding EXTRACTION.md, ENRICH.md, SINKS.md and FAULTS.md")
 	flag.Parse()
-	r := &report{dir: *dir}
+	r := &report{dir: *dir, docs: *docs}
 	md := r.render()
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		fmt.Fprintf(os.Stderr, "benchreport: %v\n", err)
@@ -29,11 +30,31 @@ func main() {
 }
 
 type report struct {
-	dir string
-	b   strings.Builder
+	dir  string
+	docs string
+	b    strings.Builder
 }
 
 func (r *report) p(format string, a ...any) { fmt.Fprintf(&r.b, format+"\n", a...) }
+
+// demote pushes a document's headings three levels down (# → ####) and
+// drops its first heading, so it nests under a section of this report.
+func demote(doc string) string {
+	lines := strings.Split(strings.TrimSpace(doc), "\n")
+	if len(lines) > 0 && strings.HasPrefix(lines[0], "# ") {
+		lines = lines[1:]
+	}
+	fence := false
+	for i, l := range lines {
+		if strings.HasPrefix(l, "```") {
+			fence = !fence
+		}
+		if !fence && strings.HasPrefix(l, "#") {
+			lines[i] = "###" + l
+		}
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
 
 func (r *report) read(name string) string {
 	b, err := os.ReadFile(filepath.Join(r.dir, name))
@@ -515,20 +536,28 @@ func (r *report) render() string {
 		r.p("")
 	}
 
-	r.p("## 8. Extraction quality, sinks and faults")
+	r.p("## 8. Extraction quality, enrichment, sinks and faults")
 	r.p("")
-	r.p("<!-- BEGIN lead: extraction quality (from bench/EXTRACTION.md) -->")
-	r.p("_To be folded in by the lead from `bench/EXTRACTION.md`._")
-	r.p("<!-- END lead: extraction quality -->")
+	r.p("These figures come from their own commands (each document below names its command, the")
+	r.p("corpus and the machine); this report reproduces the documents as they stand in `bench/`.")
 	r.p("")
-	r.p("<!-- BEGIN lead: sink throughput (from bench/SINKS.md) -->")
-	r.p("_To be folded in by the lead from `bench/SINKS.md`._")
-	r.p("<!-- END lead: sink throughput -->")
-	r.p("")
-	r.p("<!-- BEGIN lead: fault tolerance figures -->")
-	r.p("_To be folded in by the lead from the fault-injection work._")
-	r.p("<!-- END lead: fault tolerance figures -->")
-	r.p("")
+	for _, doc := range []struct{ file, title string }{
+		{"EXTRACTION.md", "8.1 Extraction quality beside go-trafilatura and go-readability"},
+		{"ENRICH.md", "8.2 Enrichment: language, entities, near-duplicates, cost"},
+		{"SINKS.md", "8.3 Sink throughput and search"},
+		{"FAULTS.md", "8.4 Fault tests: lost, duplicated, redelivered, recovery"},
+	} {
+		r.p("### %s", doc.title)
+		r.p("")
+		b, err := os.ReadFile(filepath.Join(r.docs, doc.file))
+		if err != nil {
+			r.p("_bench/%s is missing._", doc.file)
+			r.p("")
+			continue
+		}
+		r.p("%s", demote(string(b)))
+		r.p("")
+	}
 
 	if notes := r.read("notes.md"); notes != "" {
 		r.p("%s", strings.TrimSpace(notes))

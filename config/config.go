@@ -171,6 +171,9 @@ func (s Sink) ConsumerName() string { return "sink-" + s.Name }
 type Metrics struct {
 	Listen string `yaml:"listen"` // "" disables the endpoint
 	Pprof  bool   `yaml:"pprof"`
+	// MaxFeedSeries bounds per-feed series: with more feeds than this, the
+	// feed label carries the feed's source (its outlet) instead of its name.
+	MaxFeedSeries int `yaml:"max_feed_series"`
 }
 
 // Log configures log/slog.
@@ -233,7 +236,7 @@ func Default() Config {
 			RespectRobots: true,
 			MaxRedirects:  5,
 		},
-		Metrics:  Metrics{Listen: "127.0.0.1:9090"},
+		Metrics:  Metrics{Listen: "127.0.0.1:9090", MaxFeedSeries: 10000},
 		Log:      Log{Level: "info", Format: "auto"},
 		Schedule: Schedule{DefaultInterval: 5 * time.Minute, MinInterval: time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour, Tick: time.Second, AdaptiveFactor: 6},
 		Pipeline: Pipeline{Pollers: 4, Scrapers: 8, AckWait: 60 * time.Second, MaxDeliver: 6, ShutdownGrace: 25 * time.Second, OnceTimeout: 30 * time.Minute},
@@ -288,10 +291,6 @@ func Parse(data []byte, name string, getenv func(string) string) (*Config, error
 		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("%s: %s", where, yamlError(err))
 		}
-		var root yaml.Node
-		if err := yaml.Unmarshal(data, &root); err == nil {
-			recordLines(&root, &cfg)
-		}
 	}
 	if err := applyEnv(&cfg, getenv); err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
@@ -300,6 +299,16 @@ func Parse(data []byte, name string, getenv func(string) string) (*Config, error
 		cfg.Sinks = DefaultSinks()
 	}
 	if err := cfg.Validate(); err != nil {
+		// Name the line of the feed or sink at fault. The node tree is built
+		// only now: for a large generated file it costs as much as the
+		// decoding itself.
+		var root yaml.Node
+		if len(data) > 0 && yaml.Unmarshal(data, &root) == nil {
+			recordLines(&root, &cfg)
+			if err2 := cfg.Validate(); err2 != nil {
+				err = err2
+			}
+		}
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	return &cfg, nil
@@ -430,6 +439,9 @@ func (c *Config) Validate() error {
 	case "auto", "json", "text":
 	default:
 		return fmt.Errorf("log.format: %q (want auto, json or text)", c.Log.Format)
+	}
+	if c.Metrics.MaxFeedSeries < 0 {
+		return fmt.Errorf("metrics.max_feed_series: must not be negative, got %d", c.Metrics.MaxFeedSeries)
 	}
 	if c.Metrics.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {

@@ -56,7 +56,7 @@ func TestFeedsOnlyGetsDefaults(t *testing.T) {
 		t.Errorf("default sinks: %+v", cfg.Sinks)
 	}
 	f := cfg.Feeds[0]
-	if f.Interval != 5*time.Minute || !f.ShouldFetchArticles() || f.Type != "feed" || f.Line != 2 {
+	if f.Interval != 5*time.Minute || !f.ShouldFetchArticles() || f.Type != "feed" {
 		t.Errorf("feed defaults: %+v", f)
 	}
 }

@@ -108,10 +108,13 @@ func FeedID(u string) string {
 	return hex.EncodeToString(sum[:])[:16]
 }
 
-// NewFeeds derives identities for the configured feeds.
-func NewFeeds(cfgs []config.Feed) []*Feed {
+// NewFeeds derives identities for the configured feeds. With more than
+// maxLabels feeds (0: no limit), metric labels name the feed's source rather
+// than the feed, so the number of series stays bounded.
+func NewFeeds(cfgs []config.Feed, maxLabels int) []*Feed {
 	out := make([]*Feed, 0, len(cfgs))
 	labels := map[string]int{}
+	slugs := map[string]string{} // domain → source slug, computed once per outlet
 	for _, c := range cfgs {
 		f := &Feed{Feed: c, ID: FeedID(c.URL), LogURL: urlnorm.Redact(c.URL)}
 		u, _ := url.Parse(c.URL)
@@ -120,13 +123,24 @@ func NewFeeds(cfgs []config.Feed) []*Feed {
 		}
 		f.Source = c.Source
 		if f.Source == "" {
-			f.Source = article.SourceSlug(urlnorm.Domain(c.URL))
+			d := urlnorm.Domain(c.URL)
+			slug, ok := slugs[d]
+			if !ok {
+				slug = article.SourceSlug(d)
+				slugs[d] = slug
+			}
+			f.Source = slug
 		}
-		f.Label = c.Name
-		if n := labels[c.Name]; n > 0 {
-			f.Label = c.Name + " #" + itoa(n+1)
+		switch {
+		case maxLabels > 0 && len(cfgs) > maxLabels:
+			f.Label = f.Source
+		default:
+			f.Label = c.Name
+			if n := labels[c.Name]; n > 0 {
+				f.Label = c.Name + " #" + itoa(n+1)
+			}
+			labels[c.Name]++
 		}
-		labels[c.Name]++
 		out = append(out, f)
 	}
 	return out

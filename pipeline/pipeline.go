@@ -99,7 +99,7 @@ func New(d Deps) (*Pipeline, error) {
 		cfg: d.Config, js: d.Bus.JS, stores: d.Stores, fetch: d.Fetcher, extract: d.Extractor,
 		enrich: enr, sinks: d.Sinks, metrics: d.Metrics, logger: logger, outage: d.Outage,
 		pub:       &publisher{js: d.Bus.JS, metrics: d.Metrics, attemptTimeout: 10 * time.Second},
-		feeds:     NewFeeds(d.Config.Feeds),
+		feeds:     NewFeeds(d.Config.Feeds, d.Config.Metrics.MaxFeedSeries),
 		byID:      map[string]*Feed{},
 		sinkOK:    map[string]*atomic.Bool{},
 		consumers: map[string]jetstream.Consumer{},
@@ -177,9 +177,12 @@ func (p *Pipeline) initMetrics() {
 		Enrichers: p.enrich.Names(),
 		Streams:   []string{natsbus.StreamJobs, natsbus.StreamItems, natsbus.StreamArticles, natsbus.StreamDLQ},
 	}
-	srcSeen := map[string]bool{}
+	srcSeen, labelSeen := map[string]bool{}, map[string]bool{}
 	for _, f := range p.feeds {
-		k.Feeds = append(k.Feeds, f.Label)
+		if !labelSeen[f.Label] {
+			labelSeen[f.Label] = true
+			k.Feeds = append(k.Feeds, f.Label)
+		}
 		if !srcSeen[f.Source] {
 			srcSeen[f.Source] = true
 			k.Sources = append(k.Sources, f.Source)

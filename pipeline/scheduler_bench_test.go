@@ -27,7 +27,7 @@ func BenchmarkSchedulerTick(b *testing.B) {
 	const duePerTick = 100
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("feeds=%d", n), func(b *testing.B) {
-			p := &Pipeline{feeds: NewFeeds(benchFeedConfigs(n))}
+			p := &Pipeline{feeds: NewFeeds(benchFeedConfigs(n), 0)}
 			s := newScheduler(p)
 			t0 := time.Unix(1_800_000_000, 0)
 			cycle := time.Duration(n/duePerTick) * time.Second // every feed due once per cycle
@@ -64,7 +64,7 @@ func BenchmarkSchedulerMemory(b *testing.B) {
 				var before, after runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&before)
-				p := &Pipeline{feeds: NewFeeds(cfgs), byID: map[string]*Feed{}}
+				p := &Pipeline{feeds: NewFeeds(cfgs, 0), byID: map[string]*Feed{}}
 				for _, f := range p.feeds {
 					p.byID[f.ID] = f
 				}

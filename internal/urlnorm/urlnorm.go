@@ -214,6 +214,9 @@ var secretParams = map[string]bool{
 // Redact returns raw fit for logs: the password of the user info and the
 // values of credential-like query parameters are replaced by "xxxxx".
 func Redact(raw string) string {
+	if !strings.Contains(raw, "@") && !strings.Contains(raw, "?") {
+		return raw // nothing to mask: no user info, no query
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw

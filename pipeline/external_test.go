@@ -86,7 +86,7 @@ func TestOnceMachineNATS(t *testing.T) {
 	for _, s := range []string{natsbus.StreamJobs, natsbus.StreamItems, natsbus.StreamArticles, natsbus.StreamDLQ} {
 		_ = js.DeleteStream(ctx, s)
 	}
-	for _, b := range []string{natsbus.BucketFeeds, natsbus.BucketSeen, natsbus.BucketClusters} {
+	for _, b := range []string{natsbus.BucketFeeds, natsbus.BucketSeen, natsbus.BucketClusters, natsbus.BucketSinkWrites} {
 		_ = js.DeleteKeyValue(ctx, b)
 	}
 	nc.Close()

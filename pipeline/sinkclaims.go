@@ -21,7 +21,7 @@ import (
 // an article may come again — as a fresh delivery — to another replica,
 // whose JSONL file or SQLite database is not the one written, or while
 // the first replica is still writing it. So before writing, a replica
-// claims each article under w.<sink hash>.<article id> in the seen bucket
+// claims each article under w.<sink hash>.<article id> in the sink-writes bucket
 // with a compare-and-set ("p <revision> <unix ns>"); after the write it
 // marks it done ("d <revision>"), then acknowledges. A delivery that finds
 // the article done at the same or a higher revision is acknowledged
@@ -48,7 +48,7 @@ func (p *Pipeline) claimLease(sc config.Sink) time.Duration {
 	return sc.Timeout + p.markBudget(sc) + 5*time.Second
 }
 
-// writtenKey is the seen-bucket key of article id in sink (the sink's name
+// writtenKey is the sink-writes key of article id in sink (the sink's name
 // is hashed: names may hold characters keys may not).
 func writtenKey(sink, id string) string {
 	return "w." + hash32("sink", sink)[:16] + "." + id
@@ -97,9 +97,9 @@ func (p *Pipeline) claim(ctx context.Context, sc config.Sink, a *article.Article
 	key := writtenKey(sc.Name, a.ID)
 	now := time.Now()
 	val := []byte(fmt.Sprintf("%s %d %d", markPending, a.Revision, now.UnixNano()))
-	e, err := p.stores.Seen.Get(ctx, key)
+	e, err := p.stores.SinkWrites.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		rev, err := p.stores.Seen.Create(ctx, key, val)
+		rev, err := p.stores.SinkWrites.Create(ctx, key, val)
 		if errors.Is(err, jetstream.ErrKeyExists) {
 			return busy, 0, time.Second // claimed a moment ago by another writer
 		}
@@ -121,7 +121,7 @@ func (p *Pipeline) claim(ctx context.Context, sc config.Sink, a *article.Article
 		}
 	}
 	// An older revision, a stale claim or an unreadable mark: take it over.
-	rev, err := p.stores.Seen.Update(ctx, key, val, e.Revision())
+	rev, err := p.stores.SinkWrites.Update(ctx, key, val, e.Revision())
 	if err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) || isWrongSequence(err) {
 			return busy, 0, time.Second
@@ -173,7 +173,7 @@ func (p *Pipeline) markDone(ctx context.Context, sc config.Sink, arts []*article
 		key, val := writtenKey(sc.Name, a.ID), []byte(fmt.Sprintf("%s %d", markDone, a.Revision))
 		for {
 			pctx, cancel := context.WithTimeout(ctx, min(2*time.Second, max(time.Until(deadline), 100*time.Millisecond)))
-			_, err := p.stores.Seen.Put(pctx, key, val)
+			_, err := p.stores.SinkWrites.Put(pctx, key, val)
 			cancel()
 			if err == nil {
 				break
@@ -194,6 +194,6 @@ func (p *Pipeline) releaseClaims(ctx context.Context, sc config.Sink, arts []*ar
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for i, a := range arts {
-		_ = p.stores.Seen.Delete(ctx, writtenKey(sc.Name, a.ID), jetstream.LastRevision(claims[i]))
+		_ = p.stores.SinkWrites.Delete(ctx, writtenKey(sc.Name, a.ID), jetstream.LastRevision(claims[i]))
 	}
 }

@@ -66,7 +66,7 @@ func TestEmbeddedListensAndSetupIsIdempotent(t *testing.T) {
 			t.Errorf("stream %s has no duplicate window", name)
 		}
 	}
-	for _, name := range []string{BucketFeeds, BucketSeen, BucketClusters} {
+	for _, name := range []string{BucketFeeds, BucketSeen, BucketClusters, BucketSinkWrites} {
 		if _, err := b.JS.KeyValue(ctx, name); err != nil {
 			t.Errorf("bucket %s: %v", name, err)
 		}

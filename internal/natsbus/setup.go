@@ -21,6 +21,11 @@ const (
 	BucketFeeds    = "newsfeed_feeds"
 	BucketSeen     = "newsfeed_seen"
 	BucketClusters = "newsfeed_clusters"
+	// BucketSinkWrites holds each sink's write claims (see pipeline's sink
+	// claims); they guard against redeliveries, which come within minutes,
+	// so they expire after SinkWritesTTL instead of the seen set's 30 days.
+	BucketSinkWrites = "newsfeed_sinkwrites"
+	SinkWritesTTL    = 6 * time.Hour
 
 	SubjectJobs     = "news.job.>"
 	SubjectItems    = "news.item.>"
@@ -30,9 +35,10 @@ const (
 
 // Stores are the streams and buckets the pipeline uses.
 type Stores struct {
-	Feeds    jetstream.KeyValue
-	Seen     jetstream.KeyValue
-	Clusters jetstream.KeyValue
+	Feeds      jetstream.KeyValue
+	Seen       jetstream.KeyValue
+	Clusters   jetstream.KeyValue
+	SinkWrites jetstream.KeyValue
 }
 
 // Setup creates or updates the streams and buckets idempotently.
@@ -76,6 +82,12 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg config.NATS, cluster
 	if st.Seen, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
 		Bucket: BucketSeen, History: 1, Storage: jetstream.FileStorage, Replicas: r, TTL: cfg.SeenTTL,
 		Description: "newsfeed item ids already turned into work",
+	}); err != nil {
+		return nil, err
+	}
+	if st.SinkWrites, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
+		Bucket: BucketSinkWrites, History: 1, Storage: jetstream.FileStorage, Replicas: r, TTL: SinkWritesTTL,
+		Description: "newsfeed sink write claims: one write per article and sink across replicas",
 	}); err != nil {
 		return nil, err
 	}

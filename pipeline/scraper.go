@@ -202,7 +202,9 @@ func (p *Pipeline) finish(ctx context.Context, im *ItemMsg, a *article.Article) 
 	if err := p.enrich.Enrich(ctx, a); err != nil {
 		return err
 	}
-	a.WordCount = article.CountWords(a.Text)
+	if a.WordCount == 0 && a.Text != "" { // the wordcount enricher may be disabled
+		a.WordCount = article.CountWords(a.Text)
+	}
 	a.ContentHash = article.ContentHash(a)
 	for _, e := range a.Errors {
 		if strings.HasPrefix(e.Stage, "enrich.") {

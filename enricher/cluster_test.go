@@ -3,6 +3,7 @@ package enricher
 import (
 	"context"
 	"fmt"
+	"github.com/newsfeed/newsfeed/internal/natstest"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -56,22 +57,7 @@ func indexes(t *testing.T, window time.Duration, now func() time.Time) map[strin
 	}
 }
 
-func startNATS(t *testing.T) *server.Server {
-	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server not ready")
-	}
-	t.Cleanup(func() {
-		s.Shutdown()
-		s.WaitForShutdown()
-	})
-	return s
-}
+func startNATS(t *testing.T) *server.Server { return natstest.Run(t, nil) }
 
 func connectKV(t *testing.T, s *server.Server, window time.Duration, create bool) jetstream.KeyValue {
 	t.Helper()

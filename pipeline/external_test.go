@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
@@ -12,26 +11,12 @@ import (
 
 	"github.com/newsfeed/newsfeed/config"
 	"github.com/newsfeed/newsfeed/internal/natsbus"
+	"github.com/newsfeed/newsfeed/internal/natstest"
 	"github.com/newsfeed/newsfeed/internal/testsite"
 )
 
 // runServer starts a current nats-server with JetStream on a random port.
-func runServer(t *testing.T) *server.Server {
-	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server not ready")
-	}
-	t.Cleanup(func() {
-		s.Shutdown()
-		s.WaitForShutdown()
-	})
-	return s
-}
+func runServer(t *testing.T) *server.Server { return natstest.Run(t, nil) }
 
 func externalFlow(t *testing.T, url string) {
 	_, base := siteServer(t, testsite.Options{Feeds: 2, Items: 3})

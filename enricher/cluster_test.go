@@ -304,15 +304,7 @@ func FuzzDecodeBucket(f *testing.F) {
 func BenchmarkAssign(b *testing.B) {
 	docs := loadCorpus(b)
 	same := JaccardSimilarity(DefaultClusterThreshold)
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: b.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		b.Fatal("nats-server not ready")
-	}
-	defer func() { s.Shutdown(); s.WaitForShutdown() }()
+	s := natstest.Run(b, nil)
 	nc, err := nats.Connect(s.ClientURL())
 	if err != nil {
 		b.Fatal(err)

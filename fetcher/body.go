@@ -39,7 +39,7 @@ func readBody(resp *http.Response, max int64, truncate bool) ([]byte, error) {
 		}
 		r = dec
 	}
-	buf, err := io.ReadAll(io.LimitReader(r, max+1))
+	buf, err := readAllHint(io.LimitReader(r, max+1), sizeHint(resp.ContentLength, len(codings) > 0, max))
 	if errors.Is(err, errTooLarge) || (err == nil && wire.over) {
 		if truncate {
 			return trim(buf, max), nil
@@ -59,6 +59,53 @@ func readBody(resp *http.Response, max int64, truncate bool) ([]byte, error) {
 		return nil, tooLarge(max, "")
 	}
 	return buf, nil
+}
+
+// maxSizeHint bounds the buffer allocated up front from Content-Length,
+// so a server that announces a large body and sends little cannot make
+// every request reserve the whole cap.
+const maxSizeHint = 2 << 20
+
+// sizeHint is the buffer to allocate for a body: its Content-Length plus
+// room to see EOF, or a guess for encoded bodies (HTML compresses about
+// 4:1), within the cap and maxSizeHint. 0 means unknown.
+func sizeHint(contentLength int64, encoded bool, max int64) int {
+	if contentLength <= 0 {
+		return 0
+	}
+	n := contentLength + 1
+	if encoded {
+		n = contentLength * 4
+	}
+	if n > max+1 {
+		n = max + 1
+	}
+	if n > maxSizeHint {
+		n = maxSizeHint
+	}
+	return int(n)
+}
+
+// readAllHint is io.ReadAll with a first buffer of hint bytes: a page of
+// known length is read without the copies of a doubling buffer.
+func readAllHint(r io.Reader, hint int) ([]byte, error) {
+	if hint < 512 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, hint)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the next size
+		}
+	}
 }
 
 func trim(b []byte, max int64) []byte {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -56,25 +55,7 @@ func (st *store) Stored(t testing.TB) map[string][]*article.Article {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string][]*article.Article{}
-	for rows.Next() {
-		var id, doc string
-		if err := rows.Scan(&id, &doc); err != nil {
-			t.Fatal(err)
-		}
-		var a article.Article
-		if err := json.Unmarshal([]byte(doc), &a); err != nil {
-			t.Fatalf("%s: doc is not an article: %v", id, err)
-		}
-		if a.ID != id {
-			t.Fatalf("row %s holds article %s", id, a.ID)
-		}
-		out[id] = append(out[id], &a)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return sinktest.ScanDocs(t, rows)
 }
 
 func TestConformance(t *testing.T) { sinktest.Run(t, newStore) }

@@ -5,9 +5,11 @@
 package sinktest
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/newsfeed/newsfeed/article"
@@ -108,4 +110,37 @@ func Revised(a *article.Article, rev int) *article.Article {
 	c.Revision = rev
 	c.Title = fmt.Sprintf("%s (revision %d)", a.Title, rev)
 	return &c
+}
+
+// Rows is what database/sql's and pgx's result sets have in common.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanDocs reads (id, whole-message JSON) rows into the map a Store's
+// Stored returns, failing when a row's document is not the article its id
+// names.
+func ScanDocs(t testing.TB, rows Rows) map[string][]*article.Article {
+	t.Helper()
+	out := map[string][]*article.Article{}
+	for rows.Next() {
+		var id, doc string
+		if err := rows.Scan(&id, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var a article.Article
+		if err := json.Unmarshal([]byte(doc), &a); err != nil {
+			t.Fatalf("%s: doc is not an article: %v", id, err)
+		}
+		if a.ID != id {
+			t.Fatalf("row %s holds article %s", id, a.ID)
+		}
+		out[id] = append(out[id], &a)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -114,8 +114,7 @@ func newFlags(e *env, name, args, summary string) *flag.FlagSet {
 // should stop (help or an error).
 func parseFlags(e *env, fs *flag.FlagSet, args []string) (int, bool) {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+		if errors.Is(err, flag.ErrHelp) { // the flag package printed the usage
 			return exitOK, false
 		}
 		fmt.Fprintf(e.stderr, "newsfeed %s: %v (try newsfeed %s --help)\n", fs.Name(), err, fs.Name())

@@ -78,6 +78,9 @@ func TestHelp(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, "Usage: newsfeed "+c.name) || errs != "" {
 			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
 		}
+		if n := strings.Count(out, "Usage: "); n != 1 {
+			t.Errorf("%s --help printed the usage %d times:\n%s", c.name, n, out)
+		}
 	}
 	code, out, _ := runCLI(t, "", "--help")
 	if code != exitOK || !strings.Contains(out, "newsfeed extract") {

@@ -21,6 +21,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gogs/chardet"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
@@ -241,10 +242,12 @@ func metaCharset(body []byte) string {
 // bytes are valid UTF-8; else an East Asian double-byte encoding when one
 // decodes the text cleanly into plausible text (kana for Shift_JIS and
 // EUC-JP, Hangul for EUC-KR, common Han characters for GBK and Big5);
-// else the best scoring of windows-1252, windows-1251 and KOI8-R (long runs
-// of high-bit letters mean Cyrillic; the share of lower-case letters
-// separates windows-1251 from KOI8-R). Other single-byte scripts (Greek,
-// Hebrew, Thai) are not told apart and come out as windows-1252.
+// else the single-byte encoding that an n-gram detector (ICU's method, per
+// language: Polish in ISO-8859-2, Greek in ISO-8859-7, Turkish in
+// windows-1254, Arabic in windows-1256, ...) is confident of; else the best
+// scoring of windows-1252, windows-1251 and KOI8-R (long runs of high-bit
+// letters mean Cyrillic; the share of lower-case letters separates
+// windows-1251 from KOI8-R).
 func Detect(body []byte) (encoding.Encoding, string) {
 	sample := body
 	if len(sample) > 64<<10 {
@@ -263,6 +266,9 @@ func Detect(body []byte) (encoding.Encoding, string) {
 	if enc, name, ok := detectCJK(sample); ok {
 		return enc, name
 	}
+	if enc, name, ok := detectSingleByte(sample); ok {
+		return enc, name
+	}
 	var highLetters, asciiLetters int
 	for _, c := range sample {
 		switch {
@@ -279,6 +285,39 @@ func Detect(body []byte) (encoding.Encoding, string) {
 		return charmap.Windows1251, "windows-1251"
 	}
 	return charmap.KOI8R, "koi8-r"
+}
+
+// minSingleByteConfidence is the n-gram detector's confidence (0-100) below
+// which its single-byte guess is not taken. Short texts score low; the
+// letter heuristics after it decide those.
+const minSingleByteConfidence = 20
+
+// detectSingleByte asks the statistical detector for a single-byte
+// encoding. Its multi-byte and UTF guesses are ignored: those are decided
+// before, by validity and by script.
+func detectSingleByte(sample []byte) (encoding.Encoding, string, bool) {
+	rs, err := chardet.NewHtmlDetector().DetectAll(sample)
+	if err != nil || len(rs) == 0 {
+		return nil, "", false
+	}
+	r := rs[0]
+	if r.Confidence < minSingleByteConfidence {
+		return nil, "", false
+	}
+	label := strings.ToLower(r.Charset)
+	label = strings.TrimSuffix(label, "-i") // ISO-8859-8-I: logical order, same bytes
+	if !strings.HasPrefix(label, "iso-8859-") && !strings.HasPrefix(label, "windows-125") && label != "koi8-r" {
+		return nil, "", false
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, "", false
+	}
+	name, err := htmlindex.Name(enc)
+	if err != nil {
+		return nil, "", false
+	}
+	return enc, name, true
 }
 
 // commonHan holds frequent Chinese characters in simplified and

@@ -94,6 +94,7 @@ func FuzzDecodeXML(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0" encoding="koi8-r"?><a>x</a>`), "text/xml; charset=utf-16")
 	f.Add([]byte("\xFF\xFE<\x00a\x00"), "")
 	f.Add([]byte("<a>\xff\xfe\xc3</a>"), "text/html; charset=\"utf-8\"")
+	f.Add([]byte("<p>\xcf \xf5\xf0\xef\xf5\xf1\xe3\xfc\xf2 \xc5\xee\xf9\xf4\xe5\xf1\xe9\xea\xfe\xed \xe4\xde\xeb\xf9\xf3\xe5</p>"), "")
 	f.Fuzz(func(t *testing.T, doc []byte, ct string) {
 		for _, out := range [][]byte{first(DecodeXML(doc, ct)), first(DecodeHTML(doc, ct))} {
 			if !utf8.Valid(out) {
@@ -119,6 +120,12 @@ func TestDetect(t *testing.T) {
 		{"Лавров поддержал усилия хунты Мьянмы по проведению выборов", charmap.Windows1251, "windows-1251"},
 		{"Лавров поддержал усилия хунты Мьянмы по проведению выборов", charmap.KOI8R, "koi8-r"},
 		{"Le café de la gare est fermé à Noël, désolé.", charmap.Windows1252, "windows-1252"},
+		// Single-byte scripts the n-gram detector tells apart (WHATWG
+		// names: ISO-8859-9 text decodes as its superset windows-1254).
+		{"Minister spraw zagranicznych powiedział w środę, że Polska popiera wysiłki władz. Zażółć gęślą jaźń w Łodzi i Krakowie, gdzie ludzie czekają.", charmap.ISO8859_2, "iso-8859-2"},
+		{"Ο υπουργός Εξωτερικών δήλωσε την Τετάρτη ότι η Ελλάδα υποστηρίζει τις προσπάθειες της κυβέρνησης για σταθερότητα στην περιοχή.", charmap.ISO8859_7, "iso-8859-7"},
+		{"Bakan çarşamba günü yaptığı açıklamada, yangınların kontrol altına alındığını söyledi. İzmir ve Muğla'da çalışmalar sürüyor.", charmap.ISO8859_9, "windows-1254"},
+		{"قال وزير الخارجية يوم الأربعاء إن الحكومة تدعم جهود السلام في المنطقة وتسعى إلى الاستقرار والتنمية.", charmap.Windows1256, "windows-1256"},
 	} {
 		b, err := tc.enc.NewEncoder().Bytes([]byte("<title>" + tc.text + "</title>"))
 		if err != nil {

@@ -54,6 +54,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 120 && reBoiler.MatchString(t) {
 		return false
 	}
+	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
+		return false
+	}
 	if n < 60 && reDateOnly.MatchString(t) {
 		return false
 	}

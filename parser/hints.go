@@ -64,12 +64,19 @@ var positiveTokens = map[string]bool{
 	"blog": true, "page": true, "copy": true,
 }
 
+// postClassTokens mark the class list a CMS writes on a post's wrapper
+// (WordPress post_class: "hentry", "status-publish"). The rest of such a
+// list names the post's categories and tags ("tag-comentarios"), which say
+// nothing about the element.
+var postClassTokens = []string{"hentry", "statuspublish"}
+
 // Token flags: one map lookup answers for every list.
 const (
 	tokComment uint8 = 1 << iota
 	tokStrong
 	tokWeak
 	tokPositive
+	tokPostClass
 )
 
 var tokenFlags = func() map[string]uint8 {
@@ -85,6 +92,9 @@ var tokenFlags = func() map[string]uint8 {
 	}
 	for t := range positiveTokens {
 		m[t] |= tokPositive
+	}
+	for _, t := range postClassTokens {
+		m[t] |= tokPostClass
 	}
 	return m
 }()
@@ -114,13 +124,14 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		return hintNone, buf, cbuf
 	}
 	h := hintNone
-	pos := false
+	pos, comments := false, false
 	var jb [64]byte
 	for i, t := range buf {
 		f := tokenFlags[t]
-		if f&tokComment != 0 {
-			return hintComments, buf, cbuf
+		if f&tokPostClass != 0 {
+			return hintNone, buf, cbuf
 		}
+		comments = comments || f&tokComment != 0
 		if f&tokStrong != 0 {
 			h = hintStrongNeg
 		} else if f&tokWeak != 0 && h < hintWeakNeg {
@@ -139,7 +150,13 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 			if pf&tokPositive != 0 {
 				pos = true
 			}
+			if pf&tokPostClass != 0 {
+				return hintNone, buf, cbuf
+			}
 		}
+	}
+	if comments {
+		return hintComments, buf, cbuf
 	}
 	if h == hintNone {
 		// camelCase names ("NewsletterBox", "authorProfile") count for

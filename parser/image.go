@@ -372,7 +372,7 @@ func (x *extraction) subtitle() {
 			return ""
 		}
 		t, all := boundedTextAll(n, 4000)
-		if !all || len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || x.isByline(t) {
+		if !all || len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || isDateline(t) || x.isByline(t) {
 			return ""
 		}
 		return t
@@ -417,6 +417,9 @@ func (x *extraction) subtitle() {
 			}
 			anc = anc.Parent
 		}
+		if t, n := x.leadParagraph(); n != nil {
+			x.a.Subtitle, x.subNode = t, n
+		}
 		return
 	}
 	if x.container == nil {
@@ -433,6 +436,62 @@ func (x *extraction) subtitle() {
 		}
 		anc = anc.Parent
 	}
+}
+
+// leadScan is how many elements leadParagraph looks at after the headline.
+const leadScan = 60
+
+// leadParagraph finds a standfirst that carries no name: the first
+// paragraph of plain text (a sentence or more, few links) between the
+// headline and the body container, in document order, outside figures and
+// boxes named for boilerplate (a header box is fine).
+func (x *extraction) leadParagraph() (string, *html.Node) {
+	if x.container == nil || x.titleNode == nil || contains(x.titleNode, x.container) {
+		return "", nil
+	}
+	n := x.titleNode
+	for i := 0; i < leadScan; i++ {
+		n = nextInOrder(n, x.titleNode)
+		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
+			return "", nil
+		}
+		if n.Type != html.ElementNode || n.DataAtom != atom.P || contains(n, x.container) {
+			continue
+		}
+		st := x.sc.stat(n)
+		if st.text < 80 || 5*st.link >= st.text || st.inStrongNeg || st.h >= hintStrongNeg || insideFigure(n) {
+			continue
+		}
+		t, all := boundedTextAll(n, 4000)
+		if !all || len(t) > 800 || isDateline(t) || x.isByline(t) {
+			continue
+		}
+		return t, n
+	}
+	return "", nil
+}
+
+// nextInOrder returns the element after n in document order, not
+// descending into from (where the walk started).
+func nextInOrder(n, from *html.Node) *html.Node {
+	if n != from && n.FirstChild != nil {
+		return n.FirstChild
+	}
+	for ; n != nil; n = n.Parent {
+		if n.NextSibling != nil {
+			return n.NextSibling
+		}
+	}
+	return nil
+}
+
+func insideFigure(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.DataAtom == atom.Figure || a.DataAtom == atom.Figcaption {
+			return true
+		}
+	}
+	return false
 }
 
 // prevElement returns the element before n among its siblings.

@@ -54,6 +54,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 120 && reBoiler.MatchString(t) {
 		return false
 	}
+	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
+		return false
+	}
 	if n < 60 && reDateOnly.MatchString(t) {
 		return false
 	}
@@ -101,6 +104,7 @@ func (x *extraction) assemble(blocks []block) {
 	}
 	kept = x.trimLead(kept)
 	kept = x.agreeWithLD(kept)
+	kept = trimTail(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -147,6 +151,23 @@ func (x *extraction) assemble(blocks []block) {
 	x.a.Text = tb.String()
 	x.a.HTML = policy.Sanitize(hb.String())
 	x.a.WordCount = article.CountWords(x.a.Text)
+}
+
+// reTailBoiler matches what publishers append to an article: calls to
+// follow, subscribe or share, notes on rights and on responsibility.
+var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren)`)
+
+// trimTail drops the short blocks at the end of the body that are such
+// notes, from the last one up to the first that is not.
+func trimTail(blocks []block) []block {
+	for n := 0; n < 4 && len(blocks) > 1; n++ {
+		last := blocks[len(blocks)-1]
+		if last.kind != bPara && last.kind != bHeading || len(last.text) > 300 || !reTailBoiler.MatchString(last.text) {
+			break
+		}
+		blocks = blocks[:len(blocks)-1]
+	}
+	return blocks
 }
 
 // trimLead drops what the article's header leaves above the first real

@@ -497,7 +497,7 @@ func (r *report) render() string {
 
 	// ---- publish
 	if len(pub) > 0 {
-		r.p("## 6. JetStream publish rate, with and without `nats.embedded.sync_always`")
+		r.p("## 6. JetStream publish rate, with and without `nats.embedded.sync_always`, and with R3 streams")
 		r.p("")
 		r.p("10 KB article messages to NEWS_ARTICLES on the embedded server (created by `natsbus.Setup`,")
 		r.p("file storage), each with a `Nats-Msg-Id` and the expected stream, waiting for the ack as the")
@@ -515,6 +515,24 @@ func (r *report) render() string {
 			r.p("| %s | %s | %s | %s | %s |", m, fmtNum(pub.get(a, "msgs/s"), 0), fmtNum(pub.get(a, "MB/s"), 1), fmtNum(pub.get(b, "msgs/s"), 0), fmtNum(pub.get(b, "MB/s"), 1))
 		}
 		r.p("")
+		if pub.get("BenchmarkPublishReplicas/replicas=3/sync-1", "msgs/s") > 0 {
+			r.p("R3 streams (`nats.replicas: 3`, the setting for a cluster): the same publishes on a three-node")
+			r.p("cluster of in-process servers on loopback (`BenchmarkPublishReplicas`, same command), to")
+			r.p("NEWS_ARTICLES created with one replica and with three. Loopback hides the network round")
+			r.p("trip that real nodes add to every replicated publish; the ratio is the protocol's own cost.")
+			r.p("")
+			r.p("| publisher | replicas 1, msgs/s | MB/s | replicas 3, msgs/s | MB/s | R3 / R1 |")
+			r.p("|---|---:|---:|---:|---:|---:|")
+			for _, m := range []string{"sync-1", "sync-16"} {
+				a, b := "BenchmarkPublishReplicas/replicas=1/"+m, "BenchmarkPublishReplicas/replicas=3/"+m
+				ratio := "–"
+				if r1 := pub.get(a, "msgs/s"); r1 > 0 {
+					ratio = fmt.Sprintf("%.2f", pub.get(b, "msgs/s")/r1)
+				}
+				r.p("| %s | %s | %s | %s | %s | %s |", m, fmtNum(pub.get(a, "msgs/s"), 0), fmtNum(pub.get(a, "MB/s"), 1), fmtNum(pub.get(b, "msgs/s"), 0), fmtNum(pub.get(b, "MB/s"), 1), ratio)
+			}
+			r.p("")
+		}
 	}
 
 	// ---- hot paths

@@ -48,7 +48,10 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	}
 	if b.textLen > 0 && b.kind != bHeading {
 		ld := float64(b.linkLen) / float64(b.textLen)
-		if ld > 0.6 && b.textLen < 400 || ld > 0.8 {
+		// A paragraph that is a sentence of its own is text, however
+		// much of it links elsewhere.
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && b.textLen >= 80 && endsSentence(t)
+		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
 			return false
 		}
 	}

@@ -153,6 +153,23 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Kappa happened", "Lambda, the second", "Alpha is", "Delta is"},
 			mustNot: []string{"Das könnte"},
 		},
+		{
+			name: "a sign-off stays; labels, credits and names after the body go",
+			page: `<html><body><article><h1>Headline</h1><div class="entry">` + para("Alpha", 3) + para("Beta", 3) + `<p>x Franzi</p></div></article></body></html>`,
+			must: []string{"Beta is", "x Franzi"},
+		},
+		{
+			name:    "a label or a credit after the body goes",
+			page:    `<html><body><article><h1>Headline</h1><div class="entry">` + para("Alpha", 3) + para("Beta", 3) + `<p>Mu and more:</p><p>aja/PAP</p></div></article></body></html>`,
+			must:    []string{"Beta is"},
+			mustNot: []string{"Mu and more", "aja/PAP"},
+		},
+		{
+			name:    "a sentence that is mostly a link stays; a short link line goes",
+			page:    `<html><body><article><h1>Headline</h1><div class="entry">` + para("Alpha", 3) + `<p>Nu asks <a href="/q">what the professor thinks of the long and often repeated question that readers put to him every week?</a></p><p><a href="/more">Read the whole series here</a></p>` + para("Beta", 3) + `</div></article></body></html>`,
+			must:    []string{"Beta is", "Nu asks what"},
+			mustNot: []string{"Read the whole series"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -32,6 +32,7 @@ type block struct {
 	itemsH  []string // list items: inline HTML
 	textLen int
 	linkLen int
+	src     *xhtml.Node // the element whose text the block holds
 }
 
 // emitter walks the chosen container and turns it into blocks.
@@ -88,7 +89,7 @@ func (e *emitter) walk(n *xhtml.Node) {
 		e.inlineChildren(n, &in, false)
 		lv := int(n.Data[1] - '0')
 		lv = max(2, min(lv, 4))
-		e.add(block{kind: bHeading, level: lv, h1: n.DataAtom == atom.H1}, &in)
+		e.add(block{kind: bHeading, level: lv, h1: n.DataAtom == atom.H1, src: n}, &in)
 		return
 	case atom.P:
 		e.container(n, bPara)
@@ -97,7 +98,7 @@ func (e *emitter) walk(n *xhtml.Node) {
 		// A link wrapping blocks (a teaser card) is one link paragraph.
 		var in inl
 		e.inline(n, &in, false)
-		e.add(block{kind: bPara}, &in)
+		e.add(block{kind: bPara, src: n}, &in)
 		return
 	case atom.Ul, atom.Ol:
 		e.list(n)
@@ -147,7 +148,7 @@ func (e *emitter) container(n *xhtml.Node, kind blockKind) {
 			if c.DataAtom == atom.Br {
 				brs++
 				if brs >= 2 {
-					e.add(block{kind: kind}, &in)
+					e.add(block{kind: kind, src: n}, &in)
 					in = inl{}
 				} else {
 					in.t.WriteString("\n")
@@ -166,12 +167,12 @@ func (e *emitter) container(n *xhtml.Node, kind blockKind) {
 				e.inline(c, &in, false)
 				continue
 			}
-			e.add(block{kind: kind}, &in)
+			e.add(block{kind: kind, src: n}, &in)
 			in = inl{}
 			e.walk(c)
 		}
 	}
-	e.add(block{kind: kind}, &in)
+	e.add(block{kind: kind, src: n}, &in)
 }
 
 func (e *emitter) inlineChildren(n *xhtml.Node, in *inl, inLink bool) {
@@ -363,7 +364,7 @@ func (e *emitter) figure(n *xhtml.Node) {
 	}
 	var in inl
 	e.inlineChildren(cap, &in, false)
-	e.add(block{kind: bFigure}, &in)
+	e.add(block{kind: bFigure, src: n}, &in)
 }
 
 // dataTable tells a table of data from a table used for layout.

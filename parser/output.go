@@ -10,6 +10,7 @@ import (
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html/atom"
 
 	"github.com/newsfeed/newsfeed/article"
 )
@@ -47,7 +48,10 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	}
 	if b.textLen > 0 && b.kind != bHeading {
 		ld := float64(b.linkLen) / float64(b.textLen)
-		if ld > 0.6 && b.textLen < 400 || ld > 0.8 {
+		// A paragraph that is a sentence of its own is text, however
+		// much of it links elsewhere.
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && b.textLen >= 80 && endsSentence(t)
+		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
 			return false
 		}
 	}
@@ -108,7 +112,7 @@ func (x *extraction) assemble(blocks []block) {
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
-		if last.kind == bHeading || last.kind == bPara && len(last.text) < 50 && !endsSentence(last.text) {
+		if last.kind == bHeading || last.kind == bPara && len(last.text) < 50 && !endsSentence(last.text) && !signOff(kept) {
 			kept = kept[:len(kept)-1]
 			continue
 		}
@@ -152,6 +156,45 @@ func (x *extraction) assemble(blocks []block) {
 	x.a.HTML = policy.Sanitize(hb.String())
 	x.a.WordCount = article.CountWords(x.a.Text)
 }
+
+// signOff reports whether the last of blocks, a short scrap, is the
+// author's sign-off ("x Franzi", "Ok.", an address) rather than the label
+// of what followed the article: a paragraph beside the one before it, in
+// the same element, that is not a label (a colon at its end, "Label: value"),
+// a link to more ("… weiter"), a note on the sources ("mit dpa") or a bare
+// name (the byline again).
+func signOff(blocks []block) bool {
+	if len(blocks) < 2 {
+		return false
+	}
+	last, prev := blocks[len(blocks)-1], blocks[len(blocks)-2]
+	if last.src == nil || prev.src == nil || last.src.DataAtom != atom.P || prev.src.DataAtom != atom.P || prev.kind != bPara {
+		return false
+	}
+	if last.src.Parent != prev.src.Parent {
+		return false
+	}
+	t := strings.TrimSpace(last.text)
+	switch {
+	case strings.HasSuffix(t, ":"), strings.HasPrefix(t, "..."), strings.HasPrefix(t, "…"):
+		// A label for what followed, a link to the rest.
+		return false
+	case reFieldLine.MatchString(t), reCreditNote.MatchString(t), reBareName.MatchString(t):
+		// "Category: News", "mit dpa", the author's name: metadata.
+		return false
+	}
+	return true
+}
+
+var (
+	// reFieldLine matches a line that is a label and a value.
+	reFieldLine = regexp.MustCompile(`(?m)^[\p{L} ]{1,24}\s?:\s`)
+	// reCreditNote matches a note on the sources: news agencies, "with
+	// reports from".
+	reCreditNote = regexp.MustCompile(`(?i)^(?:mit|with|avec|con|z) (?:material|reports|additional reporting|informationen|agencias|informations)\b|\b(?:dpa|afp|ap|apa|pap|reuters|sda|kna|epd|efe|ansa|ats|sid|dts|ukrinform|ria|tass|xinhua|kyodo|anp|ntb|tt|ctk|mti)\b|^[\p{L}.]{1,6}/[\p{L}.]{1,8}$`)
+	// reBareName matches two or three capitalised words alone: a name.
+	reBareName = regexp.MustCompile(`^\p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*){1,2}$`)
+)
 
 // reTailBoiler matches what publishers append to an article: calls to
 // follow, subscribe or share, notes on rights and on responsibility.

@@ -170,6 +170,32 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Beta is", "Nu asks what"},
 			mustNot: []string{"Read the whole series"},
 		},
+		{
+			name: "a lead beside the body, past an image, stays; a headline there goes",
+			page: `<html><body><h1>Headline</h1><div class="page"><div class="kicker"><div class="big">Pi is the headline of the story on this page as set in a box</div></div>
+<div class="intro"><div class="lead">Omicron is the lead of the story, set apart from its body in a box of its own, where it says in two lines what the story tells.</div><ul class="icons"><li><a href="/tw">Twitter</a></li></ul></div>
+<div class="pic"><img src="/a.jpg"><span>Photo: Agency</span></div>
+<div class="body">` + para("Alpha", 3) + para("Beta", 3) + `</div>
+<div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 30) + `</div></div></body></html>`,
+			must:    []string{"Omicron is the lead", "Alpha is", "Beta is"},
+			mustNot: []string{"Pi is the headline", "Another story", "Photo: Agency"},
+		},
+		{
+			name: "a lead set as a heading beside the body stays",
+			page: `<html><body><h1>Headline</h1><div class="page"><div class="top"><h2>Sigma is the lead of the story, set as a heading in a row of its own above the body, where it says in two lines what the story tells.</h2></div>
+<div class="row">` + para("Alpha", 3) + para("Beta", 3) + `</div>
+<div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 30) + `</div></div></body></html>`,
+			must:    []string{"Sigma is the lead", "Alpha is", "Beta is"},
+			mustNot: []string{"Another story"},
+		},
+		{
+			name: "the part of the body after the container stays; a short note there goes",
+			page: `<html><body><h1>Headline</h1><div class="page"><div class="body">` + para("Alpha", 3) + para("Beta", 3) + `</div>
+<section class="part">` + para("Gamma", 3) + `</section><div class="box"><p>Tau, sign up for our letters, it is free and it comes weekly.</p></div>
+<div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 30) + `</div></div></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Another story", "Tau, sign"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -195,7 +195,15 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
 		x.finishMeta(false)
 		if x.container != nil {
-			blocks = x.emit(x.container, false)
+			before, after := x.extend(x.container)
+			ref := x.sc.stat(x.container).good
+			for _, n := range before {
+				blocks = append(blocks, x.emitRef(n, ref)...)
+			}
+			blocks = append(blocks, x.emit(x.container, false)...)
+			for _, n := range after {
+				blocks = append(blocks, x.emitRef(n, ref)...)
+			}
 		}
 	}
 	x.assemble(blocks)
@@ -221,7 +229,17 @@ func (x *extraction) finishMeta(rule bool) {
 }
 
 func (x *extraction) emit(n *html.Node, rule bool) []block {
-	em := &emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule}
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule})
+}
+
+// emitRef emits n, a block beside the container, judging the boilerplate
+// inside it against the container's good text (ref).
+func (x *extraction) emitRef(n *html.Node, ref float64) []block {
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: ref, skip: x.skip})
+}
+
+func (x *extraction) emitWith(em *emitter) []block {
+	n := em.root
 	if x.leadFig != nil {
 		x.skip[x.leadFig] = true
 	}

@@ -1,0 +1,173 @@
+package parser
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// extendLevels is how many ancestors of the container extend looks
+// beside.
+const extendLevels = 3
+
+// extend finds the blocks beside the container that continue the article:
+// an intro or a lead set apart from the body (a standfirst in its own
+// column, a lead paragraph marked up as a heading) and sections after it
+// that the page's layout split off. It looks at the container's siblings,
+// and its ancestors' siblings up to extendLevels, in document order from
+// the container out, and takes each one that reads like the article (see
+// continues) until one that does not. It climbs only while everything
+// beside the element on that side was taken, so what it returns is
+// adjacent to the container. before is in document order, as is after.
+func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
+	if c == nil {
+		return nil, nil
+	}
+	preOpen, postOpen := true, true
+	n := c
+	for level := 0; level < extendLevels && (preOpen || postOpen); level++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			break
+		}
+		if st := x.sc.stats[p]; st == nil || st.neg || st.inNeg {
+			break
+		}
+		if preOpen {
+			var run []*html.Node
+			for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+				if s.Type != html.ElementNode || x.sc.stat(s).text == 0 {
+					continue
+				}
+				if x.illustration(s) {
+					continue
+				}
+				if !x.continues(s, true) {
+					preOpen = false
+					break
+				}
+				run = append(run, s)
+			}
+			for i := len(run) - 1; i >= 0; i-- {
+				before = append([]*html.Node{run[i]}, before...)
+			}
+		}
+		if postOpen {
+			for s := n.NextSibling; s != nil; s = s.NextSibling {
+				if s.Type != html.ElementNode || x.sc.stat(s).text == 0 {
+					continue
+				}
+				if x.illustration(s) {
+					continue
+				}
+				if !x.continues(s, false) {
+					postOpen = false
+					break
+				}
+				after = append(after, s)
+			}
+		}
+		n = p
+	}
+	return before, after
+}
+
+// continues reports whether s, beside the container, reads like the
+// article: it is not named for boilerplate, few of its words are links,
+// and it holds a paragraph of sentences; before the container, a lead
+// set as a heading (a sentence or more of text) counts too. Nothing that
+// holds the headline is taken.
+func (x *extraction) continues(s *html.Node, lead bool) bool {
+	st := x.sc.stat(s)
+	if st.neg || st.h >= hintWeakNeg || st.hasTitle || x.skip[s] || st.adj < 0 || 5*st.link >= st.text {
+		return false
+	}
+	switch s.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Menu, atom.Header:
+		return false
+	}
+	if x.titleNode != nil && contains(s, x.titleNode) || s.DataAtom == atom.H1 || firstDescendant(s, atom.H1) != nil {
+		return false
+	}
+	if x.a.Title != "" && strings.Contains(squash(nodeText(s)), squash(x.a.Title)) || lead && !x.hasSentence(s) {
+		return false
+	}
+	if st.paras > 0 && st.adj > 0 && (lead || st.good >= minAfter) {
+		return true
+	}
+	return lead && leadHeading(s, x.sc)
+}
+
+// leadHeading reports a lead set as a heading: s is, or holds, one h2-h6
+// with a sentence's worth of text (leadText), and little else.
+func leadHeading(s *html.Node, sc *scorer) bool {
+	var h *html.Node
+	var find func(*html.Node) bool
+	find = func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if isHeading(n.DataAtom) {
+			if h != nil {
+				return false
+			}
+			h = n
+			return true
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !find(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if !find(s) || h == nil {
+		return false
+	}
+	hs, st := sc.stat(h), sc.stat(s)
+	return hs.text >= leadText && 2*hs.link < hs.text && 10*hs.text >= 9*st.text
+}
+
+// minAfter is the good text a block after the container needs: more
+// than a call to subscribe or a note beside it.
+const minAfter = 150
+
+// leadText is the text (non-space bytes) a heading must hold to be a lead.
+const leadText = 100
+
+// illustration reports an image with a short text beside it (a caption, a
+// credit) between the container and a block that continues it: it is
+// passed over, neither taken nor ending the search.
+func (x *extraction) illustration(s *html.Node) bool {
+	st := x.sc.stat(s)
+	if st.paras > 0 || st.text > maxBoxText/2 {
+		return false
+	}
+	return s.DataAtom == atom.Figure || firstDescendant(s, atom.Img) != nil || firstDescendant(s, atom.Picture) != nil || firstDescendant(s, atom.Figure) != nil
+}
+
+// hasSentence reports whether n's subtree holds a block of text (no
+// blocks inside) of a sentence's worth that ends one: a paragraph rather
+// than a headline or a label.
+func (x *extraction) hasSentence(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		st := x.sc.stat(c)
+		if st.text < 80 {
+			continue
+		}
+		if !st.hasBlock && isBlockAtom(c.DataAtom) {
+			if endsSentence(nodeText(c)) {
+				return true
+			}
+			continue
+		}
+		if x.hasSentence(c) {
+			return true
+		}
+	}
+	return false
+}

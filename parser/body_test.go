@@ -181,6 +181,15 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Pi is the headline", "Another story", "Photo: Agency"},
 		},
 		{
+			name: "two boxes of lead before the body stay, in their order",
+			page: `<html><body><h1>Headline</h1><div class="page"><div class="one"><p>Omicron is the lead of the story, set apart from its body in a box of its own, where it says what it tells.</p></div>
+<div class="two"><p>Upsilon is the second part of the lead, set apart in a box of its own too, and it says what comes next.</p></div>
+<div class="body">` + para("Alpha", 3) + para("Beta", 3) + `</div>
+<div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 40) + `</div></div></body></html>`,
+			must:    []string{"what it tells.\n\nUpsilon is", "comes next.\n\nAlpha is"},
+			mustNot: []string{"Another story"},
+		},
+		{
 			name: "a lead set as a heading beside the body stays",
 			page: `<html><body><h1>Headline</h1><div class="page"><div class="top"><h2>Sigma is the lead of the story, set as a heading in a row of its own above the body, where it says in two lines what the story tells.</h2></div>
 <div class="row">` + para("Alpha", 3) + para("Beta", 3) + `</div>

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -49,9 +50,9 @@ func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
 				}
 				run = append(run, s)
 			}
-			for i := len(run) - 1; i >= 0; i-- {
-				before = append([]*html.Node{run[i]}, before...)
-			}
+			// run is nearest first; what lies further out comes first.
+			slices.Reverse(run)
+			before = append(run, before...)
 		}
 		if postOpen {
 			for s := n.NextSibling; s != nil; s = s.NextSibling {

@@ -226,6 +226,12 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 				// "image-source__rbsO4" the tail is a CSS-module hash and
 				// the head is the name.
 				if tail := name[i+2:]; !cssHash(tail) {
+					// The block still counts when it names
+					// boilerplate: "Newsletter__container" is part
+					// of a newsletter box.
+					if head := name[:i]; tokenFlags[strings.ToLower(head)]&(tokStrong|tokComment) != 0 {
+						buf = splitTokens(head, buf, camel)
+					}
 					name = tail
 				} else {
 					name = name[:i]

@@ -1,0 +1,40 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		tag  string
+		want hint
+	}{
+		{`<div class="article-body">`, hintPositive},
+		{`<div class="most-read">`, hintStrongNeg},
+		{`<div class="article-comments">`, hintComments},
+		{`<div class="article-meta">`, hintWeakNeg},
+		{`<div class="card__title">`, hintNone},
+		{`<div class="article__body">`, hintPositive},
+		// BEM and CSS modules: the block counts when it names boilerplate.
+		{`<div class="Newsletter__container___x7">`, hintStrongNeg},
+		{`<div class="related__list">`, hintStrongNeg},
+		{`<div class="comments__body">`, hintComments},
+		{`<span class="image-source__rbsO4">`, hintWeakNeg},
+		{`<div class="NewsletterBox">`, hintStrongNeg},
+		{`<div class="post hentry status-publish tag-comentarios">`, hintNone},
+		{`<nav class="article-body">`, hintStrongNeg},
+	}
+	for _, tt := range tests {
+		doc, err := html.Parse(strings.NewReader("<body>" + tt.tag + "x"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := findBody(doc).FirstChild
+		if got, _ := classify(n, nil); got != tt.want {
+			t.Errorf("%s: hint %d, want %d", tt.tag, got, tt.want)
+		}
+	}
+}

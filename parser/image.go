@@ -26,6 +26,14 @@ var (
 )
 
 // leadImage finds the lead image, its figure, caption and credit.
+//
+// The candidates, in order: the elements that show the og:image (or
+// twitter:image, or the JSON-LD image) in the page, matched by file name
+// and then ignoring size and crop tokens; a <figure> holding that image; a
+// captioned figure near the body's start; the first image between the
+// headline and the body. Each gives a holder (a figure or a short block of
+// text around the image) and the element its caption is read from. The
+// first candidate with a usable caption wins; failing that, the first.
 func (x *extraction) leadImage() {
 	p, ld := x.info, x.ld
 	metaImg := p.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src", "thumbnailurl")
@@ -36,45 +44,113 @@ func (x *extraction) leadImage() {
 			metaImg = ldImg.url
 		}
 	}
-	var fig *html.Node
-	if s := stem(metaImg); s != "" {
-		for _, f := range p.figures {
-			if figureHasImage(f, s) {
-				fig = f
-				break
+	urls := []string{metaImg}
+
+	type cand struct {
+		fig, capRoot     *html.Node
+		caption, credit  string
+		rejected, tested bool
+	}
+	var first *cand
+	seen := map[*html.Node]bool{}
+	// try reads a candidate's caption; it reports whether the caption is
+	// usable.
+	try := func(fig, capRoot *html.Node) *cand {
+		if fig == nil || seen[fig] {
+			return nil
+		}
+		seen[fig] = true
+		c := &cand{fig: fig, capRoot: capRoot}
+		root := capRoot
+		if root == nil {
+			root = firstDescendant(fig, atom.Figcaption)
+		}
+		c.caption, c.credit = captionParts(root)
+		if c.credit == "" && root != fig {
+			c.credit = cleanCredit(creditBeside(fig, root))
+		}
+		if c.caption == "" && c.credit == "" {
+			if dc := dataCaption(fig); dc != "" {
+				c.caption, c.credit = splitCaptionText(dc)
+			}
+		}
+		if c.caption != "" && !usableCaption(c.caption) {
+			c.caption, c.credit, c.rejected = "", "", true
+		}
+		if first == nil {
+			first = c
+		}
+		if c.caption == "" {
+			return nil
+		}
+		return c
+	}
+	// Figures with a <figcaption> that show the image come first (those
+	// with its file name, then those that show it at another size), then
+	// the other holders of the image.
+	type holder struct{ fig, capRoot *html.Node }
+	var figs, nearFigs, boxes []holder
+	exact, near := findImages(x.root, urls, 4)
+	for i, list := range [][]*html.Node{exact, near} {
+		for _, n := range list {
+			f, r := x.imageHolder(n)
+			switch {
+			case f == nil:
+			case f.DataAtom == atom.Figure && r == nil && i == 0:
+				figs = append(figs, holder{f, r})
+			case f.DataAtom == atom.Figure && r == nil:
+				nearFigs = append(nearFigs, holder{f, r})
+			default:
+				boxes = append(boxes, holder{f, r})
 			}
 		}
 	}
-	capRoot := (*html.Node)(nil)
-	if fig == nil && x.container != nil {
-		fig = x.firstFigureNear(x.container)
+	var got *cand
+	for _, h := range figs {
+		if got = try(h.fig, h.capRoot); got != nil {
+			break
+		}
 	}
-	if fig == nil && x.container != nil {
-		// No <figure> with the meta image: the first image between the
-		// headline and the first paragraph, with what is written beside it.
-		fig, capRoot = x.leadInRegion()
+	if got == nil {
+		if s := stem(metaImg); s != "" {
+			for _, f := range p.figures {
+				if figureHasImage(f, s) {
+					got = try(f, nil)
+					break
+				}
+			}
+		}
 	}
+	for _, h := range append(nearFigs, boxes...) {
+		if got != nil {
+			break
+		}
+		got = try(h.fig, h.capRoot)
+	}
+	if got == nil && x.container != nil {
+		got = try(x.firstFigureNear(x.container), nil)
+	}
+	if got == nil && x.container != nil {
+		got = try(x.leadInRegion())
+	}
+	if got == nil && first != nil && !first.rejected {
+		got = first
+	}
+
 	img := &article.Image{URL: x.resolveURL(metaImg)}
-	if fig != nil {
+	if got != nil {
+		fig := got.fig
 		if x.a.Image == nil || x.a.Image.URL == "" {
 			if src := figureImageURL(fig); src != "" && (img.URL == "" || stem(src) == stem(metaImg)) {
 				img.URL = x.resolveURL(src)
 			}
 		}
-		if capRoot == nil {
-			capRoot = firstDescendant(fig, atom.Figcaption)
-		}
-		img.Caption, img.Credit = captionParts(capRoot)
-		if img.Credit == "" && capRoot != fig {
-			img.Credit = cleanCredit(creditBeside(fig, capRoot))
-		}
-		x.leadFig = fig
-		if reBylinePrefix.MatchString(img.Caption) && reDigits.MatchString(img.Caption) {
-			img.Caption, img.Credit = "", ""
-			x.leadFig = nil
+		img.Caption, img.Credit = got.caption, got.credit
+		if fig.DataAtom == atom.Figure || x.sc.stat(fig).text <= maxBoxText {
+			x.leadFig = fig
 		}
 	}
-	if img.Caption == "" && ldImg.caption != "" && stem(ldImg.url) == stem(img.URL) {
+	if img.Caption == "" && ldImg.caption != "" && (stem(ldImg.url) == stem(img.URL)) {
 		img.Caption = normSpace(ldImg.caption)
 		img.Credit = normSpace(ldImg.credit)
 	}
@@ -142,7 +218,7 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 				continue
 			}
 			if ch.DataAtom == atom.Figure {
-				if hasFigcaption(ch) {
+				if hasFigcaption(ch) && hasImage(ch) {
 					found = ch
 				}
 				return
@@ -163,10 +239,10 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 			if s.Type != html.ElementNode {
 				continue
 			}
-			if s.DataAtom == atom.Figure && hasFigcaption(s) {
+			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) {
 				return s
 			}
-			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && x.sc.stat(s).paras == 0 {
+			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && x.sc.stat(s).paras == 0 {
 				return f
 			}
 		}
@@ -175,6 +251,25 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 }
 
 func hasFigcaption(f *html.Node) bool { return firstDescendant(f, atom.Figcaption) != nil }
+
+// hasImage reports whether n holds an image: an <img>, <picture>, <video>
+// or any element with a src (custom image elements such as
+// <storefront-image>, <amp-img>).
+func hasImage(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Img, atom.Picture, atom.Video:
+			return true
+		}
+		if hasAttr(c, "src") || hasAttr(c, "data-src") || hasImage(c) {
+			return true
+		}
+	}
+	return false
+}
 
 func firstDescendant(n *html.Node, a atom.Atom) *html.Node {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -290,6 +385,10 @@ func captionParts(fc *html.Node) (caption, credit string) {
 			case html.TextNode:
 				capB.WriteString(c.Data)
 			case html.ElementNode:
+				switch c.DataAtom {
+				case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Button:
+					continue
+				}
 				buf = classTokens(c, buf)
 				isCredit := c.DataAtom == atom.Small || c.DataAtom == atom.Cite
 				for _, t := range buf {
@@ -317,11 +416,19 @@ func captionParts(fc *html.Node) (caption, credit string) {
 	caption = normSpace(capB.String())
 	credit = normSpace(strings.Join(credits, " "))
 	if credit == "" {
-		for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
-			if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
-				caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
-				break
-			}
+		return splitCaptionText(caption)
+	}
+	return strings.TrimRight(caption, " |/–—-"), cleanCredit(credit)
+}
+
+// splitCaptionText splits a credit written into a caption's text off it:
+// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)".
+func splitCaptionText(s string) (caption, credit string) {
+	caption = normSpace(s)
+	for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
+		if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
+			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+			break
 		}
 	}
 	if credit == "" {
@@ -614,17 +721,35 @@ func (x *extraction) captionBox(img *html.Node) *html.Node {
 		if st.text == 0 {
 			continue
 		}
+		var named bool
+		x.buf, named = namedCaption(a, x.buf)
 		switch a.DataAtom {
 		case atom.P, atom.Li, atom.Td, atom.Th, atom.Blockquote, atom.A,
 			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-			return nil
+			if !named || a.DataAtom == atom.A {
+				return nil
+			}
 		}
 		if st.text > maxBoxText || x.titleNode != nil && contains(a, x.titleNode) || x.insideNeg(a) {
+			return nil
+		}
+		if !named && !isBlockAtom(a.DataAtom) && !st.hasBlock && hasOwnText(a) {
+			// An image inside a run of text ("<strong><img>Text").
 			return nil
 		}
 		return a
 	}
 	return nil
+}
+
+// hasOwnText reports whether n has a text child that is not white space.
+func hasOwnText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // nextNode returns the node after n in document order.

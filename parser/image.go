@@ -2,6 +2,7 @@ package parser
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -21,7 +22,7 @@ var creditTokens = map[string]bool{
 // must end in a colon or "by", so that "Images via Getty Images" is not
 // cut at "Image"; © needs nothing after it.
 var (
-	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)\s*(.{2,150}?)\s*$`)
+	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
 	reCreditSign  = regexp.MustCompile(`(?i)^(.*?)\s*[(\[]?\s*(?:©|\(c\))\s*(.{2,150}?)\s*$`)
 )
 
@@ -288,7 +289,9 @@ func firstDescendant(n *html.Node, a atom.Atom) *html.Node {
 
 var (
 	reTrailingCredit = regexp.MustCompile(`^(.*[.!?"”»])\s*\(([^()]{2,80})\)\s*$`)
-	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b`)
+	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b|istock|연합뉴스|뉴시스|뉴스1`)
+	// A Japanese credit: "（代表撮影）", "(共同通信社撮影)".
+	reJaCredit = regexp.MustCompile(`^(.+?)\s*[（(]([^（）()]{1,30}?)撮影[）)]$`)
 )
 
 // creditBeside returns a credit written in a figure outside its
@@ -338,6 +341,7 @@ func cleanCredit(c string) string {
 			c = c[:len(c)-1]
 		}
 		c = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(c, "©"), "(c)"))
+		c = strings.TrimLeft(c, "|/–—-· ")
 		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
 			c = c[m[1]:]
 		}
@@ -347,7 +351,7 @@ func cleanCredit(c string) string {
 	}
 }
 
-var reCreditPrefix = regexp.MustCompile(`(?i)^(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright)\s*(?::|\s+by\s|\s+von\s)\s*`)
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s)\s*`)
 
 // looksLikeName reports a short run of capitalised words: "Edu Luque".
 func looksLikeName(s string) bool {
@@ -397,7 +401,9 @@ func captionParts(fc *html.Node) (caption, credit string) {
 					}
 				}
 				if isCredit {
-					if t := nodeText(c); t != "" {
+					// The same credit twice (one copy for small screens)
+					// is one credit.
+					if t := nodeText(c); t != "" && !slices.Contains(credits, t) {
 						credits = append(credits, t)
 					}
 					continue
@@ -437,9 +443,47 @@ func splitCaptionText(s string) (caption, credit string) {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
 		}
 	}
+	if credit == "" {
+		if m := reJaCredit.FindStringSubmatch(caption); m != nil {
+			caption, credit = m[1], m[2]
+		}
+	}
+	if credit == "" {
+		caption, credit = splitTrailingCredit(caption)
+	}
 	credit = cleanCredit(credit)
 	caption = strings.TrimRight(caption, " |/–—-")
 	return caption, credit
+}
+
+// splitTrailingCredit splits a credit written after a caption without a
+// label: after its last sentence ("Caption. IMAGO/Jane Doe", "Caption.
+// 연합뉴스": an agency), after " | " ("Caption | Jane Doe/PA Images via
+// Getty Images": an agency or a name) or after " / " (a name only).
+func splitTrailingCredit(s string) (caption, credit string) {
+	creditLike := func(t string, names bool) bool {
+		if len(t) < 2 || len(t) > 80 || len(strings.Fields(t)) > 8 || endsSentence(t) {
+			return false
+		}
+		return reAgency.MatchString(t) || names && looksLikeName(t)
+	}
+	head := func(i int) bool { return len(strings.TrimSpace(s[:i])) >= 20 }
+	// After the last sentence.
+	for i := len(s) - 2; i > 0; i-- {
+		if s[i] == ' ' && strings.ContainsRune(".!?。", rune(s[i-1])) {
+			if t := s[i+1:]; head(i) && creditLike(t, false) && !strings.ContainsAny(t, ".!?") {
+				return s[:i], t
+			}
+			break
+		}
+	}
+	if i := strings.LastIndex(s, " | "); i > 0 && head(i) && creditLike(s[i+3:], true) {
+		return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+3:])
+	}
+	if i := strings.LastIndex(s, " / "); i > 0 && head(i) && looksLikeName(s[i+3:]) {
+		return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+3:])
+	}
+	return s, ""
 }
 
 var subtitleTokens = map[string]bool{

@@ -78,3 +78,29 @@ func TestLeadImageMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitCaptionText(t *testing.T) {
+	for _, tc := range []struct{ in, caption, credit string }{
+		{"The minister in Bern. Foto: Peter Kneffel/dpa", "The minister in Bern.", "Peter Kneffel/dpa"},
+		{"The minister in Bern. © Jane Doe", "The minister in Bern.", "Jane Doe"},
+		{"The minister in Bern. (Jane Doe/AFP)", "The minister in Bern.", "Jane Doe/AFP"},
+		{"Erneut wurden zwei Deutsche festgenommen. (Symbolfoto: picture alliance/dpa | Hannes P Albert)", "Erneut wurden zwei Deutsche festgenommen.", "picture alliance/dpa | Hannes P Albert"},
+		// A credit after the last sentence, a bar or a slash.
+		{"Should she win, she will succeed Michael D. Higgins. | Niall Carson/PA Images via Getty Images", "Should she win, she will succeed Michael D. Higgins.", "Niall Carson/PA Images via Getty Images"},
+		{"Uwe Schubert möchte noch viele Punkte sammeln. IMAGO/Nico Herbertz", "Uwe Schubert möchte noch viele Punkte sammeln.", "IMAGO/Nico Herbertz"},
+		{"유세에서 연설하고 있다. 연합뉴스", "유세에서 연설하고 있다.", "연합뉴스"},
+		{"Polizei-Razzia, hier beim ersten Einsatz in La Soledat / Lorenzo Marina", "Polizei-Razzia, hier beim ersten Einsatz in La Soledat", "Lorenzo Marina"},
+		{"気象庁で開かれた評価検討会＝１３日午後１０時３１分（代表撮影）", "気象庁で開かれた評価検討会＝１３日午後１０時３１分", "代表"},
+		{"A portrait of the author. Courtesy of Tanner Fischer", "A portrait of the author.", "Tanner Fischer"},
+		// No credit to split.
+		{"The minister in Bern. She spoke for an hour.", "The minister in Bern. She spoke for an hour.", ""},
+		{"The minister met the press in Bern. Later she left.", "The minister met the press in Bern. Later she left.", ""},
+		{"Price 10 / 20 francs in the shop window", "Price 10 / 20 francs in the shop window", ""},
+		{"Images via the archive of the town", "Images via the archive of the town", ""},
+	} {
+		caption, credit := splitCaptionText(tc.in)
+		if caption != tc.caption || credit != tc.credit {
+			t.Errorf("splitCaptionText(%q) = %q, %q; want %q, %q", tc.in, caption, credit, tc.caption, tc.credit)
+		}
+	}
+}

@@ -128,11 +128,21 @@ func (x *extraction) leadImage() {
 		}
 		got = try(h.fig, h.capRoot)
 	}
-	if got == nil && x.container != nil {
-		got = try(x.firstFigureNear(x.container), nil)
+	// By position: a figure tried and found wanting (a byline in a
+	// <figure>) is passed over for the next one.
+	for i := 0; i < 3 && got == nil && x.container != nil; i++ {
+		f := x.firstFigureNear(x.container, seen)
+		if f == nil {
+			break
+		}
+		got = try(f, nil)
 	}
-	if got == nil && x.container != nil {
-		got = try(x.leadInRegion())
+	for i := 0; i < 3 && got == nil && x.container != nil; i++ {
+		f, r := x.leadInRegion(seen)
+		if f == nil || seen[f] {
+			break
+		}
+		got = try(f, r)
 	}
 	if got == nil && first != nil && !first.rejected {
 		got = first
@@ -206,9 +216,10 @@ func figureImageURL(f *html.Node) string {
 	return src
 }
 
-// firstFigureNear returns a figure with a caption just before the container
-// (a sibling of one of its near ancestors) or first in it.
-func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
+// firstFigureNear returns a figure with an image and a caption just before
+// the container (a sibling of one of its near ancestors) or first in it,
+// passing over those in skip.
+func (x *extraction) firstFigureNear(c *html.Node, skip map[*html.Node]bool) *html.Node {
 	// Inside the container, before any good paragraph.
 	var found *html.Node
 	stop := false
@@ -218,7 +229,7 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 			if ch.Type != html.ElementNode {
 				continue
 			}
-			if ch.DataAtom == atom.Figure {
+			if ch.DataAtom == atom.Figure && !skip[ch] {
 				if hasFigcaption(ch) && hasImage(ch) {
 					found = ch
 				}
@@ -240,10 +251,10 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 			if s.Type != html.ElementNode {
 				continue
 			}
-			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) {
+			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) && !skip[s] {
 				return s
 			}
-			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && x.sc.stat(s).paras == 0 {
+			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == 0 {
 				return f
 			}
 		}
@@ -667,9 +678,9 @@ func contains(a, b *html.Node) bool {
 // leadInRegion looks at what lies between the headline (or the start of
 // the body) and the body's first paragraph, in document order, for the
 // lead image: a <figure> (returned with a nil caption root), or an image
-// inside a short block of text (returned with that block as both). It
-// reads a bounded number of elements.
-func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
+// inside a short block of text (returned with that block as both),
+// passing over those in skip. It reads a bounded number of elements.
+func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.Node) {
 	c := x.container
 	var firstPara *html.Node
 	var find func(*html.Node) bool
@@ -706,7 +717,7 @@ func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
 		starts = append(starts, from{c, true})
 	}
 	for _, st := range starts {
-		if f, r := x.leadFrom(st.n, st.descend, firstPara); f != nil {
+		if f, r := x.leadFrom(st.n, st.descend, firstPara, skip); f != nil {
 			return f, r
 		}
 	}
@@ -715,7 +726,7 @@ func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
 
 // leadFrom walks from start (into it, or past it) towards stop for the
 // lead image; see leadInRegion.
-func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (fig, capRoot *html.Node) {
+func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node, skip map[*html.Node]bool) (fig, capRoot *html.Node) {
 	n := skipSubtree(start)
 	if descend {
 		n = nextNode(start)
@@ -729,7 +740,7 @@ func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (
 				n = skipSubtree(n)
 				continue
 			case atom.Figure:
-				if firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Picture) != nil {
+				if !skip[n] && (firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Picture) != nil) {
 					if !x.insideNeg(n) {
 						if firstDescendant(n, atom.Figcaption) != nil {
 							return n, nil
@@ -740,7 +751,7 @@ func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (
 					}
 				}
 			case atom.Img, atom.Picture:
-				if box := x.captionBox(n); box != nil {
+				if box := x.captionBox(n); box != nil && !skip[box] {
 					return box, box
 				}
 			}

@@ -41,6 +41,11 @@ func TestLeadImageMatch(t *testing.T) {
 				`<img src="https://img.example.de/4103/4103974_1762_v16_9_1200.jpeg" alt="x"></picture>` +
 				`<figcaption><div class="text-caption"><span class="w-full block">The captain holds the ball.</span><span>&copy; picture alliance / Foto Huebner</span></div></figcaption></figure>`,
 			"The captain holds the ball.", "picture alliance / Foto Huebner"},
+		{"og:image not in the page, a byline figure with a photo first", "https://img.example.de/9999/9999999_1742_v16_9_1600.jpeg",
+			`<figure class="byline"><a rel="author" href="/autoren/jane-doe/"><img src="https://img.example.de/4066/4066500_1700_v1_1_200.jpeg" alt="Jane Doe"></a>` +
+				`<figcaption><address>Von Jane Doe</address><time>06.11.2025, 21:18 Uhr</time></figcaption></figure>` +
+				`<figure><img src="https://img.example.de/4099/4099521_1757_v16_9_1200.jpeg" alt="x"><figcaption><span>The minister starts her new job.</span><span>&copy; AP/dpa</span></figcaption></figure>`,
+			"The minister starts her new job.", "AP/dpa"},
 		{"caption named bu beside the image in a paragraph", "https://images.example.de/images/4/fold-triple_6246962.jpg",
 			`<p class="caption"><span class="imagecontainer"><picture><img src="" width="960" data-src="//images.example.de/images/290/fold-triple_6246962.jpg"></picture></span>` +
 				`<span class="bu">We expect new foldables.</span></p>`,

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -21,11 +22,19 @@ var creditTokens = map[string]bool{
 // must end in a colon or "by", so that "Images via Getty Images" is not
 // cut at "Image"; © needs nothing after it.
 var (
-	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)\s*(.{2,150}?)\s*$`)
+	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
 	reCreditSign  = regexp.MustCompile(`(?i)^(.*?)\s*[(\[]?\s*(?:©|\(c\))\s*(.{2,150}?)\s*$`)
 )
 
 // leadImage finds the lead image, its figure, caption and credit.
+//
+// The candidates, in order: the elements that show the og:image (or
+// twitter:image, or the JSON-LD image) in the page, matched by file name
+// and then ignoring size and crop tokens; a <figure> holding that image; a
+// captioned figure near the body's start; the first image between the
+// headline and the body. Each gives a holder (a figure or a short block of
+// text around the image) and the element its caption is read from. The
+// first candidate with a usable caption wins; failing that, the first.
 func (x *extraction) leadImage() {
 	p, ld := x.info, x.ld
 	metaImg := p.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src", "thumbnailurl")
@@ -36,45 +45,123 @@ func (x *extraction) leadImage() {
 			metaImg = ldImg.url
 		}
 	}
-	var fig *html.Node
-	if s := stem(metaImg); s != "" {
-		for _, f := range p.figures {
-			if figureHasImage(f, s) {
-				fig = f
-				break
+	urls := []string{metaImg}
+
+	type cand struct {
+		fig, capRoot     *html.Node
+		caption, credit  string
+		rejected, tested bool
+	}
+	var first *cand
+	seen := map[*html.Node]bool{}
+	// try reads a candidate's caption; it reports whether the caption is
+	// usable.
+	try := func(fig, capRoot *html.Node) *cand {
+		if fig == nil || seen[fig] {
+			return nil
+		}
+		seen[fig] = true
+		c := &cand{fig: fig, capRoot: capRoot}
+		root := capRoot
+		if root == nil {
+			root = firstDescendant(fig, atom.Figcaption)
+		}
+		c.caption, c.credit = captionParts(root)
+		if c.credit == "" && root != fig {
+			c.credit = cleanCredit(creditBeside(fig, root))
+		}
+		if c.caption == "" && c.credit == "" {
+			if dc := dataCaption(fig); dc != "" {
+				c.caption, c.credit = splitCaptionText(dc)
+			}
+		}
+		if c.caption != "" && !usableCaption(c.caption) {
+			c.caption, c.credit, c.rejected = "", "", true
+		}
+		if first == nil {
+			first = c
+		}
+		if c.caption == "" {
+			return nil
+		}
+		return c
+	}
+	// Figures with a <figcaption> that show the image come first (those
+	// with its file name, then those that show it at another size), then
+	// the other holders of the image.
+	type holder struct{ fig, capRoot *html.Node }
+	var figs, nearFigs, boxes []holder
+	exact, near := findImages(x.root, urls, 4)
+	for i, list := range [][]*html.Node{exact, near} {
+		for _, n := range list {
+			f, r := x.imageHolder(n)
+			switch {
+			case f == nil:
+			case f.DataAtom == atom.Figure && r == nil && i == 0:
+				figs = append(figs, holder{f, r})
+			case f.DataAtom == atom.Figure && r == nil:
+				nearFigs = append(nearFigs, holder{f, r})
+			default:
+				boxes = append(boxes, holder{f, r})
 			}
 		}
 	}
-	capRoot := (*html.Node)(nil)
-	if fig == nil && x.container != nil {
-		fig = x.firstFigureNear(x.container)
+	var got *cand
+	for _, h := range figs {
+		if got = try(h.fig, h.capRoot); got != nil {
+			break
+		}
 	}
-	if fig == nil && x.container != nil {
-		// No <figure> with the meta image: the first image between the
-		// headline and the first paragraph, with what is written beside it.
-		fig, capRoot = x.leadInRegion()
+	if got == nil {
+		if s := stem(metaImg); s != "" {
+			for _, f := range p.figures {
+				if figureHasImage(f, s) {
+					got = try(f, nil)
+					break
+				}
+			}
+		}
 	}
+	for _, h := range append(nearFigs, boxes...) {
+		if got != nil {
+			break
+		}
+		got = try(h.fig, h.capRoot)
+	}
+	// By position: a figure tried and found wanting (a byline in a
+	// <figure>) is passed over for the next one.
+	for i := 0; i < 3 && got == nil && x.container != nil; i++ {
+		f := x.firstFigureNear(x.container, seen)
+		if f == nil {
+			break
+		}
+		got = try(f, nil)
+	}
+	for i := 0; i < 3 && got == nil && x.container != nil; i++ {
+		f, r := x.leadInRegion(seen)
+		if f == nil || seen[f] {
+			break
+		}
+		got = try(f, r)
+	}
+	if got == nil && first != nil && !first.rejected {
+		got = first
+	}
+
 	img := &article.Image{URL: x.resolveURL(metaImg)}
-	if fig != nil {
+	if got != nil {
+		fig := got.fig
 		if x.a.Image == nil || x.a.Image.URL == "" {
 			if src := figureImageURL(fig); src != "" && (img.URL == "" || stem(src) == stem(metaImg)) {
 				img.URL = x.resolveURL(src)
 			}
 		}
-		if capRoot == nil {
-			capRoot = firstDescendant(fig, atom.Figcaption)
-		}
-		img.Caption, img.Credit = captionParts(capRoot)
-		if img.Credit == "" && capRoot != fig {
-			img.Credit = cleanCredit(creditBeside(fig, capRoot))
-		}
-		x.leadFig = fig
-		if reBylinePrefix.MatchString(img.Caption) && reDigits.MatchString(img.Caption) {
-			img.Caption, img.Credit = "", ""
-			x.leadFig = nil
+		img.Caption, img.Credit = got.caption, got.credit
+		if fig.DataAtom == atom.Figure || x.sc.stat(fig).text <= maxBoxText {
+			x.leadFig = fig
 		}
 	}
-	if img.Caption == "" && ldImg.caption != "" && stem(ldImg.url) == stem(img.URL) {
+	if img.Caption == "" && ldImg.caption != "" && (stem(ldImg.url) == stem(img.URL)) {
 		img.Caption = normSpace(ldImg.caption)
 		img.Credit = normSpace(ldImg.credit)
 	}
@@ -129,9 +216,10 @@ func figureImageURL(f *html.Node) string {
 	return src
 }
 
-// firstFigureNear returns a figure with a caption just before the container
-// (a sibling of one of its near ancestors) or first in it.
-func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
+// firstFigureNear returns a figure with an image and a caption just before
+// the container (a sibling of one of its near ancestors) or first in it,
+// passing over those in skip.
+func (x *extraction) firstFigureNear(c *html.Node, skip map[*html.Node]bool) *html.Node {
 	// Inside the container, before any good paragraph.
 	var found *html.Node
 	stop := false
@@ -141,8 +229,8 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 			if ch.Type != html.ElementNode {
 				continue
 			}
-			if ch.DataAtom == atom.Figure {
-				if hasFigcaption(ch) {
+			if ch.DataAtom == atom.Figure && !skip[ch] {
+				if hasFigcaption(ch) && hasImage(ch) {
 					found = ch
 				}
 				return
@@ -163,10 +251,10 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 			if s.Type != html.ElementNode {
 				continue
 			}
-			if s.DataAtom == atom.Figure && hasFigcaption(s) {
+			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) && !skip[s] {
 				return s
 			}
-			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && x.sc.stat(s).paras == 0 {
+			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == 0 {
 				return f
 			}
 		}
@@ -175,6 +263,25 @@ func (x *extraction) firstFigureNear(c *html.Node) *html.Node {
 }
 
 func hasFigcaption(f *html.Node) bool { return firstDescendant(f, atom.Figcaption) != nil }
+
+// hasImage reports whether n holds an image: an <img>, <picture>, <video>
+// or any element with a src (custom image elements such as
+// <storefront-image>, <amp-img>).
+func hasImage(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Img, atom.Picture, atom.Video:
+			return true
+		}
+		if hasAttr(c, "src") || hasAttr(c, "data-src") || hasImage(c) {
+			return true
+		}
+	}
+	return false
+}
 
 func firstDescendant(n *html.Node, a atom.Atom) *html.Node {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -193,7 +300,9 @@ func firstDescendant(n *html.Node, a atom.Atom) *html.Node {
 
 var (
 	reTrailingCredit = regexp.MustCompile(`^(.*[.!?"”»])\s*\(([^()]{2,80})\)\s*$`)
-	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b`)
+	reAgency         = regexp.MustCompile(`(?i)/|getty|reuters|\bap\b|afp|dpa|keystone|imago|epa|picture alliance|shutterstock|associated press|xinhua|tass|anadolu|\bpa\b|istock|연합뉴스|뉴시스|뉴스1`)
+	// A Japanese credit: "（代表撮影）", "(共同通信社撮影)".
+	reJaCredit = regexp.MustCompile(`^(.+?)\s*[（(]([^（）()]{1,30}?)撮影[）)]$`)
 )
 
 // creditBeside returns a credit written in a figure outside its
@@ -243,6 +352,7 @@ func cleanCredit(c string) string {
 			c = c[:len(c)-1]
 		}
 		c = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(c, "©"), "(c)"))
+		c = strings.TrimLeft(c, "|/–—-· ")
 		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
 			c = c[m[1]:]
 		}
@@ -252,7 +362,7 @@ func cleanCredit(c string) string {
 	}
 }
 
-var reCreditPrefix = regexp.MustCompile(`(?i)^(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright)\s*(?::|\s+by\s|\s+von\s)\s*`)
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s)\s*`)
 
 // looksLikeName reports a short run of capitalised words: "Edu Luque".
 func looksLikeName(s string) bool {
@@ -290,6 +400,10 @@ func captionParts(fc *html.Node) (caption, credit string) {
 			case html.TextNode:
 				capB.WriteString(c.Data)
 			case html.ElementNode:
+				switch c.DataAtom {
+				case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Button:
+					continue
+				}
 				buf = classTokens(c, buf)
 				isCredit := c.DataAtom == atom.Small || c.DataAtom == atom.Cite
 				for _, t := range buf {
@@ -298,7 +412,9 @@ func captionParts(fc *html.Node) (caption, credit string) {
 					}
 				}
 				if isCredit {
-					if t := nodeText(c); t != "" {
+					// The same credit twice (one copy for small screens)
+					// is one credit.
+					if t := nodeText(c); t != "" && !slices.Contains(credits, t) {
 						credits = append(credits, t)
 					}
 					continue
@@ -317,11 +433,19 @@ func captionParts(fc *html.Node) (caption, credit string) {
 	caption = normSpace(capB.String())
 	credit = normSpace(strings.Join(credits, " "))
 	if credit == "" {
-		for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
-			if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
-				caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
-				break
-			}
+		return splitCaptionText(caption)
+	}
+	return strings.TrimRight(caption, " |/–—-"), cleanCredit(credit)
+}
+
+// splitCaptionText splits a credit written into a caption's text off it:
+// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)".
+func splitCaptionText(s string) (caption, credit string) {
+	caption = normSpace(s)
+	for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
+		if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
+			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+			break
 		}
 	}
 	if credit == "" {
@@ -330,9 +454,47 @@ func captionParts(fc *html.Node) (caption, credit string) {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
 		}
 	}
+	if credit == "" {
+		if m := reJaCredit.FindStringSubmatch(caption); m != nil {
+			caption, credit = m[1], m[2]
+		}
+	}
+	if credit == "" {
+		caption, credit = splitTrailingCredit(caption)
+	}
 	credit = cleanCredit(credit)
 	caption = strings.TrimRight(caption, " |/–—-")
 	return caption, credit
+}
+
+// splitTrailingCredit splits a credit written after a caption without a
+// label: after its last sentence ("Caption. IMAGO/Jane Doe", "Caption.
+// 연합뉴스": an agency), after " | " ("Caption | Jane Doe/PA Images via
+// Getty Images": an agency or a name) or after " / " (a name only).
+func splitTrailingCredit(s string) (caption, credit string) {
+	creditLike := func(t string, names bool) bool {
+		if len(t) < 2 || len(t) > 80 || len(strings.Fields(t)) > 8 || endsSentence(t) {
+			return false
+		}
+		return reAgency.MatchString(t) || names && looksLikeName(t)
+	}
+	head := func(i int) bool { return len(strings.TrimSpace(s[:i])) >= 20 }
+	// After the last sentence.
+	for i := len(s) - 2; i > 0; i-- {
+		if s[i] == ' ' && strings.ContainsRune(".!?。", rune(s[i-1])) {
+			if t := s[i+1:]; head(i) && creditLike(t, false) && !strings.ContainsAny(t, ".!?") {
+				return s[:i], t
+			}
+			break
+		}
+	}
+	if i := strings.LastIndex(s, " | "); i > 0 && head(i) && creditLike(s[i+3:], true) {
+		return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+3:])
+	}
+	if i := strings.LastIndex(s, " / "); i > 0 && head(i) && looksLikeName(s[i+3:]) {
+		return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+3:])
+	}
+	return s, ""
 }
 
 var subtitleTokens = map[string]bool{
@@ -516,9 +678,9 @@ func contains(a, b *html.Node) bool {
 // leadInRegion looks at what lies between the headline (or the start of
 // the body) and the body's first paragraph, in document order, for the
 // lead image: a <figure> (returned with a nil caption root), or an image
-// inside a short block of text (returned with that block as both). It
-// reads a bounded number of elements.
-func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
+// inside a short block of text (returned with that block as both),
+// passing over those in skip. It reads a bounded number of elements.
+func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.Node) {
 	c := x.container
 	var firstPara *html.Node
 	var find func(*html.Node) bool
@@ -555,7 +717,7 @@ func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
 		starts = append(starts, from{c, true})
 	}
 	for _, st := range starts {
-		if f, r := x.leadFrom(st.n, st.descend, firstPara); f != nil {
+		if f, r := x.leadFrom(st.n, st.descend, firstPara, skip); f != nil {
 			return f, r
 		}
 	}
@@ -564,7 +726,7 @@ func (x *extraction) leadInRegion() (fig, capRoot *html.Node) {
 
 // leadFrom walks from start (into it, or past it) towards stop for the
 // lead image; see leadInRegion.
-func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (fig, capRoot *html.Node) {
+func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node, skip map[*html.Node]bool) (fig, capRoot *html.Node) {
 	n := skipSubtree(start)
 	if descend {
 		n = nextNode(start)
@@ -578,7 +740,7 @@ func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (
 				n = skipSubtree(n)
 				continue
 			case atom.Figure:
-				if firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Picture) != nil {
+				if !skip[n] && (firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Picture) != nil) {
 					if !x.insideNeg(n) {
 						if firstDescendant(n, atom.Figcaption) != nil {
 							return n, nil
@@ -589,7 +751,7 @@ func (x *extraction) leadFrom(start *html.Node, descend bool, stop *html.Node) (
 					}
 				}
 			case atom.Img, atom.Picture:
-				if box := x.captionBox(n); box != nil {
+				if box := x.captionBox(n); box != nil && !skip[box] {
 					return box, box
 				}
 			}
@@ -614,17 +776,35 @@ func (x *extraction) captionBox(img *html.Node) *html.Node {
 		if st.text == 0 {
 			continue
 		}
+		var named bool
+		x.buf, named = namedCaption(a, x.buf)
 		switch a.DataAtom {
 		case atom.P, atom.Li, atom.Td, atom.Th, atom.Blockquote, atom.A,
 			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-			return nil
+			if !named || a.DataAtom == atom.A {
+				return nil
+			}
 		}
 		if st.text > maxBoxText || x.titleNode != nil && contains(a, x.titleNode) || x.insideNeg(a) {
+			return nil
+		}
+		if !named && !isBlockAtom(a.DataAtom) && !st.hasBlock && hasOwnText(a) {
+			// An image inside a run of text ("<strong><img>Text").
 			return nil
 		}
 		return a
 	}
 	return nil
+}
+
+// hasOwnText reports whether n has a text child that is not white space.
+func hasOwnText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // nextNode returns the node after n in document order.

@@ -47,7 +47,10 @@ const (
 	minShingles = 12
 	// maxVerify bounds the candidates whose signatures are fetched.
 	maxVerify = 8
-	// maxBucketEntries bounds a band bucket; the newest entries are kept.
+	// maxBucketEntries bounds a bucket (a shard of a band's values); the
+	// newest entries are kept. 4096 shards of 64 per band hold a window of
+	// about 260,000 articles before the oldest entries give way (sooner
+	// in shards of common band values, which say little anyway).
 	maxBucketEntries = 64
 	// maxCASAttempts bounds the retries of one bucket update.
 	maxCASAttempts = 32
@@ -92,33 +95,38 @@ func JaccardSimilarity(threshold float64) Similarity {
 	}
 }
 
-// bandKeys returns the LSH bucket keys of a signature: "b.<band>.<hex>".
-func bandKeys(sig fingerprint.MinHash) []string {
+// shardHex is how many hex digits of a band's value name its bucket: the
+// buckets of a band are 16^shardHex shards, each holding the entries of
+// every band value that starts with those digits. One key per band value
+// would make the bucket's key count grow with the articles in the window
+// (Bands keys per article, each a subject the NATS server indexes in
+// memory); shards bound it at Bands×4096 keys.
+const shardHex = 3
+
+// bandKeys returns the LSH bucket keys of a signature, "b.<band>.<shard>",
+// and the band values ("<row><row>" in hex) that entries in them carry.
+func bandKeys(sig fingerprint.MinHash) (keys, values []string) {
 	if len(sig) < Bands*BandRows {
-		return nil
+		return nil, nil
 	}
-	keys := make([]string, Bands)
+	keys, values = make([]string, Bands), make([]string, Bands)
 	for b := range Bands {
-		var sb strings.Builder
-		sb.Grow(24)
-		sb.WriteString("b.")
-		if b < 10 {
-			sb.WriteByte('0')
-		}
-		sb.WriteString(strconv.Itoa(b))
-		sb.WriteByte('.')
+		var vb strings.Builder
+		vb.Grow(8 * BandRows)
 		for r := range BandRows {
 			v := strconv.FormatUint(uint64(sig[b*BandRows+r]), 16)
-			sb.WriteString(strings.Repeat("0", 8-len(v)))
-			sb.WriteString(v)
+			vb.WriteString(strings.Repeat("0", 8-len(v)))
+			vb.WriteString(v)
 		}
-		keys[b] = sb.String()
+		values[b] = vb.String()
+		keys[b] = fmt.Sprintf("b.%02d.%s", b, values[b][:shardHex])
 	}
-	return keys
+	return keys, values
 }
 
-// bandEntry is one article in an LSH bucket.
+// bandEntry is one article in an LSH bucket, under one band value.
 type bandEntry struct {
+	Band string // the band's value, hex
 	ID   string
 	Time int64 // article time, Unix seconds
 	Seen int64 // when it was recorded, Unix seconds
@@ -127,6 +135,8 @@ type bandEntry struct {
 func encodeBucket(entries []bandEntry) []byte {
 	var b []byte
 	for _, e := range entries {
+		b = append(b, e.Band...)
+		b = append(b, ' ')
 		b = append(b, e.ID...)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, e.Time, 10)
@@ -137,21 +147,60 @@ func encodeBucket(entries []bandEntry) []byte {
 	return b
 }
 
+// decodeBucket reads a bucket's lines, skipping those it cannot read. The
+// strings of the entries share one copy of b: a bucket holds up to
+// maxBucketEntries lines and every assignment reads Bands buckets.
 func decodeBucket(b []byte) []bandEntry {
-	var out []bandEntry
-	for line := range strings.SplitSeq(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 3 {
+	str := string(b)
+	out := make([]bandEntry, 0, strings.Count(str, "\n")+1)
+	for len(str) > 0 {
+		line := str
+		if i := strings.IndexByte(str, '\n'); i >= 0 {
+			line, str = str[:i], str[i+1:]
+		} else {
+			str = ""
+		}
+		var f [4]string
+		n := 0
+		for line != "" && n <= len(f) {
+			line = strings.TrimLeft(line, " ")
+			if line == "" {
+				break
+			}
+			w := line
+			if i := strings.IndexByte(line, ' '); i >= 0 {
+				w, line = line[:i], line[i+1:]
+			} else {
+				line = ""
+			}
+			if n < len(f) {
+				f[n] = w
+			}
+			n++
+		}
+		if n != 4 || !isBandValue(f[0]) {
 			continue
 		}
-		t, err1 := strconv.ParseInt(f[1], 10, 64)
-		s, err2 := strconv.ParseInt(f[2], 10, 64)
+		t, err1 := strconv.ParseInt(f[2], 10, 64)
+		s, err2 := strconv.ParseInt(f[3], 10, 64)
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		out = append(out, bandEntry{ID: f[0], Time: t, Seen: s})
+		out = append(out, bandEntry{Band: f[0], ID: f[1], Time: t, Seen: s})
 	}
 	return out
+}
+
+func isBandValue(s string) bool {
+	if len(s) != 8*BandRows {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // bucket is an LSH bucket with the revision it was read at (0: absent).
@@ -211,7 +260,7 @@ var _ ClusterIndex = (*lshIndex)(nil)
 func (x *lshIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, assignTimeout)
 	defer cancel()
-	keys := bandKeys(d.MinHash)
+	keys, values := bandKeys(d.MinHash)
 	if keys == nil {
 		return "", fmt.Errorf("signature has %d values, want at least %d", len(d.MinHash), Bands*BandRows)
 	}
@@ -222,7 +271,7 @@ func (x *lshIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity) (s
 	if own != nil && own.Cluster != "" {
 		return own.Cluster, nil
 	}
-	best, score, err := x.best(ctx, d, buckets, same)
+	best, score, err := x.best(ctx, d, values, buckets, same)
 	if err != nil {
 		return "", err
 	}
@@ -235,7 +284,7 @@ func (x *lshIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity) (s
 		if _, buckets, err = x.read(ctx, "", keys); err != nil {
 			return "", err
 		}
-		if best, score, err = x.best(ctx, d, buckets, same); err != nil {
+		if best, score, err = x.best(ctx, d, values, buckets, same); err != nil {
 			return "", err
 		}
 	}
@@ -250,7 +299,7 @@ func (x *lshIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity) (s
 	if err := x.store.putDoc(ctx, &rec); err != nil {
 		return "", err
 	}
-	if err := x.addToBuckets(ctx, keys, buckets, d); err != nil {
+	if err := x.addToBuckets(ctx, keys, values, buckets, d); err != nil {
 		return "", err
 	}
 	return rec.Cluster, nil
@@ -279,14 +328,15 @@ func (x *lshIndex) read(ctx context.Context, id string, keys []string) (*Cluster
 	return own, buckets, g.Wait()
 }
 
-// best returns the most similar recorded article that shares a bucket
-// with d, with its score; nil when none passes same.
-func (x *lshIndex) best(ctx context.Context, d ClusterDoc, buckets []bucket, same Similarity) (*ClusterDoc, float64, error) {
+// best returns the most similar recorded article that shares a band value
+// with d, with its score; nil when none passes same. values are d's band
+// values, one per bucket.
+func (x *lshIndex) best(ctx context.Context, d ClusterDoc, values []string, buckets []bucket, same Similarity) (*ClusterDoc, float64, error) {
 	minSeen := x.now().Add(-x.window).Unix()
 	shared := map[string]int{}
-	for _, b := range buckets {
+	for i, b := range buckets {
 		for _, e := range b.entries {
-			if e.ID != d.ID && e.Seen >= minSeen && x.inWindow(d.Time, e.Time) {
+			if e.Band == values[i] && e.ID != d.ID && e.Seen >= minSeen && x.inWindow(d.Time, e.Time) {
 				shared[e.ID]++
 			}
 		}
@@ -332,13 +382,13 @@ func (x *lshIndex) best(ctx context.Context, d ClusterDoc, buckets []bucket, sam
 
 // addToBuckets appends d to each bucket by compare-and-set, re-reading a
 // bucket after a conflict.
-func (x *lshIndex) addToBuckets(ctx context.Context, keys []string, buckets []bucket, d ClusterDoc) error {
+func (x *lshIndex) addToBuckets(ctx context.Context, keys, values []string, buckets []bucket, d ClusterDoc) error {
 	now := x.now()
 	minSeen := now.Add(-x.window).Unix()
-	self := bandEntry{ID: d.ID, Time: d.Time.Unix(), Seen: now.Unix()}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(8)
 	for i, k := range keys {
+		self := bandEntry{Band: values[i], ID: d.ID, Time: d.Time.Unix(), Seen: now.Unix()}
 		g.Go(func() error {
 			b := buckets[i]
 			for range maxCASAttempts {

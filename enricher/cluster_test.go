@@ -268,27 +268,29 @@ func TestClusterEnricherIndexFailure(t *testing.T) {
 }
 
 func TestBucketEncoding(t *testing.T) {
-	in := []bandEntry{{"a", 1, 2}, {"b", -5, 7}}
+	in := []bandEntry{{"00ff00ff00ff00ff", "a", 1, 2}, {"0123456789abcdef", "b", -5, 7}}
 	got := decodeBucket(encodeBucket(in))
 	if fmt.Sprint(got) != fmt.Sprint(in) {
 		t.Errorf("round trip: %v", got)
 	}
-	if got := decodeBucket([]byte("garbage\nx 1\ny 1 2 3\nz a b\n")); len(got) != 0 {
+	if got := decodeBucket([]byte("garbage\nx 1\ny 1 2 3\n0123456789abcdef a b c\na 1 2\n0123456789ABCDEF a 1 2\n")); len(got) != 0 {
 		t.Errorf("garbage decoded to %v", got)
 	}
-	keys := bandKeys(make(fingerprint.MinHash, SignatureSize))
-	if len(keys) != Bands || keys[3] != "b.03.0000000000000000" {
-		t.Errorf("keys: %v", keys)
+	sig := make(fingerprint.MinHash, SignatureSize)
+	sig[6], sig[7] = 0xabcdef01, 0x2
+	keys, values := bandKeys(sig)
+	if len(keys) != Bands || keys[3] != "b.03.abc" || values[3] != "abcdef0100000002" || keys[0] != "b.00.000" {
+		t.Errorf("keys: %v, values %v", keys, values)
 	}
-	if bandKeys(fingerprint.MinHash{1}) != nil {
+	if k, _ := bandKeys(fingerprint.MinHash{1}); k != nil {
 		t.Error("short signature gave keys")
 	}
 }
 
 func FuzzDecodeBucket(f *testing.F) {
-	f.Add([]byte("a 1 2\nb 3 4\n"))
+	f.Add([]byte("00ff00ff00ff00ff a 1 2\n0000000000000000 b 3 4\n"))
 	f.Add([]byte(""))
-	f.Add([]byte("x -1 99999999999999999999\n"))
+	f.Add([]byte("abababababababab x -1 99999999999999999999\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		es := decodeBucket(b)
 		again := decodeBucket(encodeBucket(es))
@@ -331,5 +333,49 @@ func BenchmarkAssign(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// TestShardedBuckets: articles whose band values only share their shards
+// are not candidates of each other; one equal band value makes them so.
+func TestShardedBuckets(t *testing.T) {
+	always := func(a, b *ClusterDoc) (float64, bool) { return 0.5, true }
+	sig := func(low uint32) fingerprint.MinHash {
+		s := make(fingerprint.MinHash, SignatureSize)
+		for i := range s {
+			s[i] = 0xabc00000 | uint32(i)<<8 | low // same top 12 bits: same shards
+		}
+		return s
+	}
+	ctx := context.Background()
+	idx := NewMemoryIndex(time.Hour)
+	now := time.Now()
+	a := ClusterDoc{ID: "a", Time: now, Shingles: 100, MinHash: sig(1)}
+	if c, err := idx.Assign(ctx, a, always); err != nil || c != "a" {
+		t.Fatalf("a: cluster %q, %v", c, err)
+	}
+	b := ClusterDoc{ID: "b", Time: now, Shingles: 100, MinHash: sig(2)}
+	if c, err := idx.Assign(ctx, b, always); err != nil || c != "b" {
+		t.Fatalf("b shares only shards with a: cluster %q, %v; want its own", c, err)
+	}
+	c := ClusterDoc{ID: "c", Time: now, Shingles: 100, MinHash: sig(2)}
+	c.MinHash[0], c.MinHash[1] = a.MinHash[0], a.MinHash[1] // band 0 equal to a's
+	if got, err := idx.Assign(ctx, c, always); err != nil || got != "a" && got != "b" {
+		t.Fatalf("c shares band values: cluster %q, %v", got, err)
+	}
+}
+
+func BenchmarkDecodeBucket(b *testing.B) {
+	entries := make([]bandEntry, maxBucketEntries)
+	for i := range entries {
+		entries[i] = bandEntry{Band: fmt.Sprintf("%016x", i*7919), ID: fmt.Sprintf("%032x", i), Time: 1764150000 + int64(i), Seen: 1764150000}
+	}
+	raw := encodeBucket(entries)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if got := decodeBucket(raw); len(got) != len(entries) {
+			b.Fatalf("%d entries", len(got))
+		}
 	}
 }

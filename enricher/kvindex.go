@@ -20,8 +20,15 @@ import (
 //
 // Create it with ClusterBucketConfig(window), where window is the
 // Options.ClusterWindow the replicas use: History 1 (only the latest value
-// of a key matters) and a bucket TTL (MaxAge) equal to the window, so that a
-// record or bucket not written for a whole window disappears by itself.
+// of a key matters), a bucket TTL (MaxAge) equal to the window, so that a
+// record or bucket not written for a whole window disappears by itself,
+// and memory storage: every assignment reads Bands buckets at random, and
+// a file store loads a whole message block (megabytes) into memory for
+// each such read, so the blocks of the whole bucket stay cached (measured
+// with file storage: 188 MB of cached blocks after 10,000 articles). The
+// index is derived data: a
+// server restart empties it, and near-duplicates are then found again
+// among the articles that follow.
 //
 // Keys:
 //
@@ -31,9 +38,13 @@ import (
 //	lease                   the founder lease, "<article id> <unix ms>",
 //	                        held for the few milliseconds a new cluster
 //	                        takes to found (see lshIndex.Assign)
-//	b.<band>.<16 hex>       an LSH bucket: one line per member,
-//	                        "<article id> <article time> <recorded time>"
-//	                        (Unix seconds), the newest 64 within the window
+//	b.<band>.<3 hex>        an LSH bucket, a shard of the band's values
+//	                        (their first three hex digits): one line per
+//	                        member, "<band value> <article id> <article
+//	                        time> <recorded time>" (Unix seconds), the
+//	                        newest 64 within the window. Shards bound the
+//	                        bucket at Bands×4096 such keys plus one record
+//	                        per article, whatever the traffic
 //
 // An article costs Bands+1 reads and up to 8 reads of candidates; unless
 // it is a near-exact copy of a member it also costs one record write and
@@ -55,7 +66,7 @@ func ClusterBucketConfig(window time.Duration) jetstream.KeyValueConfig {
 		Description: "newsfeed near-duplicate story clusters (enricher)",
 		History:     1,
 		TTL:         window,
-		Storage:     jetstream.FileStorage,
+		Storage:     jetstream.MemoryStorage,
 	}
 }
 

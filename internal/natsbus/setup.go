@@ -93,7 +93,7 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg config.NATS, cluster
 	}
 	if clusterWindow > 0 {
 		if st.Clusters, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
-			Bucket: BucketClusters, History: 1, Storage: jetstream.FileStorage, Replicas: r, TTL: clusterWindow,
+			Bucket: BucketClusters, History: 1, Storage: jetstream.MemoryStorage, Replicas: r, TTL: clusterWindow,
 			Description: "newsfeed near-duplicate index",
 		}); err != nil {
 			return nil, err

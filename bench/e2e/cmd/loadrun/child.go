@@ -89,9 +89,22 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 			Date: r.Date, Caption: r.Caption, Credit: r.Credit, Image: r.Image,
 		}
 	}
+	// The whole enricher chain, with the shared cluster index in KV, as
+	// cmd/newsfeed builds it.
+	var index enricher.ClusterIndex
+	if stores.Clusters != nil {
+		index = enricher.NewKVIndex(stores.Clusters, cfg.Enrich.ClusterWindow)
+	}
+	enr, err := enricher.New(enricher.Options{
+		Logger: logger, Index: index, Keywords: cfg.Enrich.Keywords, ClusterWindow: cfg.Enrich.ClusterWindow,
+		ClusterThreshold: cfg.Enrich.ClusterThreshold, Disable: cfg.Enrich.Disable,
+	})
+	if err != nil {
+		return err
+	}
 	p, err := pipeline.New(pipeline.Deps{
 		Config: cfg, Bus: bus, Stores: stores, Fetcher: fetch, Extractor: parser.New(rules),
-		Enricher: enricher.NewChain(logger, enricher.WordCount{}), Sinks: open, Metrics: m, Logger: logger, Outage: fopts.Outage,
+		Enricher: enr, Sinks: open, Metrics: m, Logger: logger, Outage: fopts.Outage,
 	})
 	if err != nil {
 		return err

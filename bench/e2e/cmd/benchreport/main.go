@@ -414,7 +414,7 @@ func (r *report) render() string {
 		r.p("exactly as `cmd/newsfeed` does and records a CPU profile of the whole run and the allocation")
 		r.p("profile at its end; each sample is attributed to the stage whose frames are on its stack")
 		r.p("(`bench/e2e/cmd/loadrun/profile.go`). Per-article figures divide by the %d articles.", prof.Articles)
-		r.p("The enricher chain is the one on main (word count only); the full chain is being rewritten.")
+		r.p("The whole enricher chain runs (language, entities, keywords, summary, the near-duplicate index in KV), as in `newsfeed once`.")
 		r.p("")
 		r.p("    cd bench/e2e && go run ./cmd/loadrun -mode once -inprocess -profile /tmp/prof -feeds %d -items %d", prof.Feeds, prof.Items)
 		r.p("")

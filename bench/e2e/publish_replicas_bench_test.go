@@ -3,14 +3,9 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsfeed/newsfeed/config"
 	"github.com/newsfeed/newsfeed/internal/natsbus"
@@ -24,7 +19,7 @@ import (
 // replication protocol's cost without network latency; real nodes add a
 // round trip per publish).
 func BenchmarkPublishReplicas(b *testing.B) {
-	payload := []byte(`{"schema":"newsfeed.article/v1","text":"` + strings.Repeat("word ", 2000) + `"}`)
+	payload := articlePayload()
 	for _, replicas := range []int{1, 3} {
 		ctx := context.Background()
 		servers := natstest.Cluster(b, 3, nil)
@@ -40,14 +35,7 @@ func BenchmarkPublishReplicas(b *testing.B) {
 			b.Fatal(err)
 		}
 		var seq atomic.Int64
-		publish := func() error {
-			id := strconv.FormatInt(seq.Add(1), 10)
-			msg := &nats.Msg{Subject: "news.article.bench.en", Data: payload, Header: nats.Header{}}
-			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
-			_, err := bus.JS.PublishMsg(pctx, msg, jetstream.WithMsgID(id), jetstream.WithExpectStream("NEWS_ARTICLES"))
-			return err
-		}
+		publish := syncPublisher(ctx, bus.JS, payload, &seq)
 		for _, mode := range []string{"sync-1", "sync-16"} {
 			b.Run(fmt.Sprintf("replicas=%d/%s", replicas, mode), func(b *testing.B) {
 				b.SetBytes(int64(len(payload)))

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/newsfeed/newsfeed/enricher/fingerprint"
+	"github.com/newsfeed/newsfeed/internal/natsbus"
 )
 
 // ClusterBucket is the NATS KV bucket that holds the shared cluster index.
@@ -53,21 +54,15 @@ import (
 // serialised: with a local NATS server founding takes about a millisecond
 // or two, which bounds the index at several hundred new stories a second
 // across all replicas; joining a cluster takes no lease.
-const ClusterBucket = "newsfeed_clusters"
+const ClusterBucket = natsbus.BucketClusters
 
 // ClusterBucketConfig returns the configuration of the ClusterBucket for a
-// cluster window.
+// cluster window, one replica: the one natsbus.Setup creates for the daemon.
 func ClusterBucketConfig(window time.Duration) jetstream.KeyValueConfig {
 	if window <= 0 {
 		window = DefaultClusterWindow
 	}
-	return jetstream.KeyValueConfig{
-		Bucket:      ClusterBucket,
-		Description: "newsfeed near-duplicate story clusters (enricher)",
-		History:     1,
-		TTL:         window,
-		Storage:     jetstream.MemoryStorage,
-	}
+	return natsbus.ClustersConfig(window, 1)
 }
 
 // NewKVIndex returns a ClusterIndex kept in a NATS KV bucket (see

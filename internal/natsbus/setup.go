@@ -92,14 +92,22 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg config.NATS, cluster
 		return nil, err
 	}
 	if clusterWindow > 0 {
-		if st.Clusters, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
-			Bucket: BucketClusters, History: 1, Storage: jetstream.MemoryStorage, Replicas: r, TTL: clusterWindow,
-			Description: "newsfeed near-duplicate index",
-		}); err != nil {
+		if st.Clusters, err = ensureKV(ctx, js, ClustersConfig(clusterWindow, r)); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// ClustersConfig is the near-duplicate index's bucket for a cluster window
+// (see enricher/kvindex.go for its keys): History 1, a bucket TTL equal to
+// the window, and memory storage, since the index is derived data read at
+// random and a file store loads a whole block for each such read.
+func ClustersConfig(window time.Duration, replicas int) jetstream.KeyValueConfig {
+	return jetstream.KeyValueConfig{
+		Bucket: BucketClusters, History: 1, Storage: jetstream.MemoryStorage, Replicas: replicas, TTL: window,
+		Description: "newsfeed near-duplicate index",
+	}
 }
 
 func ensureStream(ctx context.Context, js jetstream.JetStream, sc jetstream.StreamConfig) error {

@@ -45,21 +45,22 @@ func edited(text string) string {
 }
 
 // indexes returns the index implementations under test: the in-memory
-// one, and the NATS KV one over an in-process server.
-func indexes(t *testing.T, window time.Duration, now func() time.Time) map[string]*lshIndex {
+// one, and the stream one over an in-process server.
+func indexes(t *testing.T, window time.Duration, now func() time.Time) map[string]ClusterIndex {
 	t.Helper()
-	kv := newKV(t, window)
-	x := NewKVIndex(kv, window).(*lshIndex)
+	s := startNATS(t)
+	createClusterStream(t, s, window)
+	x := newStreamIndex(t, s, window)
 	x.now = now
-	return map[string]*lshIndex{
+	return map[string]ClusterIndex{
 		"memory": newMemoryIndex(window, now),
-		"kv":     x,
+		"stream": x,
 	}
 }
 
-func startNATS(t *testing.T) *server.Server { return natstest.Run(t, nil) }
+func startNATS(t testing.TB) *server.Server { return natstest.Run(t, nil) }
 
-func connectKV(t *testing.T, s *server.Server, window time.Duration, create bool) jetstream.KeyValue {
+func connectJS(t testing.TB, s *server.Server) jetstream.JetStream {
 	t.Helper()
 	nc, err := nats.Connect(s.ClientURL())
 	if err != nil {
@@ -70,22 +71,34 @@ func connectKV(t *testing.T, s *server.Server, window time.Duration, create bool
 	if err != nil {
 		t.Fatal(err)
 	}
+	return js
+}
+
+func createClusterStream(t testing.TB, s *server.Server, window time.Duration) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var kv jetstream.KeyValue
-	if create {
-		kv, err = js.CreateKeyValue(ctx, ClusterBucketConfig(window))
-	} else {
-		kv, err = js.KeyValue(ctx, ClusterBucket)
+	if _, err := connectJS(t, s).CreateStream(ctx, ClusterStreamConfig(window)); err != nil {
+		t.Fatal(err)
 	}
+}
+
+// newStreamIndex starts a replica's index over its own connection.
+func newStreamIndex(t testing.TB, s *server.Server, window time.Duration) *StreamIndex {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	js := connectJS(t, s)
+	st, err := js.Stream(ctx, ClusterStreamConfig(window).Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return kv
-}
-
-func newKV(t *testing.T, window time.Duration) jetstream.KeyValue {
-	return connectKV(t, startNATS(t), window, true)
+	x, err := NewStreamIndex(ctx, js, st, window, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	return x
 }
 
 type corpusDoc struct {
@@ -160,22 +173,22 @@ func TestClusterIndexExpiry(t *testing.T) {
 }
 
 // TestClusterIndexConcurrent assigns many copies of one story at once,
-// from several goroutines and, for KV, several connections (replicas):
+// from several goroutines and, for the stream, several replicas:
 // they must all end in one cluster.
 func TestClusterIndexConcurrent(t *testing.T) {
 	ref := reference(t)
 	t0 := time.Now()
 	same := JaccardSimilarity(DefaultClusterThreshold)
 	s := startNATS(t)
-	connectKV(t, s, time.Hour, true)
+	createClusterStream(t, s, time.Hour)
 	cases := map[string]func(i int) ClusterIndex{}
 	mem := NewMemoryIndex(time.Hour)
 	cases["memory"] = func(int) ClusterIndex { return mem }
 	var replicas []ClusterIndex
 	for range 3 {
-		replicas = append(replicas, NewKVIndex(connectKV(t, s, time.Hour, false), time.Hour))
+		replicas = append(replicas, newStreamIndex(t, s, time.Hour))
 	}
-	cases["kv"] = func(i int) ClusterIndex { return replicas[i%len(replicas)] }
+	cases["stream"] = func(i int) ClusterIndex { return replicas[i%len(replicas)] }
 	for name, pick := range cases {
 		t.Run(name, func(t *testing.T) {
 			for round := range 5 {
@@ -267,83 +280,150 @@ func TestClusterEnricherIndexFailure(t *testing.T) {
 	}
 }
 
-func TestBucketEncoding(t *testing.T) {
-	in := []bandEntry{{"00ff00ff00ff00ff", "a", 1, 2}, {"0123456789abcdef", "b", -5, 7}}
-	got := decodeBucket(encodeBucket(in))
-	if fmt.Sprint(got) != fmt.Sprint(in) {
-		t.Errorf("round trip: %v", got)
+func TestRecordEncoding(t *testing.T) {
+	d := doc("a1", "The quick brown fox jumps over the lazy dog near the river bank today.", time.Unix(1700000000, 0))
+	d.Cluster = "c9"
+	b, err := encodeRecord(&d, 1700000100)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := decodeBucket([]byte("garbage\nx 1\ny 1 2 3\n0123456789abcdef a b c\na 1 2\n0123456789ABCDEF a 1 2\n")); len(got) != 0 {
-		t.Errorf("garbage decoded to %v", got)
+	got, seen, ok := decodeRecord(b)
+	if !ok || seen != 1700000100 || got.ID != "a1" || got.Cluster != "c9" || !got.Time.Equal(d.Time) ||
+		got.Shingles != d.Shingles || fmt.Sprint(got.MinHash) != fmt.Sprint(d.MinHash) {
+		t.Fatalf("round trip: %+v seen %d ok %v", got, seen, ok)
 	}
-	sig := make(fingerprint.MinHash, SignatureSize)
-	sig[6], sig[7] = 0xabcdef01, 0x2
-	keys, values := bandKeys(sig)
-	if len(keys) != Bands || keys[3] != "b.03.abc" || values[3] != "abcdef0100000002" || keys[0] != "b.00.000" {
-		t.Errorf("keys: %v, values %v", keys, values)
-	}
-	if k, _ := bandKeys(fingerprint.MinHash{1}); k != nil {
-		t.Error("short signature gave keys")
+	for _, bad := range []string{``, `{}`, `not json`, `{"id":"a","c":"a","m":"AAAA"}`, `{"id":"a","c":"a","m":"!!"}`, `{"id":"","c":"a"}`} {
+		if _, _, ok := decodeRecord([]byte(bad)); ok {
+			t.Errorf("%q decoded", bad)
+		}
 	}
 }
 
-func FuzzDecodeBucket(f *testing.F) {
-	f.Add([]byte("00ff00ff00ff00ff a 1 2\n0000000000000000 b 3 4\n"))
-	f.Add([]byte(""))
-	f.Add([]byte("abababababababab x -1 99999999999999999999\n"))
+func FuzzDecodeRecord(f *testing.F) {
+	d := doc("a", "one two three four five six seven eight nine ten eleven twelve thirteen", time.Unix(1, 0))
+	d.Cluster = "a"
+	b, _ := encodeRecord(&d, 2)
+	f.Add(b)
+	f.Add([]byte(`{"id":"x","c":"y","t":-1,"n":3,"s":9,"m":""}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		es := decodeBucket(b)
-		again := decodeBucket(encodeBucket(es))
-		if fmt.Sprint(es) != fmt.Sprint(again) {
-			t.Fatalf("not stable: %v vs %v", es, again)
+		d, seen, ok := decodeRecord(b)
+		if !ok {
+			return
+		}
+		if len(d.MinHash) < Bands*BandRows || d.ID == "" || d.Cluster == "" {
+			t.Fatalf("accepted an unusable record: %+v", d)
+		}
+		again, err := encodeRecord(&d, seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d2, seen2, ok := decodeRecord(again)
+		if !ok || seen2 != seen || d2.ID != d.ID || d2.Cluster != d.Cluster || fmt.Sprint(d2.MinHash) != fmt.Sprint(d.MinHash) {
+			t.Fatalf("not stable: %+v vs %+v", d, d2)
 		}
 	})
 }
 
-// BenchmarkAssign measures one assignment (a new story: lease, reads,
-// record and bucket writes) with each index; for KV over an in-process
-// nats-server on loopback TCP.
-func BenchmarkAssign(b *testing.B) {
-	docs := loadCorpus(b)
+// TestStreamIndexReplay: a replica started later (or restarted) reads the
+// records already in the stream before it assigns, skips those older than
+// the window, and joins the clusters they recorded.
+func TestStreamIndexReplay(t *testing.T) {
+	ref := reference(t)
+	docs := loadCorpus(t)
 	same := JaccardSimilarity(DefaultClusterThreshold)
-	s := natstest.Run(b, nil)
-	nc, err := nats.Connect(s.ClientURL())
-	if err != nil {
-		b.Fatal(err)
+	s := startNATS(t)
+	createClusterStream(t, s, time.Hour)
+	ctx := context.Background()
+	first := newStreamIndex(t, s, time.Hour)
+	if c, err := first.Assign(ctx, doc("orig", ref, time.Now()), same); err != nil || c != "orig" {
+		t.Fatalf("orig: %q %v", c, err)
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
+	// A record recorded "two hours ago" by a replica with a slow clock is
+	// in the stream but outside the window.
+	old := doc(docs[0].ID, docs[0].Text, time.Now())
+	old.Cluster = old.ID
+	rec, err := encodeRecord(&old, time.Now().Add(-2*time.Hour).Unix())
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	kv, err := js.CreateKeyValue(context.Background(), ClusterBucketConfig(time.Hour))
-	if err != nil {
-		b.Fatal(err)
+	if _, err := connectJS(t, s).Publish(ctx, subjectClusterFound, rec); err != nil {
+		t.Fatal(err)
 	}
-	for name, idx := range map[string]ClusterIndex{"memory": NewMemoryIndex(time.Hour), "kv": NewKVIndex(kv, time.Hour)} {
-		b.Run(name, func(b *testing.B) {
-			i := 0
-			for b.Loop() {
-				d := docs[i%len(docs)]
-				// A fresh id and a changed text: a new story each time.
-				text := d.Text + fmt.Sprintf("\n\nVariant %d of the story, with several new words added %d.", i, i*7)
-				if _, err := idx.Assign(context.Background(), doc(fmt.Sprintf("%s-%d", name, i), text, time.Now()), same); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		})
+	first.Close()
+
+	second := newStreamIndex(t, s, time.Hour)
+	if c, err := second.Assign(ctx, doc("copy", withFurniture(ref), time.Now()), same); err != nil || c != "orig" {
+		t.Fatalf("copy on a new replica: %q %v, want orig", c, err)
+	}
+	if c, err := second.Assign(ctx, doc("orig", ref, time.Now()), same); err != nil || c != "orig" {
+		t.Fatalf("orig again: %q %v", c, err)
+	}
+	if c, err := second.Assign(ctx, doc("late", withFurniture(docs[0].Text), time.Now()), same); err != nil || c != "late" {
+		t.Fatalf("copy of an expired record: %q %v, want its own cluster", c, err)
+	}
+	// copy is a near-exact copy of orig, so it is not recorded.
+	if n := second.Len(); n != 2 {
+		t.Errorf("replica holds %d members, want 2 (orig, late)", n)
 	}
 }
 
-// TestShardedBuckets: articles whose band values only share their shards
-// are not candidates of each other; one equal band value makes them so.
-func TestShardedBuckets(t *testing.T) {
+// TestStreamIndexFoundingConflict: a replica whose index lags behind the
+// stream (another replica founded a cluster it has not read yet) has its
+// founding publish refused, reads up, and joins instead.
+func TestStreamIndexFoundingConflict(t *testing.T) {
+	ref := reference(t)
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	s := startNATS(t)
+	createClusterStream(t, s, time.Hour)
+	ctx := context.Background()
+	a := newStreamIndex(t, s, time.Hour)
+	b := newStreamIndex(t, s, time.Hour)
+	b.Close() // b stops reading: it will not see a's record by itself
+	if c, err := a.Assign(ctx, doc("first", ref, time.Now()), same); err != nil || c != "first" {
+		t.Fatalf("first: %q %v", c, err)
+	}
+	// Let b read again only once its founding publish was refused.
+	follow := func() {
+		cons, err := b.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		cc, err := cons.Consume(b.apply)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		t.Cleanup(cc.Stop)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// Wait for b's refused attempt: the last founding record on the
+		// server is a's, which b has not applied.
+		for deadline := time.Now().Add(10 * time.Second); b.conflicts.Load() == 0 && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		follow()
+	}()
+	c, err := b.Assign(ctx, doc("second", withFurniture(ref), time.Now()), same)
+	<-done
+	if err != nil || c != "first" {
+		t.Fatalf("lagging replica: %q %v, want first", c, err)
+	}
+	if n := b.conflicts.Load(); n != 1 {
+		t.Errorf("%d refused founding publishes, want 1", n)
+	}
+}
+
+// TestBandCandidates: only an equal band value makes two articles
+// candidates of each other.
+func TestBandCandidates(t *testing.T) {
 	always := func(a, b *ClusterDoc) (float64, bool) { return 0.5, true }
 	sig := func(low uint32) fingerprint.MinHash {
 		s := make(fingerprint.MinHash, SignatureSize)
 		for i := range s {
-			s[i] = 0xabc00000 | uint32(i)<<8 | low // same top 12 bits: same shards
+			s[i] = 0xabc00000 | uint32(i)<<8 | low
 		}
 		return s
 	}
@@ -356,26 +436,74 @@ func TestShardedBuckets(t *testing.T) {
 	}
 	b := ClusterDoc{ID: "b", Time: now, Shingles: 100, MinHash: sig(2)}
 	if c, err := idx.Assign(ctx, b, always); err != nil || c != "b" {
-		t.Fatalf("b shares only shards with a: cluster %q, %v; want its own", c, err)
+		t.Fatalf("b shares no band value with a: cluster %q, %v; want its own", c, err)
 	}
-	c := ClusterDoc{ID: "c", Time: now, Shingles: 100, MinHash: sig(2)}
+	c := ClusterDoc{ID: "c", Time: now, Shingles: 100, MinHash: sig(3)}
 	c.MinHash[0], c.MinHash[1] = a.MinHash[0], a.MinHash[1] // band 0 equal to a's
-	if got, err := idx.Assign(ctx, c, always); err != nil || got != "a" && got != "b" {
-		t.Fatalf("c shares band values: cluster %q, %v", got, err)
+	if got, err := idx.Assign(ctx, c, always); err != nil || got != "a" {
+		t.Fatalf("c shares band 0 with a: cluster %q, %v", got, err)
+	}
+	if _, err := idx.Assign(ctx, ClusterDoc{ID: "short", MinHash: sig(1)[:10]}, always); err == nil {
+		t.Error("a short signature was accepted")
 	}
 }
 
-func BenchmarkDecodeBucket(b *testing.B) {
-	entries := make([]bandEntry, maxBucketEntries)
-	for i := range entries {
-		entries[i] = bandEntry{Band: fmt.Sprintf("%016x", i*7919), ID: fmt.Sprintf("%032x", i), Time: 1764150000 + int64(i), Seen: 1764150000}
-	}
-	raw := encodeBucket(entries)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(raw)))
-	for b.Loop() {
-		if got := decodeBucket(raw); len(got) != len(entries) {
-			b.Fatalf("%d entries", len(got))
+// TestLSHSweep: expired members leave the index and every band chain.
+func TestLSHSweep(t *testing.T) {
+	docs := loadCorpus(t)
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	l := newLSH(time.Hour)
+	for i, d := range docs {
+		cd := doc(d.ID, d.Text, t0)
+		cd.Cluster = cd.ID
+		seen := t0
+		if i%2 == 0 {
+			seen = t0.Add(-2 * time.Hour)
 		}
+		l.add(cd, seen.Unix(), t0)
+	}
+	l.sweep(t0)
+	want := len(docs) / 2
+	if len(l.members) != want {
+		t.Fatalf("%d members after the sweep, want %d", len(l.members), want)
+	}
+	for b := range Bands {
+		n := 0
+		for _, m := range l.bands[b] {
+			for ; m != nil; m = m.next[b] {
+				if l.members[m.doc.ID] != m {
+					t.Fatalf("band %d still links expired %s", b, m.doc.ID)
+				}
+				n++
+			}
+		}
+		if n != want {
+			t.Fatalf("band %d links %d members, want %d", b, n, want)
+		}
+	}
+}
+
+// BenchmarkAssign measures one assignment of a new story (the MinHash of
+// its text included) with each index; for the stream one over an
+// in-process nats-server on loopback TCP.
+func BenchmarkAssign(b *testing.B) {
+	docs := loadCorpus(b)
+	same := JaccardSimilarity(DefaultClusterThreshold)
+	s := startNATS(b)
+	createClusterStream(b, s, time.Hour)
+	for name, idx := range map[string]ClusterIndex{"memory": NewMemoryIndex(time.Hour), "stream": newStreamIndex(b, s, time.Hour)} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				d := docs[i%len(docs)]
+				// A fresh id and a changed text: a new story each time.
+				text := d.Text + fmt.Sprintf("\n\nVariant %d of the story, with several new words added %d.", i, i*7)
+				if _, err := idx.Assign(context.Background(), doc(fmt.Sprintf("%s-%d", name, i), text, time.Now()), same); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }

@@ -1,7 +1,11 @@
 package enricher
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -16,109 +20,195 @@ func NewMemoryIndex(window time.Duration) ClusterIndex {
 	return newMemoryIndex(window, time.Now)
 }
 
-func newMemoryIndex(window time.Duration, now func() time.Time) *lshIndex {
-	return &lshIndex{store: &memStore{window: window, now: now, docs: map[string]memDoc{}, buckets: map[string]memBucket{}, lease: make(chan struct{}, 1)}, window: window, now: now}
+func newMemoryIndex(window time.Duration, now func() time.Time) *memIndex {
+	return &memIndex{lsh: newLSH(window), now: now}
 }
 
-// memStore is a clusterStore in maps. Expired records and buckets are swept
-// every sweepEvery writes.
-type memStore struct {
-	mu      sync.Mutex
+// memIndex is the in-memory ClusterIndex: one lock around an lsh.
+type memIndex struct {
+	mu  sync.Mutex
+	lsh *lsh
+	now func() time.Time
+}
+
+var _ ClusterIndex = (*memIndex)(nil)
+
+// Assign implements ClusterIndex.
+func (x *memIndex) Assign(_ context.Context, d ClusterDoc, same Similarity) (string, error) {
+	if err := checkSignature(d); err != nil {
+		return "", err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	now := x.now()
+	if own := x.lsh.get(d.ID); own != nil {
+		return own.doc.Cluster, nil
+	}
+	best, score := x.lsh.best(&d, same, now)
+	d.Cluster = d.ID
+	if best != nil {
+		d.Cluster = best.Cluster
+		if score >= redundantSimilarity {
+			return d.Cluster, nil
+		}
+	}
+	x.lsh.add(d, now.Unix(), now)
+	return d.Cluster, nil
+}
+
+func checkSignature(d ClusterDoc) error {
+	if len(d.MinHash) < Bands*BandRows {
+		return fmt.Errorf("signature has %d values, want at least %d", len(d.MinHash), Bands*BandRows)
+	}
+	return nil
+}
+
+// lsh is the locality-sensitive-hashing index both ClusterIndex
+// implementations keep in memory: the members recorded within the window,
+// and for each band a chain of the members per band value, newest first.
+// It is not safe for concurrent use.
+//
+// A member costs its record (the 64-value signature and two ids, about
+// 400 bytes) and one map entry per band (about 30 bytes each).
+type lsh struct {
 	window  time.Duration
-	now     func() time.Time
-	docs    map[string]memDoc
-	buckets map[string]memBucket
-	rev     uint64
-	writes  int
-	lease   chan struct{} // the founder lease: a one-slot semaphore
+	members map[string]*member
+	bands   [Bands]map[uint64]*member
+	// oldest is the smallest recorded time among the members (a lower
+	// bound); sweep skips its walk while nothing can have expired.
+	oldest int64
+	adds   int
 }
 
-type memDoc struct {
-	doc     ClusterDoc
-	written time.Time
+// member is one recorded article. next links the members that share its
+// value in each band.
+type member struct {
+	doc  ClusterDoc
+	seen int64 // when it was recorded, Unix seconds
+	next [Bands]*member
 }
 
-type memBucket struct {
-	entries []bandEntry
-	rev     uint64
-	written time.Time
+func newLSH(window time.Duration) *lsh {
+	l := &lsh{window: window, members: map[string]*member{}}
+	for b := range l.bands {
+		l.bands[b] = map[uint64]*member{}
+	}
+	return l
 }
 
+// bandValue is band b of a signature: its BandRows values in one word.
+func bandValue(sig []uint32, b int) uint64 {
+	return uint64(sig[b*BandRows])<<32 | uint64(sig[b*BandRows+1])
+}
+
+// get returns the member with the id, nil when none.
+func (l *lsh) get(id string) *member { return l.members[id] }
+
+// add records d (its Cluster set) as seen at the Unix time seen; a member
+// with its id already recorded is left as it is. It sweeps expired
+// members now and then.
+func (l *lsh) add(d ClusterDoc, seen int64, now time.Time) bool {
+	if checkSignature(d) != nil || l.members[d.ID] != nil {
+		return false
+	}
+	m := &member{doc: d, seen: seen}
+	l.members[d.ID] = m
+	for b := range Bands {
+		v := bandValue(d.MinHash, b)
+		m.next[b] = l.bands[b][v]
+		l.bands[b][v] = m
+	}
+	if len(l.members) == 1 || seen < l.oldest {
+		l.oldest = seen
+	}
+	l.adds++
+	if l.adds%sweepEvery == 0 {
+		l.sweep(now)
+	}
+	return true
+}
+
+// sweepEvery is how many additions pass between sweeps of expired members.
 const sweepEvery = 1024
 
-var _ clusterStore = (*memStore)(nil)
-
-func (m *memStore) getDoc(_ context.Context, id string) (*ClusterDoc, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d, ok := m.docs[id]
-	if !ok || m.expired(d.written) {
-		return nil, nil
-	}
-	c := d.doc
-	return &c, nil
-}
-
-func (m *memStore) putDoc(_ context.Context, d *ClusterDoc) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.docs[d.ID] = memDoc{doc: *d, written: m.now()}
-	m.wrote()
-	return nil
-}
-
-func (m *memStore) lock(ctx context.Context, _ string) (func(), error) {
-	select {
-	case m.lease <- struct{}{}:
-		return func() { <-m.lease }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-func (m *memStore) getBucket(_ context.Context, key string) (bucket, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	b, ok := m.buckets[key]
-	if !ok || m.expired(b.written) {
-		return bucket{}, nil
-	}
-	return bucket{entries: append([]bandEntry(nil), b.entries...), rev: b.rev}, nil
-}
-
-func (m *memStore) casBucket(_ context.Context, key string, entries []bandEntry, rev uint64) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cur, ok := m.buckets[key]
-	if ok && m.expired(cur.written) {
-		ok = false
-	}
-	switch {
-	case !ok && rev != 0, ok && cur.rev != rev:
-		return errConflict
-	}
-	m.rev++
-	m.buckets[key] = memBucket{entries: append([]bandEntry(nil), entries...), rev: m.rev, written: m.now()}
-	m.wrote()
-	return nil
-}
-
-func (m *memStore) expired(t time.Time) bool { return m.now().Sub(t) > m.window }
-
-// wrote counts a write and sweeps expired entries now and then. m.mu is held.
-func (m *memStore) wrote() {
-	m.writes++
-	if m.writes%sweepEvery != 0 {
+// sweep removes the members recorded more than a window before now.
+func (l *lsh) sweep(now time.Time) {
+	minSeen := now.Add(-l.window).Unix()
+	if l.oldest >= minSeen {
 		return
 	}
-	for k, d := range m.docs {
-		if m.expired(d.written) {
-			delete(m.docs, k)
+	oldest := now.Unix()
+	for id, m := range l.members {
+		if m.seen >= minSeen {
+			oldest = min(oldest, m.seen)
+			continue
+		}
+		delete(l.members, id)
+		for b := range Bands {
+			v := bandValue(m.doc.MinHash, b)
+			head := l.bands[b][v]
+			if head == m {
+				if m.next[b] == nil {
+					delete(l.bands[b], v)
+				} else {
+					l.bands[b][v] = m.next[b]
+				}
+				continue
+			}
+			for p := head; p != nil; p = p.next[b] {
+				if p.next[b] == m {
+					p.next[b] = m.next[b]
+					break
+				}
+			}
 		}
 	}
-	for k, b := range m.buckets {
-		if m.expired(b.written) {
-			delete(m.buckets, k)
+	l.oldest = oldest
+}
+
+// best returns the most similar member for which same holds among those
+// sharing a band value with d, recorded within the window of now and with
+// an article time within the window of d's; nil when none. Candidates are
+// verified most shared bands first, at most maxVerify of them.
+func (l *lsh) best(d *ClusterDoc, same Similarity, now time.Time) (*ClusterDoc, float64) {
+	minSeen := now.Add(-l.window).Unix()
+	shared := map[*member]int{}
+	for b := range Bands {
+		n := 0
+		for m := l.bands[b][bandValue(d.MinHash, b)]; m != nil && n < maxBandRun; m = m.next[b] {
+			n++
+			if m.doc.ID != d.ID && m.seen >= minSeen && l.inWindow(d.Time, m.doc.Time) {
+				shared[m]++
+			}
 		}
 	}
+	if len(shared) == 0 {
+		return nil, 0
+	}
+	cands := make([]*member, 0, len(shared))
+	for m := range shared {
+		cands = append(cands, m)
+	}
+	slices.SortFunc(cands, func(a, b *member) int {
+		if c := cmp.Compare(shared[b], shared[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a.doc.ID, b.doc.ID)
+	})
+	if len(cands) > maxVerify {
+		cands = cands[:maxVerify]
+	}
+	var best *ClusterDoc
+	bestScore := 0.0
+	for _, m := range cands {
+		if s, ok := same(d, &m.doc); ok && (best == nil || s > bestScore) {
+			best, bestScore = &m.doc, s
+		}
+	}
+	return best, bestScore
+}
+
+func (l *lsh) inWindow(t, u time.Time) bool {
+	d := t.Sub(u)
+	return d <= l.window && d >= -l.window
 }

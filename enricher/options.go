@@ -13,14 +13,14 @@ import (
 type Options struct {
 	// Logger receives a warning per failed enricher; nil discards.
 	Logger *slog.Logger
-	// Index is the shared cluster index (NewKVIndex); nil keeps an
+	// Index is the shared cluster index (NewStreamIndex); nil keeps an
 	// in-memory index, which only this process sees.
 	Index ClusterIndex
 	// Keywords is the number of keywords; 0 means DefaultKeywords.
 	Keywords int
 	// ClusterWindow is how long an article can be joined by a later one;
 	// 0 means DefaultClusterWindow (72 h). It sizes the in-memory index;
-	// a KV index has its own (NewKVIndex).
+	// a stream index has its own (NewStreamIndex).
 	ClusterWindow time.Duration
 	// ClusterThreshold is the estimated Jaccard similarity of 3-word
 	// shingle sets above which two articles join one cluster (half of it

@@ -68,10 +68,10 @@ func TestOnceMachineNATS(t *testing.T) {
 	}
 	js, _ := jetstream.New(nc)
 	ctx := context.Background()
-	for _, s := range []string{natsbus.StreamJobs, natsbus.StreamItems, natsbus.StreamArticles, natsbus.StreamDLQ} {
+	for _, s := range []string{natsbus.StreamJobs, natsbus.StreamItems, natsbus.StreamArticles, natsbus.StreamDLQ, natsbus.StreamClusters} {
 		_ = js.DeleteStream(ctx, s)
 	}
-	for _, b := range []string{natsbus.BucketFeeds, natsbus.BucketSeen, natsbus.BucketClusters, natsbus.BucketSinkWrites} {
+	for _, b := range []string{natsbus.BucketFeeds, natsbus.BucketSeen, natsbus.BucketSinkWrites, "newsfeed_clusters"} {
 		_ = js.DeleteKeyValue(ctx, b)
 	}
 	nc.Close()

@@ -107,7 +107,12 @@ func start(t *testing.T, s setup) *harness {
 		t.Fatal(err)
 	}
 	h.sinks = map[string]sink.Sink{"jsonl": js}
-	enr, err := enricher.New(enricher.Options{Index: enricher.NewKVIndex(stores.Clusters, time.Hour), ClusterWindow: time.Hour, Language: sharedDetector(t)})
+	index, err := enricher.NewStreamIndex(context.Background(), h.bus.JS, stores.Clusters, time.Hour, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(index.Close)
+	enr, err := enricher.New(enricher.Options{Index: index, ClusterWindow: time.Hour, Language: sharedDetector(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ type daemon struct {
 	ops      *opsserver.Server
 	stopOps  func()
 	bus      *natsbus.Bus
+	index    *enricher.StreamIndex
 	sinks    map[string]sink.Sink
 	pipe     *pipeline.Pipeline
 }
@@ -102,7 +103,10 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	}
 	var index enricher.ClusterIndex
 	if stores.Clusters != nil {
-		index = enricher.NewKVIndex(stores.Clusters, cfg.Enrich.ClusterWindow)
+		if d.index, err = enricher.NewStreamIndex(sctx, d.bus.JS, stores.Clusters, cfg.Enrich.ClusterWindow, d.logger); err != nil {
+			return nil, err
+		}
+		index = d.index
 	}
 	enr, err := newEnricher(cfg, d.logger, index)
 	if err != nil {
@@ -123,6 +127,9 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 }
 
 func (d *daemon) close() {
+	if d.index != nil {
+		d.index.Close()
+	}
 	if d.bus != nil {
 		d.bus.Close()
 	}

@@ -57,7 +57,7 @@ func TestEmbeddedListensAndSetupIsIdempotent(t *testing.T) {
 			t.Fatalf("setup %d: %v", i+1, err)
 		}
 	}
-	for _, name := range []string{StreamJobs, StreamItems, StreamArticles, StreamDLQ} {
+	for _, name := range []string{StreamJobs, StreamItems, StreamArticles, StreamDLQ, StreamClusters} {
 		s, err := b.JS.Stream(ctx, name)
 		if err != nil {
 			t.Fatalf("stream %s: %v", name, err)
@@ -66,7 +66,7 @@ func TestEmbeddedListensAndSetupIsIdempotent(t *testing.T) {
 			t.Errorf("stream %s has no duplicate window", name)
 		}
 	}
-	for _, name := range []string{BucketFeeds, BucketSeen, BucketClusters, BucketSinkWrites} {
+	for _, name := range []string{BucketFeeds, BucketSeen, BucketSinkWrites} {
 		if _, err := b.JS.KeyValue(ctx, name); err != nil {
 			t.Errorf("bucket %s: %v", name, err)
 		}

@@ -17,10 +17,12 @@ const (
 	StreamItems    = "NEWS_ITEMS"
 	StreamArticles = "NEWS_ARTICLES"
 	StreamDLQ      = "NEWS_DLQ"
+	// StreamClusters holds the near-duplicate index's membership records
+	// (see enricher/streamindex.go).
+	StreamClusters = "NEWS_CLUSTERS"
 
 	BucketFeeds    = "newsfeed_feeds"
 	BucketSeen     = "newsfeed_seen"
-	BucketClusters = "newsfeed_clusters"
 	// BucketSinkWrites holds each sink's write claims (see pipeline's sink
 	// claims); they guard against redeliveries, which come within minutes,
 	// so they expire after SinkWritesTTL instead of the seen set's 30 days.
@@ -31,13 +33,14 @@ const (
 	SubjectItems    = "news.item.>"
 	SubjectArticles = "news.article.>"
 	SubjectDLQ      = "news.dlq.>"
+	SubjectClusters = "news.cluster.>"
 )
 
 // Stores are the streams and buckets the pipeline uses.
 type Stores struct {
 	Feeds      jetstream.KeyValue
 	Seen       jetstream.KeyValue
-	Clusters   jetstream.KeyValue
+	Clusters   jetstream.Stream // nil when clustering is off
 	SinkWrites jetstream.KeyValue
 }
 
@@ -92,21 +95,29 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg config.NATS, cluster
 		return nil, err
 	}
 	if clusterWindow > 0 {
-		if st.Clusters, err = ensureKV(ctx, js, ClustersConfig(clusterWindow, r)); err != nil {
+		sc := ClustersConfig(clusterWindow, r)
+		if err := ensureStream(ctx, js, sc); err != nil {
 			return nil, err
+		}
+		if st.Clusters, err = js.Stream(ctx, sc.Name); err != nil {
+			return nil, fmt.Errorf("natsbus: stream %s: %w", sc.Name, err)
 		}
 	}
 	return st, nil
 }
 
-// ClustersConfig is the near-duplicate index's bucket for a cluster window
-// (see enricher/kvindex.go for its keys): History 1, a bucket TTL equal to
-// the window, and memory storage, since the index is derived data read at
-// random and a file store loads a whole block for each such read.
-func ClustersConfig(window time.Duration, replicas int) jetstream.KeyValueConfig {
-	return jetstream.KeyValueConfig{
-		Bucket: BucketClusters, History: 1, Storage: jetstream.MemoryStorage, Replicas: replicas, TTL: window,
-		Description: "newsfeed near-duplicate index",
+// ClustersConfig is the near-duplicate index's stream for a cluster
+// window (see enricher/streamindex.go for its records): limits retention
+// with MaxAge equal to the window, and memory storage, since the index is
+// derived data that every replica reads into its own memory: a server
+// restart empties it, and near-duplicates are found again among the
+// articles that follow.
+func ClustersConfig(window time.Duration, replicas int) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name: StreamClusters, Subjects: []string{SubjectClusters}, Retention: jetstream.LimitsPolicy,
+		Storage: jetstream.MemoryStorage, Replicas: replicas, MaxAge: window,
+		Duplicates:  min(window, 2*time.Minute),
+		Description: "newsfeed near-duplicate index: one membership record per article",
 	}
 }
 

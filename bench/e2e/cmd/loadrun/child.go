@@ -89,11 +89,16 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 			Date: r.Date, Caption: r.Caption, Credit: r.Credit, Image: r.Image,
 		}
 	}
-	// The whole enricher chain, with the shared cluster index in KV, as
-	// cmd/newsfeed builds it.
+	// The whole enricher chain, with the shared cluster index over its
+	// stream, as cmd/newsfeed builds it.
 	var index enricher.ClusterIndex
 	if stores.Clusters != nil {
-		index = enricher.NewKVIndex(stores.Clusters, cfg.Enrich.ClusterWindow)
+		si, err := enricher.NewStreamIndex(ctx, bus.JS, stores.Clusters, cfg.Enrich.ClusterWindow, logger)
+		if err != nil {
+			return err
+		}
+		defer si.Close()
+		index = si
 	}
 	enr, err := enricher.New(enricher.Options{
 		Logger: logger, Index: index, Keywords: cfg.Enrich.Keywords, ClusterWindow: cfg.Enrich.ClusterWindow,

@@ -19,7 +19,7 @@ import (
 )
 
 // The shared near-duplicate index is a JetStream stream of membership
-// records, natsbus.StreamClusters (natsbus.ClustersConfig: memory storage,
+// records, natsbus.StreamClusters (natsbus.ClustersConfig: file storage,
 // MaxAge equal to the cluster window). Every replica reads the whole
 // stream into an index in its own memory (an lsh, as NewMemoryIndex
 // keeps) and follows it with an ordered consumer, so that an assignment

@@ -108,14 +108,14 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg config.NATS, cluster
 
 // ClustersConfig is the near-duplicate index's stream for a cluster
 // window (see enricher/streamindex.go for its records): limits retention
-// with MaxAge equal to the window, and memory storage, since the index is
-// derived data that every replica reads into its own memory: a server
-// restart empties it, and near-duplicates are found again among the
-// articles that follow.
+// with MaxAge equal to the window, file storage. Replicas read it from
+// the start once, then follow its end, so the file store serves it from
+// sequential blocks and keeps little of it in memory; a replica started
+// after a restart finds the window's stories again.
 func ClustersConfig(window time.Duration, replicas int) jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name: StreamClusters, Subjects: []string{SubjectClusters}, Retention: jetstream.LimitsPolicy,
-		Storage: jetstream.MemoryStorage, Replicas: replicas, MaxAge: window,
+		Storage: jetstream.FileStorage, Replicas: replicas, MaxAge: window,
 		Duplicates:  min(window, 2*time.Minute),
 		Description: "newsfeed near-duplicate index: one membership record per article",
 	}

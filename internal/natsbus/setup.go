@@ -21,8 +21,8 @@ const (
 	// (see enricher/streamindex.go).
 	StreamClusters = "NEWS_CLUSTERS"
 
-	BucketFeeds    = "newsfeed_feeds"
-	BucketSeen     = "newsfeed_seen"
+	BucketFeeds = "newsfeed_feeds"
+	BucketSeen  = "newsfeed_seen"
 	// BucketSinkWrites holds each sink's write claims (see pipeline's sink
 	// claims); they guard against redeliveries, which come within minutes,
 	// so they expire after SinkWritesTTL instead of the seen set's 30 days.

@@ -97,16 +97,18 @@ func (p *Pipeline) claim(ctx context.Context, sc config.Sink, a *article.Article
 	key := writtenKey(sc.Name, a.ID)
 	now := time.Now()
 	val := []byte(fmt.Sprintf("%s %d %d", markPending, a.Revision, now.UnixNano()))
+	// Most articles come once: try to create the claim first, and read
+	// the mark only when there is one.
+	rev, err := p.stores.SinkWrites.Create(ctx, key, val)
+	if err == nil {
+		return claimed, rev, 0
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
+		return failed, 0, 0
+	}
 	e, err := p.stores.SinkWrites.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		rev, err := p.stores.SinkWrites.Create(ctx, key, val)
-		if errors.Is(err, jetstream.ErrKeyExists) {
-			return busy, 0, time.Second // claimed a moment ago by another writer
-		}
-		if err != nil {
-			return failed, 0, 0
-		}
-		return claimed, rev, 0
+		return busy, 0, 100 * time.Millisecond // released a moment ago: try again soon
 	}
 	if err != nil {
 		return failed, 0, 0
@@ -121,7 +123,7 @@ func (p *Pipeline) claim(ctx context.Context, sc config.Sink, a *article.Article
 		}
 	}
 	// An older revision, a stale claim or an unreadable mark: take it over.
-	rev, err := p.stores.SinkWrites.Update(ctx, key, val, e.Revision())
+	rev, err = p.stores.SinkWrites.Update(ctx, key, val, e.Revision())
 	if err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) || isWrongSequence(err) {
 			return busy, 0, time.Second

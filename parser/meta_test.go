@@ -193,6 +193,8 @@ func TestTitleVote(t *testing.T) {
 			`<h1><span class="overline">Another kicker</span> - <span>The headline proper of the story</span></h1>`, "The headline proper of the story"},
 		{"kicker kept when meta titles show it", ld("Kicker: The headline proper of the story") + og("Kicker: The headline proper of the story"),
 			`<h1><span>Kicker</span><span>: </span><span>The headline proper of the story</span></h1>`, "Kicker: The headline proper of the story"},
+		{"h2 with a kicker og does not carry", ld("Crumb headline for search") + og("The displayed headline proper"),
+			crumb("Crumb headline for search") + `<h2><span>Kicker words</span> <span>The displayed headline proper</span></h2>`, "The displayed headline proper"},
 		{"alternativeHeadline confirms the h2", alt("Crumb headline for search", "Shown kicker - Shown headline text") + og("Shown kicker: Shown headline text"),
 			crumb("Crumb headline for search") + `<h2><div>Shown kicker</div><div>Shown headline text</div></h2>`, "Shown kicker: Shown headline text"},
 		{"h1 and og outvote ld", ld("SEO headline for search") + og("The visible headline"), "The visible headline", "The visible headline"},

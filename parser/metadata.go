@@ -241,9 +241,9 @@ func (x *extraction) title() {
 	x.titleNode = near
 }
 
-// displayH2 returns the first h2 outside boilerplate and links whose text
-// is one of the (squashed) meta titles: the display heading of a page
-// whose h1 is not one.
+// displayH2 returns the first h2 outside boilerplate and links whose text,
+// or whose headline after a kicker element, is one of the (squashed) meta
+// titles: the display heading of a page whose h1 is not one.
 func (x *extraction) displayH2(metas []string) (string, *html.Node) {
 	for _, h := range x.info.h2 {
 		if x.insideNeg(h) || hasAncestor(h, atom.A) {
@@ -257,6 +257,15 @@ func (x *extraction) displayH2(metas []string) (string, *html.Node) {
 		for _, m := range metas {
 			if ts == m {
 				return t, h
+			}
+		}
+		// A kicker, then the headline in an element of its own.
+		if k := kickerless(h, metas); k != "" {
+			ks := squash(k)
+			for _, m := range metas {
+				if ks == m {
+					return k, h
+				}
 			}
 		}
 	}

@@ -113,7 +113,7 @@ func TestBodyRules(t *testing.T) {
 		{
 			name: "a post rendered from a template in the article body",
 			page: `<html><body><div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">` +
-				para("Alpha", 4) + para("Beta", 4) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
+				para("Alpha", 5) + para("Beta", 5) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
 <div id="cookie-box"><script type="text/template"><div class="cookie">` + para("Gamma", 6) + `</div></script></div></body></html>`,
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Gamma"},
@@ -204,6 +204,28 @@ func TestBodyRules(t *testing.T) {
 <div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 30) + `</div></div></body></html>`,
 			must:    []string{"Alpha is", "Beta is", "Gamma is"},
 			mustNot: []string{"Another story", "Tau, sign"},
+		},
+		{
+			name: "a contact section at the end goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Contact:", "Omicron", "Phone", "every letter"},
+		},
+		{
+			name: "references under a heading at the end go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h2>Further reading</h2><p>Kappa, A. (2021). A study of things. https://example.org/study</p><p>Lambda, B. (2019). More things.</p></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Further reading", "Kappa", "Lambda"},
+		},
+		{
+			name: "a last section of prose, a list or a table stays",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h2>What comes next</h2><p>Gamma is what the council plans to do next, and it will vote on it in May.</p>
+<p>Requirements:</p><ul><li>Delta one</li><li>Delta two</li></ul>
+<h3>Figures</h3><table><tr><td>Epsilon</td><td>4</td></tr><tr><td>Zeta</td><td>5</td></tr></table></article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Gamma is", "Delta one", "Epsilon"},
 		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})

@@ -109,6 +109,7 @@ func (x *extraction) assemble(blocks []block) {
 	kept = x.trimLead(kept)
 	kept = x.agreeWithLD(kept)
 	kept = trimTail(kept)
+	kept = trimSection(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -199,6 +200,72 @@ var (
 // reTailBoiler matches what publishers append to an article: calls to
 // follow, subscribe or share, notes on rights and on responsibility.
 var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren)`)
+
+// trimSection drops a section at the end of the body that a short label
+// opens ("Sources:", "Contact:", a "Further reading" heading) when nothing
+// after the label is prose: references, addresses, lists of links. The
+// earliest such label among the last blocks wins; the body before it must
+// hold enough text to be the article.
+func trimSection(blocks []block) []block {
+	const window = 12
+	before := 0
+	for i, b := range blocks {
+		if i >= len(blocks)-window && i >= 2 && before >= 600 && isLabel(b) {
+			prose, rest := false, 0
+			for _, c := range blocks[i+1:] {
+				rest += len(c.text)
+				if isProse(c) {
+					prose = true
+					break
+				}
+			}
+			if !prose && rest < maxSection {
+				return blocks[:i]
+			}
+		}
+		before += len(b.text)
+	}
+	return blocks
+}
+
+// maxSection is the most text a trailing section trimSection drops may hold.
+const maxSection = 600
+
+// isLabel reports a block that names what follows it: a short heading,
+// or a short paragraph ending in a colon.
+func isLabel(b block) bool {
+	t := strings.TrimSpace(b.text)
+	switch b.kind {
+	case bHeading:
+		return len(t) < 60
+	case bPara:
+		return len(t) < 50 && strings.HasSuffix(t, ":")
+	}
+	return false
+}
+
+// isProse reports what may be the article's own: a paragraph of a dozen
+// words with no address or citation in it, or a list or table (facts,
+// steps, figures) whose items are not mostly addresses and citations.
+func isProse(b block) bool {
+	switch b.kind {
+	case bPara, bQuote:
+		return len(strings.Fields(b.text)) >= 12 && !reCitation.MatchString(b.text)
+	case bList, bTable:
+		n := 0
+		for _, it := range b.items {
+			if reCitation.MatchString(it) {
+				n++
+			}
+		}
+		return 2*n < len(b.items)
+	}
+	return false
+}
+
+// reCitation matches what a reference or an address holds: a web address,
+// a DOI, a year in brackets.
+var reCitation = regexp.MustCompile(`(?i)https?://|www\.|\bdoi\b|\(\d{4}\)`)
 
 // trimTail drops the short blocks at the end of the body that are such
 // notes, from the last one up to the first that is not.

@@ -206,6 +206,14 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Another story", "Tau, sign"},
 		},
 		{
+			name: "a list of scraps above the first paragraph goes, a list of key points stays",
+			page: `<html><body><article><h1>Headline</h1><ul><li>News</li><li>Local</li><li>Omega Town</li></ul>
+<ul><li>Sigma is the first key point of the story in a sentence.</li><li>Sigma is the second key point of the story, also a sentence.</li></ul>` +
+				para("Alpha", 3) + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Sigma is the first", "Alpha is", "Beta is"},
+			mustNot: []string{"Omega Town"},
+		},
+		{
 			name: "a contact section at the end goes",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
 <p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,

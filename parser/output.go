@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
@@ -282,8 +283,7 @@ func trimTail(blocks []block) []block {
 
 // trimLead drops what the article's header leaves above the first real
 // paragraph: an h1 (the headline again, perhaps with a kicker), datelines
-// and reading times, and short scraps that are not sentences (kickers,
-// labels).
+// and reading times, and lists of scraps (breadcrumbs, sharing buttons).
 func (x *extraction) trimLead(blocks []block) []block {
 	first := -1
 	for i, b := range blocks {
@@ -299,7 +299,7 @@ func (x *extraction) trimLead(blocks []block) []block {
 	for i, b := range blocks {
 		if i < first && b.kind != bFigure {
 			t := b.text
-			if b.h1 || isDateline(t) {
+			if b.h1 || isDateline(t) || b.kind == bList && shortItems(b) {
 				continue
 			}
 		}
@@ -313,6 +313,17 @@ var (
 	reNumDate   = regexp.MustCompile(`\b\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}\b|\b(?:19|20)\d{2}\b`)
 	reWordToken = regexp.MustCompile(`[\p{L}]{2,}`)
 )
+
+// shortItems reports a list of scraps (a breadcrumb trail, sharing
+// buttons, tags): no item longer than 40 characters.
+func shortItems(b block) bool {
+	for _, it := range b.items {
+		if utf8.RuneCountInString(it) > 40 {
+			return false
+		}
+	}
+	return len(b.items) > 0
+}
 
 // isDateline reports a short line that is mostly a date or a time:
 // "Stand: 22.04.2024, 06:00 Uhr", "Publiziert heute um 12:19 Uhr",

@@ -214,6 +214,14 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Omega Town"},
 		},
 		{
+			name: "a paragraph listing linked names stays, a paragraph that is a link to more goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p>Towns: <a href="/t/1">Omicron</a>, <a href="/t/2">Pi Town</a>, <a href="/t/3">Rho</a>, <a href="/t/4">Sigma City</a></p>
+<p>Read more: <a href="/news/2">Another story with a long name and a long title</a></p>` + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Omicron, Pi Town, Rho, Sigma City"},
+			mustNot: []string{"Another story"},
+		},
+		{
 			name: "a contact section at the end goes",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
 <p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,

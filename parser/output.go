@@ -11,6 +11,7 @@ import (
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
+	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"github.com/newsfeed/newsfeed/article"
@@ -51,7 +52,7 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		ld := float64(b.linkLen) / float64(b.textLen)
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
-		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && b.textLen >= 80 && endsSentence(t)
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
 		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
 			return false
 		}
@@ -69,6 +70,32 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	return true
+}
+
+// enumeration reports a paragraph that lists names each linked to its own
+// page ("Prefecture: town, town, town" with every town a topic link): three
+// links or more, each of a few words, the text between them separators.
+func enumeration(p *xhtml.Node) bool {
+	links, seps := 0, 0
+	ok := true
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			switch {
+			case c.Type == xhtml.ElementNode && c.DataAtom == atom.A:
+				if utf8.RuneCountInString(strings.TrimSpace(nodeText(c))) > 20 {
+					ok = false
+				}
+				links++
+			case c.Type == xhtml.ElementNode:
+				walk(c)
+			case c.Type == xhtml.TextNode:
+				seps += strings.Count(c.Data, ",") + strings.Count(c.Data, "、") + strings.Count(c.Data, "·") + strings.Count(c.Data, ";")
+			}
+		}
+	}
+	walk(p)
+	return ok && links >= 3 && seps >= links-1
 }
 
 // isByline reports whether t is a byline for the article's authors.

@@ -222,6 +222,14 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Another story"},
 		},
 		{
+			name: "the display h2 of a page whose h1 is a crumb is the headline, not body",
+			page: `<html><head><meta property="og:title" content="The displayed headline proper"></head><body>
+<nav class="breadcrumb"><a href="/">Home</a> <h1>Crumb headline for search engines</h1></nav><article>
+<h2><span>Upsilon kicker</span> <span>The displayed headline proper</span></h2>` + para("Alpha", 3) + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Upsilon", "displayed headline"},
+		},
+		{
 			name: "a contact section at the end goes",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
 <p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,

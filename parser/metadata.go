@@ -225,6 +225,11 @@ func (x *extraction) title() {
 		return
 	}
 	bs := squash(best)
+	if dispNode != nil && dispNode != h1Node && strings.HasSuffix(squash(boundedText(dispNode, 2000)), bs) {
+		// The display h2 of a page whose h1 is a crumb.
+		x.titleNode = dispNode
+		return
+	}
 	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {

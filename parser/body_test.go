@@ -230,6 +230,13 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Upsilon", "displayed headline"},
 		},
 		{
+			name: "short lines with a copyright sign go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `<p>Phi on the shore at dawn. © Agency / Photographer</p>` +
+				para("Beta", 3) + `<p>Chi, all the photos: © Example Media</p>` + para("Gamma", 2) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Phi on", "Chi, all"},
+		},
+		{
 			name: "a contact section at the end goes",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
 <p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,

@@ -63,6 +63,10 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
 		return false
 	}
+	if n < 150 && b.kind == bPara && strings.Contains(t, "©") && !strings.HasSuffix(t, ":") {
+		// A photo credit or a caption with one, a copyright line.
+		return false
+	}
 	if n < 60 && reDateOnly.MatchString(t) {
 		return false
 	}

@@ -113,7 +113,7 @@ func TestBodyRules(t *testing.T) {
 		{
 			name: "a post rendered from a template in the article body",
 			page: `<html><body><div class="post-body"><div class="post-content" itemprop="articleBody"><script type="text/template">` +
-				para("Alpha", 4) + para("Beta", 4) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
+				para("Alpha", 5) + para("Beta", 5) + `</script><noscript>` + para("Alpha", 4) + `</noscript></div></div>
 <div id="cookie-box"><script type="text/template"><div class="cookie">` + para("Gamma", 6) + `</div></script></div></body></html>`,
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Gamma"},
@@ -204,6 +204,59 @@ func TestBodyRules(t *testing.T) {
 <div class="list">` + strings.Repeat(`<a href="/s">Another story with a long name</a> `, 30) + `</div></div></body></html>`,
 			must:    []string{"Alpha is", "Beta is", "Gamma is"},
 			mustNot: []string{"Another story", "Tau, sign"},
+		},
+		{
+			name: "a list of scraps above the first paragraph goes, a list of key points stays",
+			page: `<html><body><article><h1>Headline</h1><ul><li>News</li><li>Local</li><li>Omega Town</li></ul>
+<ul><li>Sigma is the first key point of the story in a sentence.</li><li>Sigma is the second key point of the story, also a sentence.</li></ul>` +
+				para("Alpha", 3) + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Sigma is the first", "Alpha is", "Beta is"},
+			mustNot: []string{"Omega Town"},
+		},
+		{
+			name: "a paragraph listing linked names stays, a paragraph that is a link to more goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p>Towns: <a href="/t/1">Omicron</a>, <a href="/t/2">Pi Town</a>, <a href="/t/3">Rho</a>, <a href="/t/4">Sigma City</a></p>
+<p>Read more: <a href="/news/2">Another story with a long name and a long title</a></p>` + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Omicron, Pi Town, Rho, Sigma City"},
+			mustNot: []string{"Another story"},
+		},
+		{
+			name: "the display h2 of a page whose h1 is a crumb is the headline, not body",
+			page: `<html><head><meta property="og:title" content="The displayed headline proper"></head><body>
+<nav class="breadcrumb"><a href="/">Home</a> <h1>Crumb headline for search engines</h1></nav><article>
+<h2><span>Upsilon kicker</span> <span>The displayed headline proper</span></h2>` + para("Alpha", 3) + para("Beta", 3) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Upsilon", "displayed headline"},
+		},
+		{
+			name: "short lines with a copyright sign go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `<p>Phi on the shore at dawn. © Agency / Photographer</p>` +
+				para("Beta", 3) + `<p>Chi, all the photos: © Example Media</p>` + para("Gamma", 2) + `</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Phi on", "Chi, all"},
+		},
+		{
+			name: "a contact section at the end goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<p>Contact:</p><p>Omicron Person</p><p>Phone +49 40 123 456</p><p>We answer every letter.</p></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Contact:", "Omicron", "Phone", "every letter"},
+		},
+		{
+			name: "references under a heading at the end go",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h2>Further reading</h2><p>Kappa, A. (2021). A study of things. https://example.org/study</p><p>Lambda, B. (2019). More things.</p></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Further reading", "Kappa", "Lambda"},
+		},
+		{
+			name: "a last section of prose, a list or a table stays",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h2>What comes next</h2><p>Gamma is what the council plans to do next, and it will vote on it in May.</p>
+<p>Requirements:</p><ul><li>Delta one</li><li>Delta two</li></ul>
+<h3>Figures</h3><table><tr><td>Epsilon</td><td>4</td></tr><tr><td>Zeta</td><td>5</td></tr></table></article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Gamma is", "Delta one", "Epsilon"},
 		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})

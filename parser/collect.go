@@ -17,10 +17,14 @@ type pageInfo struct {
 	jsonld    []string
 	authorRel []*html.Node // rel=author links
 	h1        []*html.Node
+	h2        []*html.Node // the first maxH2 h2 elements
 	times     []*html.Node
 	itemprops map[string][]*html.Node // microdata outside <meta>
 	figures   []*html.Node
 }
+
+// maxH2 bounds the h2 elements kept as headline candidates.
+const maxH2 = 40
 
 func collect(root *html.Node) *pageInfo {
 	p := &pageInfo{meta: make(map[string][]string, 32), itemprops: make(map[string][]*html.Node)}
@@ -73,6 +77,10 @@ func collect(root *html.Node) *pageInfo {
 				return
 			case atom.H1:
 				p.h1 = append(p.h1, n)
+			case atom.H2:
+				if len(p.h2) < maxH2 {
+					p.h2 = append(p.h2, n)
+				}
 			case atom.Time:
 				p.times = append(p.times, n)
 			case atom.Figure:

@@ -305,3 +305,13 @@ func cssHash(s string) bool {
 	}
 	return false
 }
+
+// hasAncestor reports whether some ancestor of n is an element of type a.
+func hasAncestor(n *html.Node, a atom.Atom) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.DataAtom == a {
+			return true
+		}
+	}
+	return false
+}

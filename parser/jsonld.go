@@ -11,6 +11,7 @@ import (
 type ldArticle struct {
 	typ         string
 	headline    string
+	altHeadline string
 	description string
 	body        string
 	section     string
@@ -177,6 +178,7 @@ func ldStrings(v any) []string {
 func toArticle(o map[string]any) *ldArticle {
 	a := &ldArticle{
 		headline:    ldString(o["headline"]),
+		altHeadline: ldString(o["alternativeHeadline"]),
 		description: ldString(o["description"]),
 		body:        ldString(o["articleBody"]),
 		published:   ldString(o["datePublished"]),

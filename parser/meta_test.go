@@ -171,9 +171,32 @@ func TestTitleVote(t *testing.T) {
 		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
 	}
 	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	alt := func(h, a string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `","alternativeHeadline":"` + a + `"}</script>`
+	}
+	crumb := func(t string) string {
+		return `<nav class="crumbs"><ul><li><a href="/">Home</a></li><li><h1>` + t + `</h1></li></ul></nav>`
+	}
 	for _, tc := range []struct {
 		name, head, h1, want string
 	}{
+		// h1 values starting with "<h" or "<nav" are the heading markup whole.
+		{"breadcrumb h1 loses to the displayed h2", ld("Crumb headline for search") + og("The displayed headline"),
+			crumb("Crumb headline for search") + `<h2>The displayed headline</h2>`, "The displayed headline"},
+		{"displayed h2 sides with ld", ld("The displayed headline") + og("Social headline for sharing"),
+			crumb("Social headline for sharing") + `<h2>The displayed headline</h2>`, "The displayed headline"},
+		{"h2 in a link is not the display heading", ld("Crumb headline for search") + og("The displayed headline"),
+			crumb("Crumb headline for search") + `<a href="/x"><h2>The displayed headline</h2></a>`, "Crumb headline for search"},
+		{"h2 kicker dropped when og is the headline proper", ld("Kicker: The headline proper of the story") + og("The headline proper of the story"),
+			crumb("Kicker: The headline proper of the story") + `<h2><span>Kicker: </span><span>The headline proper of the story</span></h2>`, "The headline proper of the story"},
+		{"h1 kicker differs from the meta kicker", og("Meta kicker: The headline proper of the story"),
+			`<h1><span class="overline">Another kicker</span> - <span>The headline proper of the story</span></h1>`, "The headline proper of the story"},
+		{"kicker kept when meta titles show it", ld("Kicker: The headline proper of the story") + og("Kicker: The headline proper of the story"),
+			`<h1><span>Kicker</span><span>: </span><span>The headline proper of the story</span></h1>`, "Kicker: The headline proper of the story"},
+		{"h2 with a kicker og does not carry", ld("Crumb headline for search") + og("The displayed headline proper"),
+			crumb("Crumb headline for search") + `<h2><span>Kicker words</span> <span>The displayed headline proper</span></h2>`, "The displayed headline proper"},
+		{"alternativeHeadline confirms the h2", alt("Crumb headline for search", "Shown kicker - Shown headline text") + og("Shown kicker: Shown headline text"),
+			crumb("Crumb headline for search") + `<h2><div>Shown kicker</div><div>Shown headline text</div></h2>`, "Shown kicker: Shown headline text"},
 		{"h1 and og outvote ld", ld("SEO headline for search") + og("The visible headline"), "The visible headline", "The visible headline"},
 		{"ld and h1 outvote og", ld("The visible headline") + og("Social headline"), "The visible headline", "The visible headline"},
 		{"ld wins a three-way tie", ld("Structured headline") + og("Social headline"), "Visible headline here", "Structured headline"},
@@ -185,7 +208,10 @@ func TestTitleVote(t *testing.T) {
 		{"only an h1", "", "Only an h1 headline", "Only an h1 headline"},
 	} {
 		h1 := ""
-		if tc.h1 != "" {
+		switch {
+		case strings.HasPrefix(tc.h1, "<h") || strings.HasPrefix(tc.h1, "<nav"):
+			h1 = tc.h1
+		case tc.h1 != "":
 			h1 = "<h1>" + tc.h1 + "</h1>"
 		}
 		page := `<html><head>` + tc.head + `</head><body><article>` + h1 + body + `</article></body></html>`

@@ -105,11 +105,15 @@ func normLang(l string) string {
 }
 
 // title chooses the headline. The JSON-LD headline, og:title and the
-// page's own <h1> are independent statements of it; the one most of them
-// agree on wins (ties go to JSON-LD, then og:title, then the h1), an h1
-// counting only when some meta title confirms it. Meta titles lose their
-// site-name suffix first. twitter:title, other meta titles and <title>
-// are fallbacks.
+// page's display heading are independent statements of it; the one most
+// of them agree on wins (ties go to JSON-LD, then og:title, then the
+// heading). The display heading is the first h1 outside breadcrumbs and
+// other boilerplate that some meta title confirms; failing that, an h2
+// that shows a meta title exactly (pages whose h1 is a breadcrumb's last
+// crumb or an SEO title). When that heading is a kicker followed by an
+// element holding the headline proper, and a meta title confirms that
+// element, its text is the title. Meta titles lose their site-name suffix
+// first. twitter:title, other meta titles and <title> are fallbacks.
 func (x *extraction) title() {
 	a, p, ld := x.a, x.info, x.ld
 	host := ""
@@ -142,12 +146,23 @@ func (x *extraction) title() {
 			}
 		}
 	}
+	// Every meta statement of the headline, squashed, for recognising the
+	// display heading.
+	var metas []string
+	for _, m := range append(clean, ldAltHeadline(ld)) {
+		if m = squash(m); len(m) >= 4 {
+			metas = append(metas, m)
+		}
+	}
 	// The h1 that some meta title confirms.
 	h1, h1Node := "", (*html.Node)(nil)
 	for i, h := range h1s {
+		if x.insideNeg(h1Nodes[i]) {
+			continue
+		}
 		hs := squash(h)
-		for _, m := range clean {
-			if m != "" && closeTitles(hs, squash(m)) {
+		for _, m := range metas {
+			if closeTitles(hs, m) {
 				h1, h1Node = h, h1Nodes[i]
 				break
 			}
@@ -156,20 +171,39 @@ func (x *extraction) title() {
 			break
 		}
 	}
-	voters := []string{clean[0], clean[1], h1}
-	best, bestVotes := "", 0
-	for _, c := range voters {
-		if c == "" {
-			continue
-		}
-		cs, votes := squash(c), 0
-		for _, v := range voters {
-			if v != "" && squash(v) == cs {
-				votes++
+	disp, dispNode := h1, h1Node
+	if dispNode == nil {
+		disp, dispNode = x.displayH2(metas)
+	}
+	best := ""
+	if dispNode != nil {
+		best = kickerless(dispNode, metas)
+	} else {
+		// An h1 no meta title confirms whole may still show one's
+		// headline after a kicker of its own.
+		for i := range h1s {
+			if !x.insideNeg(h1Nodes[i]) {
+				best = kickerless(h1Nodes[i], metas)
+				break
 			}
 		}
-		if votes > bestVotes {
-			best, bestVotes = c, votes
+	}
+	if best == "" {
+		voters := []string{clean[0], clean[1], disp}
+		bestVotes := 0
+		for _, c := range voters {
+			if c == "" {
+				continue
+			}
+			cs, votes := squash(c), 0
+			for _, v := range voters {
+				if v != "" && squash(v) == cs {
+					votes++
+				}
+			}
+			if votes > bestVotes {
+				best, bestVotes = c, votes
+			}
 		}
 	}
 	if best == "" {
@@ -191,6 +225,11 @@ func (x *extraction) title() {
 		return
 	}
 	bs := squash(best)
+	if dispNode != nil && dispNode != h1Node && strings.HasSuffix(squash(boundedText(dispNode, 2000)), bs) {
+		// The display h2 of a page whose h1 is a crumb.
+		x.titleNode = dispNode
+		return
+	}
 	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
@@ -206,6 +245,81 @@ func (x *extraction) title() {
 	}
 	x.titleNode = near
 }
+
+// displayH2 returns the first h2 outside boilerplate and links whose text,
+// or whose headline after a kicker element, is one of the (squashed) meta
+// titles: the display heading of a page whose h1 is not one.
+func (x *extraction) displayH2(metas []string) (string, *html.Node) {
+	for _, h := range x.info.h2 {
+		if x.insideNeg(h) || hasAncestor(h, atom.A) {
+			continue
+		}
+		t, all := boundedTextAll(h, 2000)
+		if !all || len(t) < 4 || len(t) >= 400 {
+			continue
+		}
+		ts := squash(t)
+		for _, m := range metas {
+			if ts == m {
+				return t, h
+			}
+		}
+		// A kicker, then the headline in an element of its own.
+		if k := kickerless(h, metas); k != "" {
+			ks := squash(k)
+			for _, m := range metas {
+				if ks == m {
+					return k, h
+				}
+			}
+		}
+	}
+	return "", nil
+}
+
+// kickerless returns the headline proper of a display heading that is a
+// kicker followed by it in an element of its own: the text of the
+// heading's largest descendant element that ends the heading's text after
+// a short lead, when some meta title is exactly that element's text, or,
+// when no meta title shows the heading whole, ends with it (after a
+// kicker of its own). Many publishers' meta titles carry the kicker; then
+// the heading whole is the title. "" when there is none.
+func kickerless(h *html.Node, metas []string) string {
+	hs := squash(boundedText(h, 2000))
+	whole := false
+	for _, m := range metas {
+		whole = whole || m == hs
+	}
+	var found string
+	var walk func(n *html.Node, depth int) bool
+	walk = func(n *html.Node, depth int) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			t := boundedText(c, 2000)
+			cs := squash(t)
+			if len(cs) < 15 || len(cs) >= len(hs) || len(hs)-len(cs) > maxKicker || !strings.HasSuffix(hs, cs) {
+				if depth < 4 && walk(c, depth+1) {
+					return true
+				}
+				continue
+			}
+			for _, m := range metas {
+				if m == cs || !whole && strings.HasSuffix(m, cs) && len(m)-len(cs) <= maxKicker {
+					found = t
+					return true
+				}
+			}
+		}
+		return false
+	}
+	walk(h, 0)
+	return found
+}
+
+// maxKicker is the longest kicker (squashed bytes) before a headline.
+const maxKicker = 80
 
 // closeTitles reports whether two squashed titles are the same headline:
 // equal, or one the other plus a short kicker or suffix.
@@ -224,6 +338,13 @@ func closeTitles(a, b string) bool {
 
 func (x *extraction) isSiteName(t string) bool {
 	return x.a.SiteName != "" && squash(t) == squash(x.a.SiteName)
+}
+
+func ldAltHeadline(ld *ldArticle) string {
+	if ld == nil {
+		return ""
+	}
+	return normSpace(ld.altHeadline)
 }
 
 func ldHeadline(ld *ldArticle) string {

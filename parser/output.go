@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/microcosm-cc/bluemonday"
+	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"github.com/newsfeed/newsfeed/article"
@@ -50,7 +52,7 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		ld := float64(b.linkLen) / float64(b.textLen)
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
-		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && b.textLen >= 80 && endsSentence(t)
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
 		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
 			return false
 		}
@@ -61,6 +63,10 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
 		return false
 	}
+	if n < 150 && b.kind == bPara && strings.Contains(t, "©") && !strings.HasSuffix(t, ":") {
+		// A photo credit or a caption with one, a copyright line.
+		return false
+	}
 	if n < 60 && reDateOnly.MatchString(t) {
 		return false
 	}
@@ -68,6 +74,32 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	return true
+}
+
+// enumeration reports a paragraph that lists names each linked to its own
+// page ("Prefecture: town, town, town" with every town a topic link): three
+// links or more, each of a few words, the text between them separators.
+func enumeration(p *xhtml.Node) bool {
+	links, seps := 0, 0
+	ok := true
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			switch {
+			case c.Type == xhtml.ElementNode && c.DataAtom == atom.A:
+				if utf8.RuneCountInString(strings.TrimSpace(nodeText(c))) > 20 {
+					ok = false
+				}
+				links++
+			case c.Type == xhtml.ElementNode:
+				walk(c)
+			case c.Type == xhtml.TextNode:
+				seps += strings.Count(c.Data, ",") + strings.Count(c.Data, "、") + strings.Count(c.Data, "·") + strings.Count(c.Data, ";")
+			}
+		}
+	}
+	walk(p)
+	return ok && links >= 3 && seps >= links-1
 }
 
 // isByline reports whether t is a byline for the article's authors.
@@ -109,6 +141,7 @@ func (x *extraction) assemble(blocks []block) {
 	kept = x.trimLead(kept)
 	kept = x.agreeWithLD(kept)
 	kept = trimTail(kept)
+	kept = trimSection(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]
@@ -200,6 +233,72 @@ var (
 // follow, subscribe or share, notes on rights and on responsibility.
 var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren)`)
 
+// trimSection drops a section at the end of the body that a short label
+// opens ("Sources:", "Contact:", a "Further reading" heading) when nothing
+// after the label is prose: references, addresses, lists of links. The
+// earliest such label among the last blocks wins; the body before it must
+// hold enough text to be the article.
+func trimSection(blocks []block) []block {
+	const window = 12
+	before := 0
+	for i, b := range blocks {
+		if i >= len(blocks)-window && i >= 2 && before >= 600 && isLabel(b) {
+			prose, rest := false, 0
+			for _, c := range blocks[i+1:] {
+				rest += len(c.text)
+				if isProse(c) {
+					prose = true
+					break
+				}
+			}
+			if !prose && rest < maxSection {
+				return blocks[:i]
+			}
+		}
+		before += len(b.text)
+	}
+	return blocks
+}
+
+// maxSection is the most text a trailing section trimSection drops may hold.
+const maxSection = 600
+
+// isLabel reports a block that names what follows it: a short heading,
+// or a short paragraph ending in a colon.
+func isLabel(b block) bool {
+	t := strings.TrimSpace(b.text)
+	switch b.kind {
+	case bHeading:
+		return len(t) < 60
+	case bPara:
+		return len(t) < 50 && strings.HasSuffix(t, ":")
+	}
+	return false
+}
+
+// isProse reports what may be the article's own: a paragraph of a dozen
+// words with no address or citation in it, or a list or table (facts,
+// steps, figures) whose items are not mostly addresses and citations.
+func isProse(b block) bool {
+	switch b.kind {
+	case bPara, bQuote:
+		return len(strings.Fields(b.text)) >= 12 && !reCitation.MatchString(b.text)
+	case bList, bTable:
+		n := 0
+		for _, it := range b.items {
+			if reCitation.MatchString(it) {
+				n++
+			}
+		}
+		return 2*n < len(b.items)
+	}
+	return false
+}
+
+// reCitation matches what a reference or an address holds: a web address,
+// a DOI, a year in brackets.
+var reCitation = regexp.MustCompile(`(?i)https?://|www\.|\bdoi\b|\(\d{4}\)`)
+
 // trimTail drops the short blocks at the end of the body that are such
 // notes, from the last one up to the first that is not.
 func trimTail(blocks []block) []block {
@@ -215,8 +314,7 @@ func trimTail(blocks []block) []block {
 
 // trimLead drops what the article's header leaves above the first real
 // paragraph: an h1 (the headline again, perhaps with a kicker), datelines
-// and reading times, and short scraps that are not sentences (kickers,
-// labels).
+// and reading times, and lists of scraps (breadcrumbs, sharing buttons).
 func (x *extraction) trimLead(blocks []block) []block {
 	first := -1
 	for i, b := range blocks {
@@ -232,7 +330,7 @@ func (x *extraction) trimLead(blocks []block) []block {
 	for i, b := range blocks {
 		if i < first && b.kind != bFigure {
 			t := b.text
-			if b.h1 || isDateline(t) {
+			if b.h1 || isDateline(t) || b.kind == bList && shortItems(b) {
 				continue
 			}
 		}
@@ -246,6 +344,17 @@ var (
 	reNumDate   = regexp.MustCompile(`\b\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}\b|\b(?:19|20)\d{2}\b`)
 	reWordToken = regexp.MustCompile(`[\p{L}]{2,}`)
 )
+
+// shortItems reports a list of scraps (a breadcrumb trail, sharing
+// buttons, tags): no item longer than 40 characters.
+func shortItems(b block) bool {
+	for _, it := range b.items {
+		if utf8.RuneCountInString(it) > 40 {
+			return false
+		}
+	}
+	return len(b.items) > 0
+}
 
 // isDateline reports a short line that is mostly a date or a time:
 // "Stand: 22.04.2024, 06:00 Uhr", "Publiziert heute um 12:19 Uhr",

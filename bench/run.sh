@@ -63,7 +63,7 @@ fi
 
 echo "== building newsfeed and the harness" >&2
 (cd "$root" && go build -o "$res/bin/newsfeed" ./cmd/newsfeed)
-(cd "$root/bench/e2e" && go build -o "$res/bin/loadrun" ./cmd/loadrun && go build -o "$res/bin/benchreport" ./cmd/benchreport)
+(cd "$root/bench/e2e" && go build -o "$res/bin/loadrun" ./cmd/loadrun && go build -o "$res/bin/benchreport" ./cmd/benchreport && go build -o "$res/bin/nats-server" github.com/nats-io/nats-server/v2)
 nf="$res/bin/newsfeed"
 lr="$res/bin/loadrun"
 
@@ -88,6 +88,13 @@ echo "$memlimit" >"$res/memlimit.txt"
 for n in 5k 50k; do
 	IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep "^$n:")"
 	step "once-$n-memlimit.log" "$lr" -gomemlimit "$memlimit" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once $n GOMEMLIMIT=$memlimit" -out "$res/once-$n-memlimit.json"
+done
+
+# The memory comparison again with a separate nats-server, as in production:
+# the streams, buckets and duplicate windows are then the server's memory.
+for n in 5k 50k; do
+	IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep "^$n:")"
+	step "once-$n-external.log" "$lr" -nats-server "$res/bin/nats-server" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once $n, separate nats-server" -out "$res/once-$n-external.json"
 done
 
 # 3. A profiled in-process `once` at 10k, split by stage.

@@ -88,6 +88,8 @@ type Result struct {
 	MaxRSSKiB      int64              `json:"max_rss_kib"`
 	EndRSSKiB      int64              `json:"end_rss_kib"`
 	OriginCPU      float64            `json:"origin_cpu_s"`
+	NATSServerCPU  float64            `json:"nats_server_cpu_s"`
+	NATSServerRSS  int64              `json:"nats_server_max_rss_kib"`
 	ArticlesPerSec float64            `json:"articles_per_s"`
 	CPUmsPerArt    float64            `json:"cpu_ms_per_article"`
 	CPUBoundRate   float64            `json:"cpu_bound_articles_per_s"`
@@ -310,6 +312,12 @@ func (r *report) render() string {
 			}
 			r.p("| the same with `GOMEMLIMIT=%s` in the environment | peak RSS %.0f MiB (5k) → %.0f MiB (50k): **%+.1f%%**, at %.2f vs %.2f CPU ms/article without the limit (%+.0f%%) | %s |", memlimit(r.read("memlimit.txt")), mib(la.MaxRSSKiB), mib(lb.MaxRSSKiB), 100*g, lb.CPUmsPerArt, b.CPUmsPerArt, 100*(lb.CPUmsPerArt/b.CPUmsPerArt-1), v)
 		}
+		if xa, xb := r.result("once-5k-external.json"), r.result("once-50k-external.json"); xa != nil && xb != nil {
+			g := float64(xb.MaxRSSKiB)/float64(xa.MaxRSSKiB) - 1
+			gs := float64(xb.NATSServerRSS)/float64(xa.NATSServerRSS) - 1
+			r.p("| the same with a separate nats-server (the production topology: the streams, buckets and duplicate windows live in the server) | newsfeed's peak RSS %.0f MiB (5k) → %.0f MiB (50k): **%+.0f%%**; the server's %.0f → %.0f MiB (%+.0f%%) | %s |",
+				mib(xa.MaxRSSKiB), mib(xb.MaxRSSKiB), 100*g, mib(xa.NATSServerRSS), mib(xb.NATSServerRSS), 100*gs, verdict(g <= 0.10))
+		}
 	}
 	r.p("")
 
@@ -387,7 +395,9 @@ func (r *report) render() string {
 		n string
 		e *Result
 	}{{"1k", once["1k"]}, {"5k", once["5k"]}, {"10k", once["10k"]}, {"50k", once["50k"]}, {"5k, GOMEMLIMIT=" + memlimit(r.read("memlimit.txt")), r.result("once-5k-memlimit.json")},
-		{"50k, GOMEMLIMIT=" + memlimit(r.read("memlimit.txt")), r.result("once-50k-memlimit.json")}, {"50k (re-run at the end)", final}}
+		{"50k, GOMEMLIMIT=" + memlimit(r.read("memlimit.txt")), r.result("once-50k-memlimit.json")},
+		{"5k, separate nats-server", r.result("once-5k-external.json")}, {"50k, separate nats-server", r.result("once-50k-external.json")},
+		{"50k (re-run at the end)", final}}
 	for _, row := range rows {
 		e := row.e
 		if e == nil {
@@ -397,6 +407,13 @@ func (r *report) render() string {
 		r.p("| %s | %d × %d | %s → %s | %.1f | **%s** | %.1f | %.2f | %s | %.0f | %.1f | %.1f / %.1f | %.1f / %.1f | %d / %d |",
 			row.n, e.Feeds, e.Items, e.LoadBefore, e.LoadAfter, e.Wall, fmtNum(e.ArticlesPerSec, 0), e.User+e.Sys, e.CPUmsPerArt,
 			fmtNum(e.CPUBoundRate, 0), mib(e.MaxRSSKiB), e.OriginCPU, ls.P50, ls.P99, lj.P50, lj.P99, e.Written["sqlite"], e.Written["jsonl"])
+	}
+	r.p("")
+	for _, n := range []string{"5k", "50k"} {
+		if e := r.result("once-" + n + "-external.json"); e != nil {
+			r.p("%s with a separate nats-server (`-nats-server`, the server built from the nats-server/v2 module the daemon embeds): CPU and peak RSS above are newsfeed's own; the server used %.1f CPU s (%.2f ms/article) and peaked at %.0f MiB.",
+				n, e.NATSServerCPU, 1000*e.NATSServerCPU/float64(max(e.Articles, 1)), mib(e.NATSServerRSS))
+		}
 	}
 	r.p("")
 	if e := once["50k"]; e != nil {
@@ -414,7 +431,7 @@ func (r *report) render() string {
 		r.p("exactly as `cmd/newsfeed` does and records a CPU profile of the whole run and the allocation")
 		r.p("profile at its end; each sample is attributed to the stage whose frames are on its stack")
 		r.p("(`bench/e2e/cmd/loadrun/profile.go`). Per-article figures divide by the %d articles.", prof.Articles)
-		r.p("The whole enricher chain runs (language, entities, keywords, summary, the near-duplicate index in KV), as in `newsfeed once`.")
+		r.p("The whole enricher chain runs (language, entities, keywords, summary, the near-duplicate index over its stream), as in `newsfeed once`.")
 		r.p("")
 		r.p("    cd bench/e2e && go run ./cmd/loadrun -mode once -inprocess -profile /tmp/prof -feeds %d -items %d", prof.Feeds, prof.Items)
 		r.p("")

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -47,14 +48,18 @@ type Result struct {
 	Written  map[string]int `json:"written"`  // per sink, counted afterwards
 	ExitCode int            `json:"exit_code"`
 
-	Wall           float64 `json:"wall_s"`
-	User           float64 `json:"user_s"`
-	Sys            float64 `json:"sys_s"`
-	MaxRSSKiB      int64   `json:"max_rss_kib"`
-	EndRSSKiB      int64   `json:"end_rss_kib,omitempty"`
-	OriginCPU      float64 `json:"origin_cpu_s"` // the test site and the monitor (loadrun itself)
-	ArticlesPerSec float64 `json:"articles_per_s"`
-	CPUmsPerArt    float64 `json:"cpu_ms_per_article"`
+	Wall      float64 `json:"wall_s"`
+	User      float64 `json:"user_s"`
+	Sys       float64 `json:"sys_s"`
+	MaxRSSKiB int64   `json:"max_rss_kib"`
+	EndRSSKiB int64   `json:"end_rss_kib,omitempty"`
+	OriginCPU float64 `json:"origin_cpu_s"` // the test site and the monitor (loadrun itself)
+	// With -nats-server: the separate server's CPU seconds and peak RSS
+	// (not in User, Sys and MaxRSSKiB, which are newsfeed's own).
+	NATSServerCPU    float64 `json:"nats_server_cpu_s,omitempty"`
+	NATSServerRSSKiB int64   `json:"nats_server_max_rss_kib,omitempty"`
+	ArticlesPerSec   float64 `json:"articles_per_s"`
+	CPUmsPerArt      float64 `json:"cpu_ms_per_article"`
 	// CPUBoundRate is the articles/s the run's CPU cost per article allows
 	// on all of this machine's cores (NumCPU / CPU s per article).
 	CPUBoundRate float64 `json:"cpu_bound_articles_per_s"`
@@ -148,6 +153,13 @@ func runHarness(ctx context.Context, o *options) error {
 		res.ConfigBytes = fi.Size()
 	}
 
+	stopNATS := func() {}
+	if o.natsServer != "" {
+		if stopNATS, err = startNATSServer(ctx, o.natsServer, filepath.Join(work, "natsd"), natsPort, res); err != nil {
+			return err
+		}
+		defer stopNATS() // a second call does nothing
+	}
 	res.LoadBefore = loadavg()
 	cpu0 := selfCPU()
 	switch o.mode {
@@ -162,6 +174,7 @@ func runHarness(ctx context.Context, o *options) error {
 	}
 	res.OriginCPU = (selfCPU() - cpu0).Seconds()
 	res.LoadAfter = loadavg()
+	stopNATS()
 	if err != nil {
 		return err
 	}
@@ -195,7 +208,11 @@ func runHarness(ctx context.Context, o *options) error {
 // the acknowledgements.
 func configYAML(o *options, base, work string, natsPort, metricsPort int) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "nats:\n  embedded: {listen: \"127.0.0.1:%d\", store_dir: %q, sync_always: %v}\n", natsPort, filepath.Join(work, "nats"), o.syncAlways)
+	if o.natsServer != "" {
+		fmt.Fprintf(&b, "nats:\n  url: \"nats://127.0.0.1:%d\"\n", natsPort)
+	} else {
+		fmt.Fprintf(&b, "nats:\n  embedded: {listen: \"127.0.0.1:%d\", store_dir: %q, sync_always: %v}\n", natsPort, filepath.Join(work, "nats"), o.syncAlways)
+	}
 	fmt.Fprintf(&b, "http:\n  timeout: 60s\n  per_host: {concurrency: %d, min_interval: 0s}\n  allow_private_networks: true\n", o.perHost)
 	if metricsPort > 0 {
 		fmt.Fprintf(&b, "metrics: {listen: \"127.0.0.1:%d\", pprof: true}\n", metricsPort)
@@ -672,3 +689,38 @@ func (t *tailWriter) String() string {
 }
 
 var _ io.Writer = (*tailWriter)(nil)
+
+// startNATSServer starts a nats-server binary with JetStream on port and
+// waits until it accepts connections. stop records its CPU and peak RSS
+// in res, then stops it.
+func startNATSServer(ctx context.Context, bin, dir string, port int, res *Result) (stop func(), err error) {
+	cmd := exec.CommandContext(ctx, bin, "-js", "-a", "127.0.0.1", "-p", fmt.Sprint(port), "-sd", dir)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start nats-server: %w", err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("nats-server on port %d did not start: %w", port, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var once sync.Once
+	return func() { once.Do(func() { stopServer(cmd, res) }) }, nil
+}
+
+// stopServer records the server's CPU and peak RSS, then stops it.
+func stopServer(cmd *exec.Cmd, res *Result) {
+	u, s := procCPU(cmd.Process.Pid)
+	res.NATSServerCPU = u + s
+	res.NATSServerRSSKiB = procStatusKiB(cmd.Process.Pid, "VmHWM")
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
+}

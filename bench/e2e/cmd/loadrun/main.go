@@ -47,6 +47,7 @@ func main() {
 	flag.IntVar(&o.pollers, "pollers", 4, "pipeline.pollers")
 	flag.StringVar(&o.sinks, "sinks", "sqlite,jsonl", "sinks to configure (sqlite, jsonl)")
 	flag.BoolVar(&o.syncAlways, "sync-always", false, "nats.embedded.sync_always")
+	flag.StringVar(&o.natsServer, "nats-server", "", "run this nats-server binary as a separate process and point newsfeed at it (nats.url), as in production; its CPU and peak RSS are reported apart")
 	flag.DurationVar(&o.timeout, "timeout", time.Hour, "give up after this long")
 	flag.StringVar(&o.memLimit, "gomemlimit", "", "run newsfeed with GOMEMLIMIT set to this (e.g. 128MiB)")
 	flag.DurationVar(&o.hold, "hold", 30*time.Second, "sched mode: how long to watch the idle daemon after the first round of jobs")
@@ -70,7 +71,7 @@ func main() {
 
 type options struct {
 	mode, bin, work, out, label, sinks, profileDir string
-	memLimit                                       string
+	memLimit, natsServer                           string
 	inprocess, syncAlways                          bool
 	feeds, items, pageKB, perHost                  int
 	scrapers, pollers                              int

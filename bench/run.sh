@@ -11,7 +11,10 @@
 #
 # RESULTS=dir keeps the raw results there (default: a new directory under
 # /tmp, printed at the end). NEWSFEED_TESTDATA points at the extraction
-# corpus (default /work/shared/testdata). Everything runs on 127.0.0.1.
+# corpus (default /work/shared/testdata). MEMLIMIT is the GOMEMLIMIT of the
+# soft-memory-limit rows (default 384MiB, above the chain's live heap);
+# HOTCOUNT the repetitions of the hot-path benchmarks (default 6).
+# Everything runs on 127.0.0.1.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,7 +49,7 @@ if [ "$quick" = 1 ]; then
 	sched_feeds=2000 hotcount=1 hottime=100x sinktime=3x extime=20x hold=5s
 else
 	sizes="1k:10:100 5k:50:100 10k:100:100 50k:500:100"
-	sched_feeds=100000 hotcount=6 hottime=1s sinktime=1s extime=400x hold=60s
+	sched_feeds=100000 hotcount=${HOTCOUNT:-6} hottime=1s sinktime=1s extime=400x hold=60s
 fi
 
 {
@@ -83,7 +86,7 @@ for s in $sizes; do
 done
 
 # The memory comparison again with a soft memory limit for the Go runtime.
-memlimit=${MEMLIMIT:-128MiB}
+memlimit=${MEMLIMIT:-384MiB}
 echo "$memlimit" >"$res/memlimit.txt"
 for n in 5k 50k; do
 	IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep "^$n:")"

@@ -107,7 +107,8 @@ func NewStreamIndex(ctx context.Context, js jetstream.JetStream, stream jetstrea
 	return x, nil
 }
 
-// Close stops following the stream; Assign fails afterwards.
+// Close stops following the stream: the index no longer learns of other
+// replicas' records. Call it when the assignments are over.
 func (x *StreamIndex) Close() {
 	x.cc.Stop()
 }
@@ -188,6 +189,12 @@ func (x *StreamIndex) apply(msg jetstream.Msg) {
 // waitFor waits until the index is ready and has applied the stream up to
 // seq.
 func (x *StreamIndex) waitFor(ctx context.Context, seq uint64) error {
+	x.mu.Lock()
+	done := x.ready && x.applied >= seq
+	x.mu.Unlock()
+	if done {
+		return nil
+	}
 	poll := time.NewTicker(time.Second)
 	defer poll.Stop()
 	for {

@@ -291,7 +291,7 @@ func (r *report) render() string {
 			how = fmt.Sprintf("in the profiled 10k run, extraction (with its share of GC) is **%.0f%%** of the pipeline's CPU, so the pipeline adds %.0f%%; ", 100*share, 100*(1/share-1))
 		}
 		r.p("| end to end ≥ 60%% of bare extraction (pipeline adds ≤ 40%%) | %sacross runs: extraction alone %.2f CPU ms/page (both cores), `once` 50k %.2f CPU ms/article = %.0f%%; wall clock: %s articles/s vs %s pages/s = %.0f%% | %s |",
-			how, bareCPU, e.CPUmsPerArt, 100*cpuRatio, fmtNum(e.ArticlesPerSec, 0), fmtNum(bareRate, 0), 100*wallRatio, verdict(judged >= 0.6))
+			how, bareCPU, e.CPUmsPerArt, 100*cpuRatio, fmtNum(e.ArticlesPerSec, 0), fmtNum(bareRate, 0), 100*wallRatio, overheadVerdict(judged))
 	}
 	if schedRun != nil {
 		r.p("| %s feeds scheduled in ≤ 256 MB RSS | peak RSS **%.0f MiB** (daemon with the scheduler role only; %s /metrics samples) | %s |",
@@ -659,4 +659,18 @@ func memlimit(s string) string {
 		return "?"
 	}
 	return s
+}
+
+// overheadVerdict judges the pipeline's overhead. The issue states it two
+// ways that differ: end to end at least 60% of the bare extraction rate,
+// and the pipeline adding at most 40% (end to end at least 1/1.4 = 71%).
+func overheadVerdict(share float64) string {
+	switch {
+	case share >= 1/1.4:
+		return "**met**"
+	case share >= 0.6:
+		return fmt.Sprintf("**met** as ≥ 60%% of the extraction rate; **missed** as \"adds ≤ 40%%\" (adds %.0f%%)", 100*(1/share-1))
+	default:
+		return "**missed**"
+	}
 }

@@ -30,3 +30,29 @@ func TestKeepBoilerLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelOnly pins the lines dropLabels removes: nothing but the name of
+// a page element or a pointer to more on a topic.
+func TestLabelOnly(t *testing.T) {
+	for _, tc := range []struct {
+		kind blockKind
+		text string
+		keep bool
+	}{
+		// Lines that only name a page element or point to more on a topic.
+		{bHeading, "Inhaltsverzeichnis", false},
+		{bPara, "Tags:", false},
+		{bHeading, "Weitere Informationen", false},
+		{bHeading, "Mehr zum Klimaschutz", false},
+		{bHeading, "Más sobre la reforma", false},
+		{bPara, "Mit Freunden teilen", false},
+		{bPara, "More on that later, the minister said.", true},
+		{bHeading, "Kontaktlos bezahlen wird beliebter", true},
+		{bHeading, "Inhalte der Reform", true},
+	} {
+		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
+		if got := len(dropLabels([]block{b})) == 1; got != tc.keep {
+			t.Errorf("dropLabels(%q) kept = %v, want %v", tc.text, got, tc.keep)
+		}
+	}
+}

@@ -30,6 +30,32 @@ var policy = func() *bluemonday.Policy {
 
 var reBoiler = regexp.MustCompile(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|ähnliche themen|ähnliche beiträge|ähnliche artikel|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b|(?i)^(?:watch|listen|bild|foto|fotos|photo|image|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))`)
 
+// dropLabels drops the blocks that only name a page element (reLabelOnly).
+// It runs after trimSection, which reads such labels as the start of a
+// trailing section.
+func dropLabels(blocks []block) []block {
+	out := blocks[:0]
+	for _, b := range blocks {
+		if isLabelOnly(b) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// isLabelOnly reports a short block, not a list and not a sentence, that
+// reLabelOnly matches.
+func isLabelOnly(b block) bool {
+	t := strings.TrimSpace(b.text)
+	return len(t) < 60 && b.kind != bList && b.kind != bFigure && !endsSentence(t) && reLabelOnly.MatchString(t)
+}
+
+// reLabelOnly matches a line that is nothing but the name of a page
+// element: a table of contents, tags, sharing, contact, an external embed's
+// placeholder, a pointer to more on a topic.
+var reLabelOnly = regexp.MustCompile(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
+
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
 // keep decides whether one block belongs to the body.
@@ -142,6 +168,7 @@ func (x *extraction) assemble(blocks []block) {
 	kept = x.agreeWithLD(kept)
 	kept = trimTail(kept)
 	kept = trimSection(kept)
+	kept = dropLabels(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
 		last := kept[len(kept)-1]

@@ -22,6 +22,15 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bHeading, "Ver también: el informe completo del ministerio", false},
 		{bPara, "Quellen zufolge wird der Vertrag im Mai unterzeichnet.", true},
 		{bPara, "Das Bild, das die Studie zeichnet, ist düster.", true},
+		// Calls on the reader: support, stay informed, subscribe, apps.
+		{bPara, "Help us keep this site free for everyone", false},
+		{bPara, "Unterstütze unser Magazin schon ab 3 Euro im Monat!", false},
+		{bPara, "Stay up to date with our weekly digest.", false},
+		{bPara, "Zapraszamy do subskrypcji naszego tygodnika.", false},
+		{bPara, "Get breaking news on our apps for iOS and Android.", false},
+		{bPara, "Únete a nuestro canal de Telegram.", false},
+		{bPara, "Helpers came from three villages to clear the road.", true},
+		{bPara, "The ministry said it would support the plan next year.", true},
 	} {
 		x := &extraction{a: &article.Article{}}
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
@@ -49,6 +58,8 @@ func TestLabelOnly(t *testing.T) {
 		{bPara, "More on that later, the minister said.", true},
 		{bHeading, "Kontaktlos bezahlen wird beliebter", true},
 		{bHeading, "Inhalte der Reform", true},
+		{bPara, "Vorschau auf den nächsten Artikel", false},
+		{bPara, "Quellen ausblenden", false},
 	} {
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
 		if got := len(dropLabels([]block{b})) == 1; got != tc.keep {

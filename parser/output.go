@@ -54,7 +54,11 @@ func isLabelOnly(b block) bool {
 // reLabelOnly matches a line that is nothing but the name of a page
 // element: a table of contents, tags, sharing, contact, an external embed's
 // placeholder, a pointer to more on a topic.
-var reLabelOnly = regexp.MustCompile(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
+var reLabelOnly = regexp.MustCompile(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|quellen (?:ausblenden|anzeigen|einblenden)|show sources|hide sources|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
+
+// reCallStart matches a paragraph that opens with a call on the reader to
+// support or join the publisher.
+var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns|help us|apoya(?:nos)?|soutenez|sostieni|wesprzyj|únete|join us)\b`)
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
@@ -84,6 +88,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		}
 	}
 	if n < 120 && reBoiler.MatchString(t) {
+		return false
+	}
+	if n < 120 && b.kind == bPara && reCallStart.MatchString(t) {
 		return false
 	}
 	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
@@ -258,7 +265,7 @@ var (
 
 // reTailBoiler matches what publishers append to an article: calls to
 // follow, subscribe or share, notes on rights and on responsibility.
-var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren)`)
+var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren|stay up[- ]to[- ]date|stay informed|bleiben sie (?:informiert|auf dem laufenden)|mantente informado|restez informés?|subskrypc|suscríbete|abonnez-vous|iscriviti|ios (?:and|und|y|et|e) android|telegram[- ]?(?:kanal|channel)|canal de telegram|als pdf herunterladen|download (?:the|our) apps?|submit (?:your|a) letter)`)
 
 // trimSection drops a section at the end of the body that a short label
 // opens ("Sources:", "Contact:", a "Further reading" heading) when nothing

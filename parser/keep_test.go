@@ -31,6 +31,18 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Únete a nuestro canal de Telegram.", false},
 		{bPara, "Helpers came from three villages to clear the road.", true},
 		{bPara, "The ministry said it would support the plan next year.", true},
+		// Notes on the text: disclaimers, licences, how to cite, where to
+		// read more, where to buy the issue, who checked it.
+		{bPara, "(Alle Angaben ohne Gewähr)", false},
+		{bPara, "Dieser Text steht unter der Lizenz CC BY-SA 4.0.", false},
+		{bPara, "SUGGESTED CITATION Doe, Jane: A Title, Blog, 2020/1/1.", false},
+		{bPara, "Weitere Infos unter www.example.org.", false},
+		{bPara, "Die neue Ausgabe ist im Abo und als E-Paper erhältlich.", false},
+		{bPara, "Dieser Text wurde von Medizinern geprüft.", false},
+		{bPara, "Was sind Cookies?", false},
+		{bPara, "Der Plan wurde von Experten geprüft und verworfen.", true},
+		{bPara, "Die Zeitung erscheint künftig nur noch als E-Paper.", true},
+		{bPara, "Die Lizenz wurde dem Betreiber im Mai entzogen.", true},
 	} {
 		x := &extraction{a: &article.Article{}}
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
@@ -60,6 +72,9 @@ func TestLabelOnly(t *testing.T) {
 		{bHeading, "Inhalte der Reform", true},
 		{bPara, "Vorschau auf den nächsten Artikel", false},
 		{bPara, "Quellen ausblenden", false},
+		{bPara, "Quellenangaben:", false},
+		{bHeading, "Jetzt entdecken", false},
+		{bHeading, "Quellen der Energiewende", true},
 	} {
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
 		if got := len(dropLabels([]block{b})) == 1; got != tc.keep {

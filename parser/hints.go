@@ -48,6 +48,7 @@ var strongNegTokens = map[string]bool{
 	"contentinfo": true, "jumplink": true, "nocontent": true,
 	"authorprofile": true, "authorbox": true, "authorinfo": true, "aboutauthor": true, "abouttheauthor": true,
 	"oembed": true, "placeholder": true, "paywalled": true, "regwall": true, "piano": true,
+	"postmetadata": true, "postmeta": true, "entrymeta": true, "entryfooter": true, "postfooter": true,
 }
 
 var weakNegTokens = map[string]bool{

@@ -26,6 +26,11 @@ func TestClassify(t *testing.T) {
 		{`<div class="NewsletterBox">`, hintStrongNeg},
 		{`<div class="post hentry status-publish tag-comentarios">`, hintNone},
 		{`<nav class="article-body">`, hintStrongNeg},
+		// Blog themes' post metadata (date, categories, comment links).
+		{`<div class="postmetadata">`, hintStrongNeg},
+		{`<p class="postmeta">`, hintStrongNeg},
+		{`<footer class="entry-footer">`, hintStrongNeg},
+		{`<div class="entry-meta">`, hintWeakNeg},
 	}
 	for _, tt := range tests {
 		doc, err := html.Parse(strings.NewReader("<body>" + tt.tag + "x"))

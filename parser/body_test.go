@@ -258,6 +258,16 @@ func TestBodyRules(t *testing.T) {
 <h3>Figures</h3><table><tr><td>Epsilon</td><td>4</td></tr><tr><td>Zeta</td><td>5</td></tr></table></article></body></html>`,
 			must: []string{"Alpha is", "Beta is", "Gamma is", "Delta one", "Epsilon"},
 		},
+		{
+			name: "a pointer to another story between the paragraphs goes, a sentence with a link stays",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 4) + `
+<p><em>Kicker of another story: <a href="/other">Theta in the other headline</a></em></p>` + para("Beta", 4) + `
+<p>Iota said so in <a href="/interview">an interview</a></p>
+<p>Prefecture: <a href="/a">Kappa</a>, <a href="/b">Lambda town</a>, <a href="/c">Mu city</a></p>` + para("Gamma", 4) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is", "Iota said", "Kappa"},
+			mustNot: []string{"Theta"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

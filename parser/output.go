@@ -87,6 +87,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 			return false
 		}
 	}
+	if n < 150 && b.kind == bPara && linkTeaser(b) {
+		return false
+	}
 	if n < 120 && reBoiler.MatchString(t) {
 		return false
 	}
@@ -107,6 +110,40 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	return true
+}
+
+// linkTeaser reports a short paragraph, not a sentence, that ends in a link
+// after a label and the link makes up a good part of it: a pointer to another story put between the
+// paragraphs ("Read also: <a>Headline</a>", "<em>Kicker: <a>Headline</a></em>").
+func linkTeaser(b *block) bool {
+	if b.src == nil || b.linkLen == 0 || b.linkLen*3 < b.textLen || b.linkLen*10 >= b.textLen*9 || endsSentence(b.text) || enumeration(b.src) {
+		return false
+	}
+	n := b.src
+	for {
+		c := n.LastChild
+		for c != nil && c.Type == xhtml.TextNode && strings.TrimSpace(c.Data) == "" {
+			c = c.PrevSibling
+		}
+		if c == nil || c.Type != xhtml.ElementNode {
+			return false
+		}
+		switch c.DataAtom {
+		case atom.A:
+			// The link follows a label: "Kicker: <a>", "Read also → <a>".
+			lt := normSpace(nodeText(c))
+			t := normSpace(b.text)
+			if lt == "" || !strings.HasSuffix(t, lt) {
+				return false
+			}
+			head := strings.TrimSpace(strings.TrimSuffix(t, lt))
+			return strings.HasSuffix(head, ":") || strings.HasSuffix(head, "|") || strings.HasSuffix(head, "→") || strings.HasSuffix(head, "»") || strings.HasSuffix(head, "–")
+		case atom.Em, atom.Strong, atom.B, atom.I, atom.Span, atom.Small:
+			n = c
+		default:
+			return false
+		}
+	}
 }
 
 // enumeration reports a paragraph that lists names each linked to its own

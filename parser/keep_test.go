@@ -43,6 +43,10 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Der Plan wurde von Experten geprüft und verworfen.", true},
 		{bPara, "Die Zeitung erscheint künftig nur noch als E-Paper.", true},
 		{bPara, "Die Lizenz wurde dem Betreiber im Mai entzogen.", true},
+		// Rating and comment widgets' empty states.
+		{bPara, "(Noch keine Bewertungen)\nLoading...", false},
+		{bPara, "No comments yet", false},
+		{bPara, "Noch keine Einigung in Sicht, sagte der Sprecher.", true},
 	} {
 		x := &extraction{a: &article.Article{}}
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
@@ -75,6 +79,10 @@ func TestLabelOnly(t *testing.T) {
 		{bPara, "Quellenangaben:", false},
 		{bHeading, "Jetzt entdecken", false},
 		{bHeading, "Quellen der Energiewende", true},
+		// A bare domain name: the source's attribution.
+		{bPara, "EXAMPLE-NEWS.COM", false},
+		{bPara, "www.example.de", false},
+		{bPara, "Example.com kauft einen Konkurrenten", true},
 	} {
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}
 		if got := len(dropLabels([]block{b})) == 1; got != tc.keep {

@@ -268,6 +268,15 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is", "Gamma is", "Iota said", "Kappa"},
 			mustNot: []string{"Theta"},
 		},
+		{
+			name: "what follows the comments heading goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h3>Comments</h3><div class="thread"></div>
+<p><em>Nu is what the publisher says about its advertising offers, and there are many more words here.</em></p>
+</article></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Nu is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

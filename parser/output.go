@@ -212,6 +212,7 @@ func (x *extraction) assemble(blocks []block) {
 	kept = x.agreeWithLD(kept)
 	kept = trimTail(kept)
 	kept = trimSection(kept)
+	kept = trimComments(kept)
 	kept = dropLabels(kept)
 	// Headings and scraps at the end belong to what follows the article.
 	for len(kept) > 0 {
@@ -330,6 +331,24 @@ func trimSection(blocks []block) []block {
 	}
 	return blocks
 }
+
+// trimComments cuts the body at a heading that opens the readers'
+// comments ("Comments", "3 Kommentare", "Leave a reply"): what follows is
+// theirs or the page's, not the article's. The body before it must hold
+// enough text to be the article.
+func trimComments(blocks []block) []block {
+	before := 0
+	for i, b := range blocks {
+		if before >= 600 && (b.kind == bHeading || b.kind == bPara) && len(b.text) < 60 && reCommentsLabel.MatchString(strings.TrimSpace(b.text)) {
+			return blocks[:i]
+		}
+		before += len(b.text)
+	}
+	return blocks
+}
+
+// reCommentsLabel matches the label over the readers' comments.
+var reCommentsLabel = regexp.MustCompile(`(?i)^(?:\d+\s+)?(?:comments?|kommentare?|comentarios?|commentaires?|commenti|komentarze|reacties|kommentarer|leave a (?:reply|comment)|schreibe einen kommentar|hinterlasse einen kommentar|kommentar schreiben|deja un comentario|laisser un commentaire|lascia un commento|join the discussion|diskutieren sie mit)\s*(?:\(\d+\))?\s*:?$`)
 
 // maxSection is the most text a trailing section trimSection drops may hold.
 const maxSection = 600

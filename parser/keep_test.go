@@ -29,6 +29,9 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Zapraszamy do subskrypcji naszego tygodnika.", false},
 		{bPara, "Get breaking news on our apps for iOS and Android.", false},
 		{bPara, "Únete a nuestro canal de Telegram.", false},
+		{bHeading, "Stay up-to-date on our work.", false},
+		{bHeading, "Unterstütze unser Magazin!", false},
+		{bHeading, "Helpers came from three villages", true},
 		{bPara, "Helpers came from three villages to clear the road.", true},
 		{bPara, "The ministry said it would support the plan next year.", true},
 		// Notes on the text: disclaimers, licences, how to cite, where to

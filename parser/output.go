@@ -93,10 +93,10 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 120 && reBoiler.MatchString(t) {
 		return false
 	}
-	if n < 120 && b.kind == bPara && reCallStart.MatchString(t) {
+	if n < 120 && (b.kind == bPara || b.kind == bHeading) && reCallStart.MatchString(t) {
 		return false
 	}
-	if n < 160 && b.kind == bPara && reTailBoiler.MatchString(t) {
+	if n < 160 && (b.kind == bPara || b.kind == bHeading) && reTailBoiler.MatchString(t) {
 		return false
 	}
 	if n < 150 && b.kind == bPara && strings.Contains(t, "©") && !strings.HasSuffix(t, ":") {

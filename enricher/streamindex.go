@@ -120,6 +120,10 @@ func (x *StreamIndex) Len() int {
 	return len(x.lsh.members)
 }
 
+// Conflicts returns the number of founding publishes refused so far
+// because another replica recorded a story first.
+func (x *StreamIndex) Conflicts() int64 { return x.conflicts.Load() }
+
 // clusterRecord is the JSON of a record.
 type clusterRecord struct {
 	ID       string `json:"id"`

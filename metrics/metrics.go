@@ -199,3 +199,32 @@ func (m *Metrics) Init(k Known) {
 		m.PublishRetries.WithLabelValues(s)
 	}
 }
+
+// ClusterIndex is what the near-duplicate index reports about itself.
+type ClusterIndex interface {
+	// Len is the number of articles the index holds.
+	Len() int
+	// Conflicts is the number of founding publishes another replica's
+	// record refused so far.
+	Conflicts() int64
+}
+
+// RegisterClusterIndex registers the near-duplicate index's metrics with
+// reg: the members it holds (its memory grows with them) and the founding
+// conflicts between replicas (a steady rise means replicas contend for
+// new stories).
+func RegisterClusterIndex(reg prometheus.Registerer, idx ClusterIndex) error {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "newsfeed_cluster_index_members", Help: "Articles held by this replica's near-duplicate index (the cluster window's).",
+		}, func() float64 { return float64(idx.Len()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newsfeed_cluster_founding_conflicts_total", Help: "Founding publishes refused because another replica recorded a story first; the article was looked up again.",
+		}, func() float64 { return float64(idx.Conflicts()) }),
+	} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}

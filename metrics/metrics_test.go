@@ -22,6 +22,9 @@ func gather(t *testing.T) (*prometheus.Registry, map[string]int) {
 		Enrichers: []string{"language"},
 		Streams:   []string{"NEWS_ARTICLES"},
 	})
+	if err := RegisterClusterIndex(reg, fakeIndex{}); err != nil {
+		t.Fatal(err)
+	}
 	m.ItemToSinkLatency.Observe(1.5)
 	m.ArticleWords.Observe(400)
 	m.FeedFetchDuration.Observe(0.2)
@@ -83,5 +86,33 @@ func TestRequiredMetrics(t *testing.T) {
 	// ok, not_modified and the two error classes, for the one feed.
 	if got := series["newsfeed_feed_fetches_total"]; got != 4 {
 		t.Errorf("newsfeed_feed_fetches_total has %d series, want 4", got)
+	}
+}
+
+type fakeIndex struct{}
+
+func (fakeIndex) Len() int         { return 42 }
+func (fakeIndex) Conflicts() int64 { return 3 }
+
+// TestClusterIndexMetrics reads the index's figures at scrape time.
+func TestClusterIndexMetrics(t *testing.T) {
+	reg, _ := gather(t)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			switch {
+			case m.GetGauge() != nil:
+				got[mf.GetName()] = m.GetGauge().GetValue()
+			case m.GetCounter() != nil:
+				got[mf.GetName()] = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if got["newsfeed_cluster_index_members"] != 42 || got["newsfeed_cluster_founding_conflicts_total"] != 3 {
+		t.Errorf("members %v, conflicts %v; want 42 and 3", got["newsfeed_cluster_index_members"], got["newsfeed_cluster_founding_conflicts_total"])
 	}
 }

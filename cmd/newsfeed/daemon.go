@@ -106,6 +106,9 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 		if d.index, err = enricher.NewStreamIndex(sctx, d.bus.JS, stores.Clusters, cfg.Enrich.ClusterWindow, d.logger); err != nil {
 			return nil, err
 		}
+		if err := metrics.RegisterClusterIndex(d.registry, d.index); err != nil {
+			return nil, err
+		}
 		index = d.index
 	}
 	enr, err := newEnricher(cfg, d.logger, index)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"syscall"
@@ -33,11 +34,15 @@ func childMain(args []string) int {
 	cfgPath := fs.String("config", "", "configuration file")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run here")
 	allocProfile := fs.String("allocprofile", "", "write the allocation profile at the end here")
+	heapEvery := fs.Duration("heapevery", 0, "also write the heap profile every this long during the run, beside -allocprofile (heap-<seconds>s.pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *heapEvery > 0 && *allocProfile != "" {
+		go heapSnapshots(ctx, filepath.Dir(*allocProfile), *heapEvery)
+	}
 	if err := child(ctx, *cfgPath, *cpuProfile, *allocProfile); err != nil {
 		fmt.Fprintf(os.Stderr, "loadrun child: %v\n", err)
 		return 1
@@ -152,4 +157,27 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 	}
 	fmt.Printf("once: %d feeds polled, %d failed, in %s\n", res.Feeds, len(res.Failed), res.Duration.Round(time.Millisecond))
 	return nil
+}
+
+// heapSnapshots writes the heap profile into dir every interval until ctx
+// ends, so that the live heap in the middle of a run can be attributed
+// (the profile at the end misses what is in flight).
+func heapSnapshots(ctx context.Context, dir string, every time.Duration) {
+	start := time.Now()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		name := filepath.Join(dir, fmt.Sprintf("heap-%03.0fs.pprof", time.Since(start).Seconds()))
+		f, err := os.Create(name)
+		if err != nil {
+			return
+		}
+		_ = pprof.Lookup("heap").WriteTo(f, 0)
+		_ = f.Close()
+	}
 }

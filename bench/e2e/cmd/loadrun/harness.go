@@ -290,6 +290,9 @@ func childCommand(ctx context.Context, o *options, cfgPath string) *exec.Cmd {
 		if o.profileDir != "" {
 			_ = os.MkdirAll(o.profileDir, 0o755)
 			args = append(args, "-cpuprofile", filepath.Join(o.profileDir, "cpu.pprof"), "-allocprofile", filepath.Join(o.profileDir, "allocs.pprof"))
+			if o.heapEvery > 0 {
+				args = append(args, "-heapevery", o.heapEvery.String())
+			}
 		}
 		cmd = exec.CommandContext(ctx, self, args...)
 	case o.mode == "once":
@@ -299,6 +302,11 @@ func childCommand(ctx context.Context, o *options, cfgPath string) *exec.Cmd {
 	}
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = &tailWriter{max: 64 << 10}
+	if o.childLog != "" {
+		if f, err := os.Create(o.childLog); err == nil {
+			cmd.Stderr = io.MultiWriter(cmd.Stderr, f) // closed at exit
+		}
+	}
 	if o.memLimit != "" {
 		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+o.memLimit)
 	}

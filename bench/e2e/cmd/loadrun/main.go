@@ -35,6 +35,8 @@ func main() {
 	flag.BoolVar(&o.inprocess, "inprocess", false, "run the pipeline in a child of loadrun (same wiring as `newsfeed once`) so that it can be profiled as a whole (once mode)")
 	flag.StringVar(&o.profileDir, "profile", "", "with -inprocess: write cpu.pprof and allocs.pprof here and attribute them by stage")
 	flag.StringVar(&o.work, "work", "", "working directory (default: a new temporary directory, removed afterwards)")
+	flag.StringVar(&o.childLog, "child-log", "", "also write the pipeline process's stderr to this file (e.g. with GODEBUG=gctrace=1)")
+	flag.DurationVar(&o.heapEvery, "heap-every", 0, "with -profile: also write the heap profile every this long during the run")
 	flag.StringVar(&o.out, "out", "", "write the JSON result here (default stdout)")
 	flag.StringVar(&o.label, "label", "", "label for the result")
 	flag.IntVar(&o.feeds, "feeds", 100, "generated feeds")
@@ -71,10 +73,10 @@ func main() {
 
 type options struct {
 	mode, bin, work, out, label, sinks, profileDir string
-	memLimit, natsServer                           string
+	memLimit, natsServer, childLog                 string
 	inprocess, syncAlways                          bool
 	feeds, items, pageKB, perHost                  int
 	scrapers, pollers                              int
-	latency, timeout, hold                         time.Duration
+	latency, timeout, hold, heapEvery              time.Duration
 	errorRate                                      float64
 }

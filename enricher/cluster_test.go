@@ -3,8 +3,8 @@ package enricher
 import (
 	"context"
 	"fmt"
-	"github.com/newsfeed/newsfeed/internal/natstest"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/newsfeed/newsfeed/article"
 	"github.com/newsfeed/newsfeed/enricher/fingerprint"
+	"github.com/newsfeed/newsfeed/internal/natstest"
 )
 
 func doc(id, text string, t time.Time) ClusterDoc {
@@ -464,21 +465,55 @@ func TestLSHSweep(t *testing.T) {
 	}
 	l.sweep(t0)
 	want := len(docs) / 2
-	if len(l.members) != want {
-		t.Fatalf("%d members after the sweep, want %d", len(l.members), want)
+	if l.len() != want {
+		t.Fatalf("%d members after the sweep, want %d", l.len(), want)
+	}
+	for i, d := range docs {
+		if _, ok := l.cluster(d.ID); ok != (i%2 == 1) {
+			t.Errorf("%s (expired %v) found: %v", d.ID, i%2 == 0, ok)
+		}
 	}
 	for b := range Bands {
 		n := 0
-		for _, m := range l.bands[b] {
-			for ; m != nil; m = m.next[b] {
-				if l.members[m.doc.ID] != m {
-					t.Fatalf("band %d still links expired %s", b, m.doc.ID)
+		for _, head := range l.bands[b] {
+			for i := head; i >= 0; i = l.at(i).next[b] {
+				if !l.at(i).used {
+					t.Fatalf("band %d still links released slot %d", b, i)
 				}
 				n++
 			}
 		}
 		if n != want {
 			t.Fatalf("band %d links %d members, want %d", b, n, want)
+		}
+	}
+	// Released slots and arena bytes are used again.
+	slots := 0
+	for _, c := range l.chunks {
+		slots += len(c)
+	}
+	for i, d := range docs[:want] {
+		cd := doc(fmt.Sprintf("new-%d-%s", i, d.ID), d.Text, t0)
+		cd.Cluster = "cluster-" + cd.ID
+		l.add(cd, t0.Unix(), t0)
+	}
+	after := 0
+	for _, c := range l.chunks {
+		after += len(c)
+	}
+	if after != slots || l.len() != 2*want || len(l.free) != slots-2*want {
+		t.Errorf("%d members in %d slots (%d before), %d free, after refilling the released slots", l.len(), after, slots, len(l.free))
+	}
+	for i, d := range docs[:want] {
+		id := fmt.Sprintf("new-%d-%s", i, d.ID)
+		if c, ok := l.cluster(id); !ok || c != "cluster-"+id {
+			t.Errorf("cluster(%s) = %q, %v", id, c, ok)
+		}
+	}
+	l.compact()
+	for i, d := range docs {
+		if c, ok := l.cluster(d.ID); ok != (i%2 == 1) || ok && c != d.ID {
+			t.Errorf("after compaction %s: cluster %q, %v", d.ID, c, ok)
 		}
 	}
 }
@@ -506,4 +541,40 @@ func BenchmarkAssign(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLSHMemory reports the live heap an index holds per member
+// (heap-B/member), with 20,000 members of random signatures and ids like
+// the pipeline's.
+func BenchmarkLSHMemory(b *testing.B) {
+	const n = 20000
+	rng := rand.New(rand.NewPCG(1, 2))
+	docs := make([]ClusterDoc, n)
+	now := time.Now()
+	for i := range docs {
+		sig := make(fingerprint.MinHash, SignatureSize)
+		for j := range sig {
+			sig[j] = rng.Uint32()
+		}
+		id := fmt.Sprintf("%032x", rng.Uint64())
+		docs[i] = ClusterDoc{ID: id, Cluster: id, Time: now, Shingles: 400, MinHash: sig}
+		if i%4 == 0 && i > 0 {
+			docs[i].Cluster = docs[i-1].ID
+		}
+	}
+	var perMember float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		l := newLSH(time.Hour)
+		for _, d := range docs {
+			l.add(d, now.Unix(), now)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perMember = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(l)
+	}
+	b.ReportMetric(perMember, "heap-B/member")
 }

@@ -117,7 +117,7 @@ func (x *StreamIndex) Close() {
 func (x *StreamIndex) Len() int {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return len(x.lsh.members)
+	return x.lsh.len()
 }
 
 // Conflicts returns the number of founding publishes refused so far
@@ -288,14 +288,10 @@ func (x *StreamIndex) Assign(ctx context.Context, d ClusterDoc, same Similarity)
 func (x *StreamIndex) look(d *ClusterDoc, same Similarity) (own string, best *ClusterDoc, score float64, lastFound uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if m := x.lsh.get(d.ID); m != nil {
-		return m.doc.Cluster, nil, 0, x.lastFound
+	if c, ok := x.lsh.cluster(d.ID); ok {
+		return c, nil, 0, x.lastFound
 	}
 	best, score = x.lsh.best(d, same, x.now())
-	if best != nil {
-		c := *best // the member may be swept once the lock is released
-		best = &c
-	}
 	return "", best, score, x.lastFound
 }
 

@@ -221,6 +221,12 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 			continue
 		}
 		for _, name := range strings.Fields(a.Val) {
+			if a.Key == "class" && strings.IndexByte(name, ':') >= 0 {
+				// A utility class under a variant ("print:hidden",
+				// "dark:text-white", "md:w-1/2"): styling for one
+				// medium or state, never the element's name.
+				continue
+			}
 			if i := strings.Index(name, "__"); i > 0 && i+2 < len(name) {
 				// "card__title" names the title of a card; but in
 				// "image-source__rbsO4" the tail is a CSS-module hash and

@@ -50,6 +50,10 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "(Noch keine Bewertungen)\nLoading...", false},
 		{bPara, "No comments yet", false},
 		{bPara, "Noch keine Einigung in Sicht, sagte der Sprecher.", true},
+		// Template markers left for a script to fill.
+		{bPara, "$$ARTICLEAD$$", false},
+		{bPara, "{{ ad_slot }}", false},
+		{bPara, "$$ 5 $$ million, he said", true},
 	} {
 		x := &extraction{a: &article.Article{}}
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}

@@ -62,6 +62,10 @@ var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
+// rePlaceholder matches a template's marker left in the text for a script
+// to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
+var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
+
 // keep decides whether one block belongs to the body.
 func (x *extraction) keep(b *block, rule bool) bool {
 	t := b.text
@@ -104,6 +108,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	if n < 60 && reDateOnly.MatchString(t) {
+		return false
+	}
+	if n < 60 && rePlaceholder.MatchString(t) {
 		return false
 	}
 	if n < 120 && x.isByline(t) {

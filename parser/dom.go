@@ -239,6 +239,13 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 						buf = splitTokens(head, buf, camel)
 					}
 					name = tail
+					if j := strings.Index(name, "--"); j > 0 {
+						// A modifier on a block's element
+						// ("TestReport__Section--Ads") says what
+						// the element holds besides its own
+						// content, not what it is.
+						name = name[:j]
+					}
 				} else {
 					name = name[:i]
 				}

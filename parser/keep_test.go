@@ -50,6 +50,10 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "(Noch keine Bewertungen)\nLoading...", false},
 		{bPara, "No comments yet", false},
 		{bPara, "Noch keine Einigung in Sicht, sagte der Sprecher.", true},
+		// A line of an entry's metadata fields.
+		{bPara, "Aufrufe: 1120 | Hinzugefügt von: Posh | Tags: Denken, Bilder | Rating: 0.0/0", false},
+		{bPara, "Views: 12 ·\nCategory: News · Comments: 3", false},
+		{bPara, "Result: 2:1 | the home side led at the break | Scorers: Lee, Kim", true},
 		// Template markers left for a script to fill.
 		{bPara, "$$ARTICLEAD$$", false},
 		{bPara, "{{ ad_slot }}", false},

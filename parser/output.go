@@ -62,6 +62,30 @@ var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
+// fieldList reports a line of three fields or more, each a label and its
+// value, between bars or dots: an entry's metadata ("Views: 1120 | Added
+// by: Jane | Tags: a, b | Rating: 0.0/0").
+func fieldList(t string) bool {
+	t = normSpace(t)
+	sep := " | "
+	if !strings.Contains(t, sep) {
+		sep = " · "
+	}
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !reField.MatchString(strings.TrimSpace(p)) {
+			return false
+		}
+	}
+	return true
+}
+
+// reField matches a label of up to three words, a colon and a value.
+var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
+
 // rePlaceholder matches a template's marker left in the text for a script
 // to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
 var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
@@ -111,6 +135,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	if n < 60 && rePlaceholder.MatchString(t) {
+		return false
+	}
+	if n < 240 && b.kind == bPara && fieldList(t) {
 		return false
 	}
 	if n < 120 && x.isByline(t) {

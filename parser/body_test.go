@@ -42,6 +42,22 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Gamma", "Delta", "Epsilon"},
 		},
 		{
+			name: "a forum thread's posts are its text",
+			page: `<html><head><title>Question about the app store</title></head><body><main>
+<h1>Question about the app store</h1>
+<div class="comment-list"><div class="comment">` + para("Alpha", 2) + `</div><div class="comment">` + para("Beta", 2) + `</div></div>
+</main><aside class="sidebar"><p>Zeta is a very short sidebar note.</p></aside></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta"},
+		},
+		{
+			name: "comments below an article stay out",
+			page: `<html><head><title>Headline</title></head><body><main><article><h1>Headline</h1>` + para("Alpha", 3) + `</article>
+<div class="comments"><div class="comment">` + para("Beta", 2) + `</div></div></main></body></html>`,
+			must:    []string{"Alpha is"},
+			mustNot: []string{"Beta"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

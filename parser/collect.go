@@ -15,6 +15,7 @@ type pageInfo struct {
 	title     string
 	lang      string
 	jsonld    []string
+	flight    []string     // Next.js streamed payload scripts (self.__next_f.push)
 	authorRel []*html.Node // rel=author links
 	h1        []*html.Node
 	h2        []*html.Node // the first maxH2 h2 elements
@@ -71,6 +72,8 @@ func collect(root *html.Node) *pageInfo {
 			case atom.Script:
 				if strings.Contains(strings.ToLower(getAttr(n, "type")), "ld+json") && n.FirstChild != nil {
 					p.jsonld = append(p.jsonld, n.FirstChild.Data)
+				} else if n.FirstChild != nil && strings.HasPrefix(n.FirstChild.Data, flightPrefix) {
+					p.flight = append(p.flight, n.FirstChild.Data)
 				}
 				return
 			case atom.Style, atom.Noscript, atom.Template:

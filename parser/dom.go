@@ -221,6 +221,12 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 			continue
 		}
 		for _, name := range strings.Fields(a.Val) {
+			if a.Key == "class" && strings.IndexByte(name, ':') >= 0 {
+				// A utility class under a variant ("print:hidden",
+				// "dark:text-white", "md:w-1/2"): styling for one
+				// medium or state, never the element's name.
+				continue
+			}
 			if i := strings.Index(name, "__"); i > 0 && i+2 < len(name) {
 				// "card__title" names the title of a card; but in
 				// "image-source__rbsO4" the tail is a CSS-module hash and
@@ -233,6 +239,13 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 						buf = splitTokens(head, buf, camel)
 					}
 					name = tail
+					if j := strings.Index(name, "--"); j > 0 {
+						// A modifier on a block's element
+						// ("TestReport__Section--Ads") says what
+						// the element holds besides its own
+						// content, not what it is.
+						name = name[:j]
+					}
 				} else {
 					name = name[:i]
 				}

@@ -68,7 +68,7 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	st := e.sc.stat(n)
 	switch st.h {
 	case hintComments:
-		return true
+		return !e.sc.discussion
 	case hintStrongNeg:
 		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:

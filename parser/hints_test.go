@@ -31,6 +31,14 @@ func TestClassify(t *testing.T) {
 		{`<p class="postmeta">`, hintStrongNeg},
 		{`<footer class="entry-footer">`, hintStrongNeg},
 		{`<div class="entry-meta">`, hintWeakNeg},
+		// A modifier on a block's element does not name it; a block's
+		// own modifier still does.
+		{`<section class="TestReport__Section TestReport__Section--Ads">`, hintNone},
+		{`<div class="teaser--sponsored">`, hintStrongNeg},
+		// Utility classes under a variant style, they do not name.
+		{`<div class="group dark:text-white-solid print:max-w-container-small">`, hintNone},
+		{`<div class="md:w-1/2 print:hidden article-body">`, hintPositive},
+		{`<div id="print:x" class="x">`, hintWeakNeg},
 	}
 	for _, tt := range tests {
 		doc, err := html.Parse(strings.NewReader("<body>" + tt.tag + "x"))

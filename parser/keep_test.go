@@ -50,6 +50,27 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "(Noch keine Bewertungen)\nLoading...", false},
 		{bPara, "No comments yet", false},
 		{bPara, "Noch keine Einigung in Sicht, sagte der Sprecher.", true},
+		// Disclaimers, cookie notices, comment-box rules, channel promos
+		// and pointers in more languages.
+		{bPara, "Les opinions exprimées n'engagent que leurs auteurs.", false},
+		{bPara, "Informujemy, że korzystamy z plików cookies.", false},
+		{bPara, "This site uses cookies to improve your experience.", false},
+		{bPara, "Bitte halten Sie sich an unsere Netiquette.", false},
+		{bPara, "Para comentar debes registrarte.", false},
+		{bPara, "¡Suscríbete a nuestro canal de YouTube!", false},
+		{bPara, "Zobacz także", false},
+		{bPara, "Weitere Beiträge aus der Reihe:", false},
+		{bPara, "(Credit: Jane Doe / Agency)", false},
+		{bPara, "The bakery sells cookies and bread to the village.", true},
+		{bPara, "Credit card debt rose for a third month.", true},
+		// A line of an entry's metadata fields.
+		{bPara, "Aufrufe: 1120 | Hinzugefügt von: Posh | Tags: Denken, Bilder | Rating: 0.0/0", false},
+		{bPara, "Views: 12 ·\nCategory: News · Comments: 3", false},
+		{bPara, "Result: 2:1 | the home side led at the break | Scorers: Lee, Kim", true},
+		// Template markers left for a script to fill.
+		{bPara, "$$ARTICLEAD$$", false},
+		{bPara, "{{ ad_slot }}", false},
+		{bPara, "$$ 5 $$ million, he said", true},
 	} {
 		x := &extraction{a: &article.Article{}}
 		b := block{kind: tc.kind, text: tc.text, textLen: len(tc.text)}

@@ -80,6 +80,11 @@ func TestStripSiteName(t *testing.T) {
 		{"Storm hits coast | News | Example", "Example", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
 		{"Left - right: a debate", "", "example.org", nil, "Left - right: a debate"},
 		{"Headline only", "Example", "example.org", nil, "Headline only"},
+		// A suffix joined without spaces, cut where another statement of
+		// the headline ends; a hyphenated word is not cut.
+		{"장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "한국일보", "www.hankookilbo.com", []string{"장동혁, 한동훈 제명했지만 부담 커졌다"}, "장동혁, 한동훈 제명했지만 부담 커졌다"},
+		{"Storm hits coast|Example", "", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
+		{"Covid-19 cases rise again", "", "example.org", []string{"Covid"}, "Covid-19 cases rise again"},
 	} {
 		if got := stripSiteName(tc.title, tc.site, tc.host, tc.refs); got != tc.want {
 			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)

@@ -28,7 +28,7 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
-var reBoiler = regexp.MustCompile(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|ähnliche themen|ähnliche beiträge|ähnliche artikel|was sind cookies|what are cookies|cookie[- ]?einstellungen|cookie settings|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b|(?i)^(?:watch|listen|bild|foto|fotos|photo|image|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))|^\(?(?:noch keine (?:bewertungen|kommentare)|no (?:ratings|comments|reviews) yet|aún no hay comentarios|pas encore de commentaires|(?:view|show|zeige|alle) comments|kommentare anzeigen)\b`)
+var reBoiler = mustScreen(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|zobacz także|zobacz też|zobacz również|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|weitere beiträge|weitere artikel|ähnliche themen|ähnliche beiträge|ähnliche artikel|was sind cookies|what are cookies|cookie[- ]?einstellungen|cookie settings|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b|(?i)^\(?(?:watch|listen|bild|foto|fotos|photo|image|credits?|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))|^\(?(?:noch keine (?:bewertungen|kommentare)|no (?:ratings|comments|reviews) yet|aún no hay comentarios|pas encore de commentaires|(?:view|show|zeige|alle) comments|kommentare anzeigen)\b`)
 
 // dropLabels drops the blocks that only name a page element (reLabelOnly).
 // It runs after trimSection, which reads such labels as the start of a
@@ -54,13 +54,41 @@ func isLabelOnly(b block) bool {
 // reLabelOnly matches a line that is nothing but the name of a page
 // element: a table of contents, tags, sharing, contact, an external embed's
 // placeholder, a pointer to more on a topic.
-var reLabelOnly = regexp.MustCompile(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|quellenangaben|quellen|sources|fuentes|references|jetzt entdecken|entdecken sie jetzt|discover now|(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:com|net|org|de|at|ch|fr|es|it|pl|uk|eu|info|news)/?|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|quellen (?:ausblenden|anzeigen|einblenden)|show sources|hide sources|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
+var reLabelOnly = mustScreen(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|quellenangaben|quellen|sources|fuentes|references|jetzt entdecken|entdecken sie jetzt|discover now|(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:com|net|org|de|at|ch|fr|es|it|pl|uk|eu|info|news)/?|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|quellen (?:ausblenden|anzeigen|einblenden)|show sources|hide sources|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
 
 // reCallStart matches a paragraph that opens with a call on the reader to
 // support or join the publisher.
 var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns|help us|apoya(?:nos)?|soutenez|sostieni|wesprzyj|únete|join us)\b`)
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
+
+// fieldList reports a line of three fields or more, each a label and its
+// value, between bars or dots: an entry's metadata ("Views: 1120 | Added
+// by: Jane | Tags: a, b | Rating: 0.0/0").
+func fieldList(t string) bool {
+	t = normSpace(t)
+	sep := " | "
+	if !strings.Contains(t, sep) {
+		sep = " · "
+	}
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !reField.MatchString(strings.TrimSpace(p)) {
+			return false
+		}
+	}
+	return true
+}
+
+// reField matches a label of up to three words, a colon and a value.
+var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
+
+// rePlaceholder matches a template's marker left in the text for a script
+// to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
+var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
 
 // keep decides whether one block belongs to the body.
 func (x *extraction) keep(b *block, rule bool) bool {
@@ -104,6 +132,12 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	if n < 60 && reDateOnly.MatchString(t) {
+		return false
+	}
+	if n < 60 && rePlaceholder.MatchString(t) {
+		return false
+	}
+	if n < 240 && b.kind == bPara && fieldList(t) {
 		return false
 	}
 	if n < 120 && x.isByline(t) {
@@ -303,7 +337,7 @@ var (
 
 // reTailBoiler matches what publishers append to an article: calls to
 // follow, subscribe or share, notes on rights and on responsibility.
-var reTailBoiler = regexp.MustCompile(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren|stay up[- ]to[- ]date|stay informed|bleiben sie (?:informiert|auf dem laufenden)|mantente informado|restez informés?|subskrypc|suscríbete|abonnez-vous|iscriviti|ios (?:and|und|y|et|e) android|telegram[- ]?(?:kanal|channel)|canal de telegram|als pdf herunterladen|download (?:the|our) apps?|submit (?:your|a) letter|ohne gewähr|without guarantee|sin garantía|sans garantie|senza garanzia|unter der lizenz|licensed under|creative commons|suggested citation|zitiervorschlag|cite this article|how to cite|weitere infos?(?:rmationen)? (?:unter|auf|bei)|more info(?:rmation)? (?:at|on) (?:www|http)|más información en|(?:im abo|als e-?paper)\b.*\berhältlich|medically reviewed|von (?:medizinern|ärzten) geprüft|ärztlich geprüft)`)
+var reTailBoiler = mustScreen(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|opinions exprimées|opiniones expresadas|n'engagent que (?:leurs?|ses|son) auteurs?|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren|stay up[- ]to[- ]date|stay informed|bleiben sie (?:informiert|auf dem laufenden)|mantente informado|restez informés?|subskrypc|suscríbete|abonnez-vous|iscriviti|ios (?:and|und|y|et|e) android|(?:telegram|youtube|whatsapp)[- ]?(?:kanal|channel)|canal de (?:telegram|youtube|whatsapp)|(?:we|this (?:web)?site) uses? cookies|wir verwenden cookies|utilizamos cookies|nous utilisons des cookies|(?:korzystamy z|używamy) (?:plików )?cookies|netiquette|para comentar|(?:log|sign) in to comment|logged in to (?:post a )?comment|als pdf herunterladen|download (?:the|our) apps?|submit (?:your|a) letter|ohne gewähr|without guarantee|sin garantía|sans garantie|senza garanzia|unter der lizenz|licensed under|creative commons|suggested citation|zitiervorschlag|cite this article|how to cite|weitere infos?(?:rmationen)? (?:unter|auf|bei)|more info(?:rmation)? (?:at|on) (?:www|http)|más información en|(?:im abo|als e-?paper)\b.*\berhältlich|medically reviewed|von (?:medizinern|ärzten) geprüft|ärztlich geprüft)`)
 
 // trimSection drops a section at the end of the body that a short label
 // opens ("Sources:", "Contact:", a "Further reading" heading) when nothing

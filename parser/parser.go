@@ -208,6 +208,9 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	}
 	x.assemble(blocks)
 	x.fallbackBody()
+	if x.a.WordCount < minOwnWords && len(x.info.flight) > 0 {
+		e.flightBody(x, opts)
+	}
 	if x.a.Language == "" {
 		x.a.Language = detectLang(x.a.Text)
 	}
@@ -217,6 +220,26 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	isArt := x.isArticle()
 	x.a.IsArticle = &isArt
 	return x, nil
+}
+
+// minOwnWords is the fewest words of body the page's markup must give
+// before the payload of a client-rendered page is not read.
+const minOwnWords = 50
+
+// flightBody takes the body from the Next.js payload (flightHTML) when the
+// markup gave next to none: the payload's HTML is extracted as a page of
+// its own, and its text replaces the markup's when it holds an article's
+// worth of words.
+func (e *Extractor) flightBody(x *extraction, opts Options) {
+	h := flightHTML(x.info.flight)
+	if h == "" {
+		return
+	}
+	sub, err := e.extract([]byte("<!DOCTYPE html><html><body><article>"+h+"</article></body></html>"), Options{URL: opts.URL, ContentType: "text/html; charset=utf-8"})
+	if err != nil || sub.a.WordCount < 80 || sub.a.WordCount < 2*x.a.WordCount {
+		return
+	}
+	x.a.Text, x.a.HTML, x.a.WordCount = sub.a.Text, sub.a.HTML, sub.a.WordCount
 }
 
 // finishMeta finds what needs the body container: the lead image and the

@@ -14,6 +14,7 @@ type nstat struct {
 	link     int     // of which inside links
 	good     float64 // sum of paragraph weights in the subtree, hints ignored
 	adj      float64 // the same with class/id/tag hints applied
+	own      float64 // the weight of the element's own runs of text
 	paras    int     // good paragraphs in the subtree
 	hasBlock bool    // the subtree holds a block element
 	neg      bool    // the element is boilerplate, by its hints
@@ -35,6 +36,9 @@ type scorer struct {
 	title *html.Node // the headline element, if known
 	best  *html.Node
 	score float64
+	// discussion is set when every candidate lies in reader comments: the
+	// page is a forum thread or a guestbook, and the posts are its text.
+	discussion bool
 }
 
 func newScorer(sizeHint int) *scorer {
@@ -135,7 +139,7 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	}
 	flush()
 	st.good += own
-	st.adj = own // the children's share is added by adjust
+	st.own = own // the children's share is added by adjust
 	if n == s.title {
 		st.hasTitle = true
 	}
@@ -150,7 +154,7 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	if st == nil {
 		return 0
 	}
-	sum := st.adj
+	sum := st.own
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {
 			continue
@@ -170,7 +174,7 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
 	switch st.h {
 	case hintComments:
-		st.neg = !st.hasTitle
+		st.neg = !st.hasTitle && !s.discussion
 	case hintStrongNeg:
 		st.neg = !st.hasTitle && !major
 	case hintWeakNeg:
@@ -187,7 +191,19 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 }
 
 // pick chooses the best candidate that does not lie inside boilerplate.
+// When none is left outside reader comments, the page is a discussion (a
+// forum thread, a guestbook) and the posts are scored as text.
 func (s *scorer) pick(body *html.Node) {
+	s.pickFrom(body)
+	if s.best == nil && !s.discussion {
+		s.discussion = true
+		s.cands = s.cands[:0]
+		s.pickFrom(body)
+	}
+}
+
+// pickFrom scores the tree under body and takes the best candidate.
+func (s *scorer) pickFrom(body *html.Node) {
 	s.adjust(body, s.stat(body).good)
 	s.markInside(body, false, false)
 	sort.Slice(s.cands, func(i, j int) bool { return s.stats[s.cands[i]].adj > s.stats[s.cands[j]].adj })

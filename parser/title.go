@@ -3,7 +3,12 @@ package parser
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
+
+// tightSeps are the characters that separate a title's parts without
+// spaces around them; ㅣ (a Hangul vowel) stands for a bar on Korean sites.
+const tightSeps = "-|ㅣ｜–—·/"
 
 var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " / ", " : ", " || ", " ~ "}
 
@@ -57,6 +62,16 @@ func stripSiteName(t, site, host string, refs []string) string {
 	isDate := func(part string) bool {
 		_, ok := parseDate(part)
 		return ok || reDateOnly.MatchString(part)
+	}
+	// Another statement of the headline that t extends by a separator
+	// without spaces ("Headline-Section|Site", "Headlineㅣ사이트").
+	for _, r := range refs {
+		if r = normSpace(r); len(squash(r)) >= 8 && len(t) > len(r) && strings.HasPrefix(t, r) {
+			if c, _ := utf8.DecodeRuneInString(t[len(r):]); strings.ContainsRune(tightSeps, c) {
+				t = r
+				break
+			}
+		}
 	}
 	for changed := true; changed; {
 		changed = false

@@ -215,7 +215,15 @@ type Enrich struct {
 	// ClusterThreshold is the similarity (0..1) above which two articles
 	// join one story cluster; 0 takes the enricher's default.
 	ClusterThreshold float64 `yaml:"cluster_threshold"`
+	// ClusterMaxMembers bounds the articles each replica's near-duplicate
+	// index holds in memory (about 550 bytes each); past it the oldest
+	// leave before their window ends. 0 means no bound but the window.
+	ClusterMaxMembers int `yaml:"cluster_max_members"`
 }
+
+// DefaultClusterMaxMembers bounds the near-duplicate index by default:
+// 72 hours of about 33,000 articles a day, some 55 MB per replica.
+const DefaultClusterMaxMembers = 100_000
 
 // Default returns the configuration used for keys a file leaves out.
 func Default() Config {
@@ -240,7 +248,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "auto"},
 		Schedule: Schedule{DefaultInterval: 5 * time.Minute, MinInterval: time.Minute, MaxInterval: 24 * time.Hour, MaxBackoff: 6 * time.Hour, Tick: time.Second, AdaptiveFactor: 6},
 		Pipeline: Pipeline{Pollers: 4, Scrapers: 8, AckWait: 60 * time.Second, MaxDeliver: 6, ShutdownGrace: 25 * time.Second, OnceTimeout: 30 * time.Minute},
-		Enrich:   Enrich{Keywords: 10, ClusterWindow: 72 * time.Hour},
+		Enrich:   Enrich{Keywords: 10, ClusterWindow: 72 * time.Hour, ClusterMaxMembers: DefaultClusterMaxMembers},
 		Sinks:    nil,
 	}
 }
@@ -471,6 +479,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Enrich.ClusterThreshold < 0 || c.Enrich.ClusterThreshold > 1 {
 		return fmt.Errorf("enrich.cluster_threshold: %v (want 0..1)", c.Enrich.ClusterThreshold)
+	}
+	if c.Enrich.ClusterMaxMembers < 0 {
+		return fmt.Errorf("enrich.cluster_max_members: must not be negative, got %d (0: bounded by cluster_window only)", c.Enrich.ClusterMaxMembers)
 	}
 	if c.Enrich.Keywords < 0 {
 		return fmt.Errorf("enrich.keywords: must not be negative, got %d", c.Enrich.Keywords)

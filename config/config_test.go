@@ -12,14 +12,15 @@ func noEnv(string) string { return "" }
 
 func TestBadConfigs(t *testing.T) {
 	tests := map[string]string{
-		"unknown-key.bad.yaml":       `line 5: unknown key "user_agnt" in http`,
-		"negative-interval.bad.yaml": "feed 2 (line 3): interval: must not be negative",
-		"bad-url.bad.yaml":           `feed 1 (line 2): url "ftp://example.org/rss": scheme must be http or https`,
-		"unknown-sink.bad.yaml":      `sink 1 (line 4): unknown type "kafka"`,
-		"bad-size.bad.yaml":          `"lots" is not a size`,
-		"feed-key.bad.yaml":          `line 3: unknown key "intervl" in a feed`,
-		"dup-sink.bad.yaml":          `sink 2 (line 3): another sink is already named "jsonl"`,
-		"not-yaml.bad.yaml":          "did not find expected",
+		"unknown-key.bad.yaml":            `line 5: unknown key "user_agnt" in http`,
+		"negative-interval.bad.yaml":      "feed 2 (line 3): interval: must not be negative",
+		"bad-url.bad.yaml":                `feed 1 (line 2): url "ftp://example.org/rss": scheme must be http or https`,
+		"unknown-sink.bad.yaml":           `sink 1 (line 4): unknown type "kafka"`,
+		"bad-size.bad.yaml":               `"lots" is not a size`,
+		"feed-key.bad.yaml":               `line 3: unknown key "intervl" in a feed`,
+		"dup-sink.bad.yaml":               `sink 2 (line 3): another sink is already named "jsonl"`,
+		"not-yaml.bad.yaml":               "did not find expected",
+		"negative-cluster-bound.bad.yaml": "enrich.cluster_max_members: must not be negative",
 	}
 	for file, want := range tests {
 		t.Run(file, func(t *testing.T) {
@@ -54,6 +55,9 @@ func TestFeedsOnlyGetsDefaults(t *testing.T) {
 	}
 	if len(cfg.Sinks) != 2 || cfg.Sinks[0].Name != "sqlite" || cfg.Sinks[1].Name != "jsonl" {
 		t.Errorf("default sinks: %+v", cfg.Sinks)
+	}
+	if cfg.Enrich.ClusterWindow != 72*time.Hour || cfg.Enrich.ClusterMaxMembers != DefaultClusterMaxMembers {
+		t.Errorf("enrich defaults: %+v", cfg.Enrich)
 	}
 	f := cfg.Feeds[0]
 	if f.Interval != 5*time.Minute || !f.ShouldFetchArticles() || f.Type != "feed" {

@@ -94,7 +94,7 @@ func newStreamIndex(t testing.TB, s *server.Server, window time.Duration) *Strea
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := NewStreamIndex(ctx, js, st, window, nil)
+	x, err := NewStreamIndex(ctx, js, st, StreamIndexOptions{Window: window})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestClusterIndexConcurrent(t *testing.T) {
 	s := startNATS(t)
 	createClusterStream(t, s, time.Hour)
 	cases := map[string]func(i int) ClusterIndex{}
-	mem := NewMemoryIndex(time.Hour)
+	mem := NewMemoryIndex(time.Hour, 0)
 	cases["memory"] = func(int) ClusterIndex { return mem }
 	var replicas []ClusterIndex
 	for range 3 {
@@ -231,7 +231,7 @@ func TestClusterIndexConcurrent(t *testing.T) {
 
 func TestClusterEnricher(t *testing.T) {
 	ref := reference(t)
-	c := NewCluster(NewMemoryIndex(0), 0)
+	c := NewCluster(NewMemoryIndex(0, 0), 0)
 	t0 := time.Date(2022, 8, 3, 10, 0, 0, 0, time.UTC)
 	a := &article.Article{ID: "a1", Text: ref, PublishedAt: t0}
 	if err := c.Enrich(context.Background(), a); err != nil {
@@ -429,7 +429,7 @@ func TestBandCandidates(t *testing.T) {
 		return s
 	}
 	ctx := context.Background()
-	idx := NewMemoryIndex(time.Hour)
+	idx := NewMemoryIndex(time.Hour, 0)
 	now := time.Now()
 	a := ClusterDoc{ID: "a", Time: now, Shingles: 100, MinHash: sig(1)}
 	if c, err := idx.Assign(ctx, a, always); err != nil || c != "a" {
@@ -453,7 +453,7 @@ func TestBandCandidates(t *testing.T) {
 func TestLSHSweep(t *testing.T) {
 	docs := loadCorpus(t)
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	l := newLSH(time.Hour)
+	l := newLSH(time.Hour, 0)
 	for i, d := range docs {
 		cd := doc(d.ID, d.Text, t0)
 		cd.Cluster = cd.ID
@@ -518,6 +518,68 @@ func TestLSHSweep(t *testing.T) {
 	}
 }
 
+// TestLSHMaxMembers: past its bound the index drops its oldest members,
+// from the id map and every band chain, and counts them; sweeps keep the
+// order of the rest.
+func TestLSHMaxMembers(t *testing.T) {
+	docs := loadCorpus(t)
+	if len(docs) < 12 {
+		t.Fatalf("corpus has %d documents", len(docs))
+	}
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	const bound = 5
+	l := newLSH(time.Hour, bound)
+	for i, d := range docs[:12] {
+		cd := doc(d.ID, d.Text, t0)
+		cd.Cluster = cd.ID
+		seen := t0.Add(time.Duration(i) * time.Second)
+		l.add(cd, seen.Unix(), seen)
+		if l.len() > bound {
+			t.Fatalf("%d members after %d additions, bound %d", l.len(), i+1, bound)
+		}
+	}
+	if got := l.evictions(); got != 12-bound {
+		t.Errorf("%d evictions, want %d", got, 12-bound)
+	}
+	for i, d := range docs[:12] {
+		if _, ok := l.cluster(d.ID); ok != (i >= 12-bound) {
+			t.Errorf("%s (added %d of 12) held: %v", d.ID, i+1, ok)
+		}
+	}
+	for b := range Bands {
+		n := 0
+		for _, head := range l.bands[b] {
+			for i := head; i >= 0; i = l.at(i).next[b] {
+				n++
+			}
+		}
+		if n != bound {
+			t.Fatalf("band %d links %d members, want %d", b, n, bound)
+		}
+	}
+	// A sweep an hour and 9 s on releases the two oldest held (the 8th
+	// and 9th added); four more then evict the 10th and 11th, in order.
+	l.sweep(t0.Add(time.Hour + 9*time.Second))
+	if l.len() != bound-2 || len(l.order) != bound-2 {
+		t.Fatalf("after the sweep: %d members, %d in order; want %d", l.len(), len(l.order), bound-2)
+	}
+	later := t0.Add(time.Hour + 9*time.Second)
+	for i, d := range docs[:4] {
+		cd := doc(fmt.Sprintf("late-%d-%s", i, d.ID), d.Text, later)
+		cd.Cluster = cd.ID
+		l.add(cd, later.Unix(), later)
+	}
+	if _, ok := l.cluster(docs[9].ID); ok {
+		t.Errorf("the oldest member left is still held after the bound was reached again")
+	}
+	if _, ok := l.cluster(docs[11].ID); !ok {
+		t.Errorf("the newest original member was evicted before the older ones")
+	}
+	if l.len() != bound || l.evictions() != 12-bound+2 {
+		t.Errorf("%d members, %d evictions; want %d and %d", l.len(), l.evictions(), bound, 12-bound+2)
+	}
+}
+
 // BenchmarkAssign measures one assignment of a new story (the MinHash of
 // its text included) with each index; for the stream one over an
 // in-process nats-server on loopback TCP.
@@ -526,7 +588,7 @@ func BenchmarkAssign(b *testing.B) {
 	same := JaccardSimilarity(DefaultClusterThreshold)
 	s := startNATS(b)
 	createClusterStream(b, s, time.Hour)
-	for name, idx := range map[string]ClusterIndex{"memory": NewMemoryIndex(time.Hour), "stream": newStreamIndex(b, s, time.Hour)} {
+	for name, idx := range map[string]ClusterIndex{"memory": NewMemoryIndex(time.Hour, 0), "stream": newStreamIndex(b, s, time.Hour)} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
@@ -567,7 +629,7 @@ func BenchmarkLSHMemory(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		l := newLSH(time.Hour)
+		l := newLSH(time.Hour, 0)
 		for _, d := range docs {
 			l.add(d, now.Unix(), now)
 		}

@@ -33,7 +33,13 @@ import (
 // own ClusterDoc, pointers and uint64 band keys took about 900.
 type lsh struct {
 	window time.Duration
-	seed   maphash.Seed
+	// maxMembers, when positive, bounds the members: adding one more
+	// releases the oldest recorded (order), and evicted counts them.
+	maxMembers int
+	order      []orderEntry
+	evicted    int64
+	serial     uint32
+	seed       maphash.Seed
 
 	chunks [][]slot // slot i is chunks[i>>chunkBits][i&chunkMask]
 	free   []int32  // slots released by sweeps
@@ -60,8 +66,16 @@ type slot struct {
 	shingles int32
 	n        uint8 // signature values held
 	used     bool
+	serial   uint32 // tells a slot's members apart in order
 	id       strRef
 	cluster  strRef // empty: the member founded its cluster (cluster = id)
+}
+
+// orderEntry is a member in order of addition: its slot and the slot's
+// serial then (a released slot may hold another member since).
+type orderEntry struct {
+	slot   int32
+	serial uint32
 }
 
 // strRef is a string in the arena.
@@ -75,8 +89,10 @@ const (
 	_ uint = 2 - BandRows
 )
 
-func newLSH(window time.Duration) *lsh {
-	l := &lsh{window: window, seed: maphash.MakeSeed(), ids: map[uint64]int32{}}
+// newLSH returns an index that keeps members for window and, when
+// maxMembers is positive, at most maxMembers of them.
+func newLSH(window time.Duration, maxMembers int) *lsh {
+	l := &lsh{window: window, maxMembers: max(maxMembers, 0), seed: maphash.MakeSeed(), ids: map[uint64]int32{}}
 	for b := range l.bands {
 		l.bands[b] = map[uint32]int32{}
 	}
@@ -138,6 +154,10 @@ func (l *lsh) cluster(id string) (c string, ok bool) {
 // len returns the number of members.
 func (l *lsh) len() int { return l.live }
 
+// evictions returns the number of members released to keep within
+// maxMembers before their window ended.
+func (l *lsh) evictions() int64 { return l.evicted }
+
 // add records d (its Cluster set) as seen at the Unix time seen; a member
 // with its id already recorded is left as it is. It sweeps expired
 // members now and then.
@@ -152,7 +172,8 @@ func (l *lsh) add(d ClusterDoc, seen int64, now time.Time) bool {
 	}
 	i := l.alloc()
 	s := l.at(i)
-	*s = slot{seen: seen, time: d.Time.Unix(), shingles: int32(min(d.Shingles, 1<<31-1)), used: true}
+	l.serial++
+	*s = slot{seen: seen, time: d.Time.Unix(), shingles: int32(min(d.Shingles, 1<<31-1)), used: true, serial: l.serial}
 	s.n = short16(&s.sig, d.MinHash)
 	s.id = l.store(d.ID)
 	if d.Cluster != "" && d.Cluster != d.ID {
@@ -170,6 +191,12 @@ func (l *lsh) add(d ClusterDoc, seen int64, now time.Time) bool {
 	l.live++
 	if l.live == 1 || seen < l.oldest {
 		l.oldest = seen
+	}
+	if l.maxMembers > 0 {
+		l.order = append(l.order, orderEntry{slot: i, serial: s.serial})
+		for l.live > l.maxMembers {
+			l.evictOldest()
+		}
 	}
 	l.adds++
 	if l.adds%sweepEvery == 0 {
@@ -192,6 +219,19 @@ func (l *lsh) alloc() int32 {
 	}
 	l.chunks[last] = l.chunks[last][:len(l.chunks[last])+1]
 	return int32(last<<chunkBits + len(l.chunks[last]) - 1)
+}
+
+// evictOldest releases the member added first among those held.
+func (l *lsh) evictOldest() {
+	for k, e := range l.order {
+		if s := l.at(e.slot); s.used && s.serial == e.serial {
+			l.release(e.slot, s)
+			l.evicted++
+			l.order = l.order[k+1:]
+			return
+		}
+	}
+	l.order = l.order[:0]
 }
 
 // sweepEvery is how many additions pass between sweeps of expired members.
@@ -220,6 +260,17 @@ func (l *lsh) sweep(now time.Time) {
 	l.oldest = oldest
 	if l.dead > 64<<10 && l.dead > len(l.arena)/2 {
 		l.compact()
+	}
+	if l.maxMembers > 0 {
+		// Forget the released members' places in the order, into a new
+		// array: evictOldest advances the old one's start.
+		order := make([]orderEntry, 0, l.live+l.live/4)
+		for _, e := range l.order {
+			if s := l.at(e.slot); s.used && s.serial == e.serial {
+				order = append(order, e)
+			}
+		}
+		l.order = order
 	}
 }
 

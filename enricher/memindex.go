@@ -9,16 +9,17 @@ import (
 
 // NewMemoryIndex returns a ClusterIndex held in this process's memory, for
 // tests, the command line and single-replica use. Articles older than
-// window (by when they were recorded) are forgotten.
-func NewMemoryIndex(window time.Duration) ClusterIndex {
+// window (by when they were recorded) are forgotten; when maxMembers is
+// positive, so are the oldest beyond that many.
+func NewMemoryIndex(window time.Duration, maxMembers int) ClusterIndex {
 	if window <= 0 {
 		window = DefaultClusterWindow
 	}
-	return newMemoryIndex(window, time.Now)
+	return &memIndex{lsh: newLSH(window, maxMembers), now: time.Now}
 }
 
 func newMemoryIndex(window time.Duration, now func() time.Time) *memIndex {
-	return &memIndex{lsh: newLSH(window), now: now}
+	return &memIndex{lsh: newLSH(window, 0), now: now}
 }
 
 // memIndex is the in-memory ClusterIndex: one lock around an lsh.

@@ -22,6 +22,9 @@ type Options struct {
 	// 0 means DefaultClusterWindow (72 h). It sizes the in-memory index;
 	// a stream index has its own (NewStreamIndex).
 	ClusterWindow time.Duration
+	// ClusterMaxMembers, when positive, bounds the in-memory index's
+	// members (the oldest leave first); a stream index has its own.
+	ClusterMaxMembers int
 	// ClusterThreshold is the estimated Jaccard similarity of 3-word
 	// shingle sets above which two articles join one cluster (half of it
 	// suffices for a shortened copy); 0 means DefaultClusterThreshold.
@@ -85,7 +88,7 @@ func New(opts Options) (*Chain, error) {
 			if window <= 0 {
 				window = DefaultClusterWindow
 			}
-			idx = NewMemoryIndex(window)
+			idx = NewMemoryIndex(window, opts.ClusterMaxMembers)
 		}
 		c := NewCluster(idx, opts.ClusterThreshold)
 		c.seg = seg

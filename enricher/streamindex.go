@@ -77,17 +77,29 @@ type StreamIndex struct {
 
 var _ ClusterIndex = (*StreamIndex)(nil)
 
+// StreamIndexOptions configures a StreamIndex.
+type StreamIndexOptions struct {
+	// Window is how long a member is kept: the stream's MaxAge
+	// (DefaultClusterWindow when 0).
+	Window time.Duration
+	// MaxMembers, when positive, bounds the members held in memory: past
+	// it the oldest recorded leave first, before their window ends.
+	MaxMembers int
+	Logger     *slog.Logger // nil discards
+}
+
 // NewStreamIndex starts an index over the clusters stream (created by
-// natsbus.Setup); window should be the stream's MaxAge. Assignments wait
-// until the records already in the stream are read. logger may be nil.
-func NewStreamIndex(ctx context.Context, js jetstream.JetStream, stream jetstream.Stream, window time.Duration, logger *slog.Logger) (*StreamIndex, error) {
+// natsbus.Setup). Assignments wait until the records already in the
+// stream are read.
+func NewStreamIndex(ctx context.Context, js jetstream.JetStream, stream jetstream.Stream, opts StreamIndexOptions) (*StreamIndex, error) {
+	window, logger := opts.Window, opts.Logger
 	if window <= 0 {
 		window = DefaultClusterWindow
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	x := &StreamIndex{js: js, stream: stream, logger: logger, now: time.Now, window: window, lsh: newLSH(window), advanced: make(chan struct{})}
+	x := &StreamIndex{js: js, stream: stream, logger: logger, now: time.Now, window: window, lsh: newLSH(window, opts.MaxMembers), advanced: make(chan struct{})}
 	info, err := stream.Info(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cluster index: %w", err)
@@ -118,6 +130,14 @@ func (x *StreamIndex) Len() int {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.lsh.len()
+}
+
+// Evictions returns the number of members dropped to keep within
+// MaxMembers before their window ended.
+func (x *StreamIndex) Evictions() int64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.lsh.evictions()
 }
 
 // Conflicts returns the number of founding publishes refused so far

@@ -207,6 +207,9 @@ type ClusterIndex interface {
 	// Conflicts is the number of founding publishes another replica's
 	// record refused so far.
 	Conflicts() int64
+	// Evictions is the number of articles dropped before the end of their
+	// window to keep the index within its bound.
+	Evictions() int64
 }
 
 // RegisterClusterIndex registers the near-duplicate index's metrics with
@@ -221,6 +224,9 @@ func RegisterClusterIndex(reg prometheus.Registerer, idx ClusterIndex) error {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "newsfeed_cluster_founding_conflicts_total", Help: "Founding publishes refused because another replica recorded a story first; the article was looked up again.",
 		}, func() float64 { return float64(idx.Conflicts()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "newsfeed_cluster_index_evictions_total", Help: "Articles dropped from this replica's near-duplicate index before their cluster window ended, to keep within enrich.cluster_max_members; a steady rise means the bound is below the window's articles.",
+		}, func() float64 { return float64(idx.Evictions()) }),
 	} {
 		if err := reg.Register(c); err != nil {
 			return err

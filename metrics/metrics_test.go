@@ -93,6 +93,7 @@ type fakeIndex struct{}
 
 func (fakeIndex) Len() int         { return 42 }
 func (fakeIndex) Conflicts() int64 { return 3 }
+func (fakeIndex) Evictions() int64 { return 5 }
 
 // TestClusterIndexMetrics reads the index's figures at scrape time.
 func TestClusterIndexMetrics(t *testing.T) {
@@ -112,7 +113,8 @@ func TestClusterIndexMetrics(t *testing.T) {
 			}
 		}
 	}
-	if got["newsfeed_cluster_index_members"] != 42 || got["newsfeed_cluster_founding_conflicts_total"] != 3 {
-		t.Errorf("members %v, conflicts %v; want 42 and 3", got["newsfeed_cluster_index_members"], got["newsfeed_cluster_founding_conflicts_total"])
+	if got["newsfeed_cluster_index_members"] != 42 || got["newsfeed_cluster_founding_conflicts_total"] != 3 || got["newsfeed_cluster_index_evictions_total"] != 5 {
+		t.Errorf("members %v, conflicts %v, evictions %v; want 42, 3, 5", got["newsfeed_cluster_index_members"],
+			got["newsfeed_cluster_founding_conflicts_total"], got["newsfeed_cluster_index_evictions_total"])
 	}
 }

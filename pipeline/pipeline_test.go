@@ -107,7 +107,7 @@ func start(t *testing.T, s setup) *harness {
 		t.Fatal(err)
 	}
 	h.sinks = map[string]sink.Sink{"jsonl": js}
-	index, err := enricher.NewStreamIndex(context.Background(), h.bus.JS, stores.Clusters, time.Hour, nil)
+	index, err := enricher.NewStreamIndex(context.Background(), h.bus.JS, stores.Clusters, enricher.StreamIndexOptions{Window: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

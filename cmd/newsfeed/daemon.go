@@ -103,7 +103,7 @@ func startDaemon(ctx context.Context, e *env, cfgPath string, withOps bool) (*da
 	}
 	var index enricher.ClusterIndex
 	if stores.Clusters != nil {
-		if d.index, err = enricher.NewStreamIndex(sctx, d.bus.JS, stores.Clusters, cfg.Enrich.ClusterWindow, d.logger); err != nil {
+		if d.index, err = enricher.NewStreamIndex(sctx, d.bus.JS, stores.Clusters, enricher.StreamIndexOptions{Window: cfg.Enrich.ClusterWindow, MaxMembers: cfg.Enrich.ClusterMaxMembers, Logger: d.logger}); err != nil {
 			return nil, err
 		}
 		if err := metrics.RegisterClusterIndex(d.registry, d.index); err != nil {

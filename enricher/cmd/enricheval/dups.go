@@ -34,7 +34,7 @@ func evalDuplicates(ctx context.Context, out io.Writer, root string, threshold f
 	tp, fp, fn := 0, 0, 0
 	start := time.Now()
 	for i, p := range pairs {
-		c := enricher.NewCluster(enricher.NewMemoryIndex(72*time.Hour), threshold)
+		c := enricher.NewCluster(enricher.NewMemoryIndex(72*time.Hour, 0), threshold)
 		a := &article.Article{ID: fmt.Sprintf("a%d", i), Text: p.A, PublishedAt: t0}
 		b := &article.Article{ID: fmt.Sprintf("b%d", i), Text: p.B, PublishedAt: t0.Add(time.Hour)}
 		if err := c.Enrich(ctx, a); err != nil {
@@ -130,7 +130,7 @@ func evalStream(ctx context.Context, out io.Writer, pairs []pair, threshold floa
 	}
 	r := rand.New(rand.NewPCG(42, 42))
 	r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-	c := enricher.NewCluster(enricher.NewMemoryIndex(72*time.Hour), threshold)
+	c := enricher.NewCluster(enricher.NewMemoryIndex(72*time.Hour, 0), threshold)
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	clusterOf := map[string]string{}
 	for i, it := range items {

@@ -98,7 +98,7 @@ func child(ctx context.Context, cfgPath, cpuProfile, allocProfile string) error 
 	// stream, as cmd/newsfeed builds it.
 	var index enricher.ClusterIndex
 	if stores.Clusters != nil {
-		si, err := enricher.NewStreamIndex(ctx, bus.JS, stores.Clusters, cfg.Enrich.ClusterWindow, logger)
+		si, err := enricher.NewStreamIndex(ctx, bus.JS, stores.Clusters, enricher.StreamIndexOptions{Window: cfg.Enrich.ClusterWindow, MaxMembers: cfg.Enrich.ClusterMaxMembers, Logger: logger})
 		if err != nil {
 			return err
 		}

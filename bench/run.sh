@@ -99,6 +99,11 @@ for n in 5k 50k; do
 	IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep "^$n:")"
 	step "once-$n-external.log" "$lr" -nats-server "$res/bin/nats-server" -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once $n, separate nats-server" -out "$res/once-$n-external.json"
 done
+# And 50k with the near-duplicate index bounded below the run's articles:
+# what is left of newsfeed's growth when its one store of the window's
+# articles is held level.
+IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep '^50k:')"
+step "once-50k-external-bounded.log" "$lr" -nats-server "$res/bin/nats-server" -cluster-max-members 5000 -mode once -bin "$nf" -feeds "$feeds" -items "$items" -page-kb 100 -label "once 50k, separate nats-server, cluster_max_members 5000" -out "$res/once-50k-external-bounded.json"
 
 # 3. A profiled in-process `once` at 10k, split by stage.
 IFS=: read -r _ feeds items <<<"$(echo "$sizes" | tr ' ' '\n' | grep '^10k:')"

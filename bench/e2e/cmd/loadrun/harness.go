@@ -34,13 +34,15 @@ type Result struct {
 	LoadBefore string `json:"load_before"`
 	LoadAfter  string `json:"load_after"`
 
-	Feeds      int     `json:"feeds"`
-	Items      int     `json:"items"`
-	PageKB     int     `json:"page_kb"`
-	PerHost    int     `json:"per_host"`
-	Scrapers   int     `json:"scrapers"`
-	SyncAlways bool    `json:"sync_always"`
-	GoMemLimit string  `json:"gomemlimit,omitempty"`
+	Feeds      int    `json:"feeds"`
+	Items      int    `json:"items"`
+	PageKB     int    `json:"page_kb"`
+	PerHost    int    `json:"per_host"`
+	Scrapers   int    `json:"scrapers"`
+	SyncAlways bool   `json:"sync_always"`
+	GoMemLimit string `json:"gomemlimit,omitempty"`
+	// ClusterMax is enrich.cluster_max_members when set (-1: the default).
+	ClusterMax int     `json:"cluster_max_members,omitempty"`
 	Sinks      string  `json:"sinks"`
 	PageBytes  float64 `json:"mean_page_bytes"`
 
@@ -130,7 +132,7 @@ func runHarness(ctx context.Context, o *options) error {
 
 	res := &Result{
 		Label: o.label, Mode: o.mode, Started: time.Now().UTC(), Feeds: o.feeds, Items: o.items, PageKB: o.pageKB,
-		PerHost: o.perHost, Scrapers: o.scrapers, SyncAlways: o.syncAlways, GoMemLimit: o.memLimit, Sinks: o.sinks, NumCPU: runtime.NumCPU(),
+		PerHost: o.perHost, Scrapers: o.scrapers, SyncAlways: o.syncAlways, GoMemLimit: o.memLimit, ClusterMax: o.clusterMax, Sinks: o.sinks, NumCPU: runtime.NumCPU(),
 		Articles: o.feeds * o.items, Written: map[string]int{}, Command: strings.Join(os.Args, " "),
 	}
 	res.PageBytes = meanPageBytes(site)
@@ -225,6 +227,9 @@ func configYAML(o *options, base, work string, natsPort, metricsPort int) []byte
 		b.WriteString(", roles: [scheduler]")
 	}
 	b.WriteString("}\n")
+	if o.clusterMax >= 0 {
+		fmt.Fprintf(&b, "enrich: {cluster_max_members: %d}\n", o.clusterMax)
+	}
 	b.WriteString("sinks:\n")
 	for _, s := range strings.Split(o.sinks, ",") {
 		switch strings.TrimSpace(s) {
@@ -255,10 +260,13 @@ func runOnce(ctx context.Context, o *options, cfgPath string, natsPort int, res 
 		defer close(monDone)
 		mon.run(mctx)
 	}()
+	rssDone := make(chan int64)
+	go func() { rssDone <- lastRSS(mctx, cmd.Process.Pid) }()
 	err := cmd.Wait()
 	res.Wall = time.Since(start).Seconds()
 	stopMon()
 	<-monDone
+	res.EndRSSKiB = <-rssDone
 	fillUsage(cmd.ProcessState, res)
 	res.Latency = mon.latencies()
 	if mon.err != nil {
@@ -557,6 +565,25 @@ func procCPU(pid int) (float64, float64) {
 	u, _ := strconv.ParseFloat(f[11], 64)
 	st, _ := strconv.ParseFloat(f[12], 64)
 	return u / 100, st / 100
+}
+
+// lastRSS samples the process's resident set every 200 ms until ctx ends
+// and returns the last sample taken while it ran: its RSS as the run
+// ends, where the peak (VmHWM, rusage) may be a moment's.
+func lastRSS(ctx context.Context, pid int) int64 {
+	var last int64
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if v := procStatusKiB(pid, "VmRSS"); v > 0 {
+			last = v
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case <-t.C:
+		}
+	}
 }
 
 func procStatusKiB(pid int, key string) int64 {

@@ -45,6 +45,7 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 0, "latency the origin adds to every response")
 	flag.Float64Var(&o.errorRate, "error-rate", 0, "share of article pages answered with 500")
 	flag.IntVar(&o.perHost, "per-host", 32, "http.per_host.concurrency (the site is one host)")
+	flag.IntVar(&o.clusterMax, "cluster-max-members", -1, "enrich.cluster_max_members (-1: newsfeed's default)")
 	flag.IntVar(&o.scrapers, "scrapers", 16, "pipeline.scrapers")
 	flag.IntVar(&o.pollers, "pollers", 4, "pipeline.pollers")
 	flag.StringVar(&o.sinks, "sinks", "sqlite,jsonl", "sinks to configure (sqlite, jsonl)")
@@ -76,7 +77,7 @@ type options struct {
 	memLimit, natsServer, childLog                 string
 	inprocess, syncAlways                          bool
 	feeds, items, pageKB, perHost                  int
-	scrapers, pollers                              int
+	scrapers, pollers, clusterMax                  int
 	latency, timeout, hold, heapEvery              time.Duration
 	errorRate                                      float64
 }

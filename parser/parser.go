@@ -177,7 +177,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		ruleNodes = x.ruleBody(rule)
 	}
 	prune(body)
-	x.sc = newScorer(len(utf) / 60)
+	x.sc = newScorer(body)
 	x.sc.title = x.titleNode
 	x.sc.visit(body, false)
 	x.sc.pick(body)

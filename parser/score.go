@@ -41,8 +41,25 @@ type scorer struct {
 	discussion bool
 }
 
-func newScorer(sizeHint int) *scorer {
-	return &scorer{stats: make(map[*html.Node]*nstat, sizeHint), pool: make([]nstat, 0, sizeHint)}
+// newScorer returns a scorer for the elements under body (body included),
+// with room for exactly those: visit records one nstat per element.
+func newScorer(body *html.Node) *scorer {
+	n := countElements(body)
+	return &scorer{stats: make(map[*html.Node]*nstat, n), pool: make([]nstat, 0, n)}
+}
+
+// countElements counts the element nodes in n's subtree, n included.
+func countElements(n *html.Node) int {
+	c := 0
+	if n.Type == html.ElementNode {
+		c++
+	}
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		if ch.FirstChild != nil || ch.Type == html.ElementNode {
+			c += countElements(ch)
+		}
+	}
+	return c
 }
 
 func (s *scorer) alloc() *nstat {

@@ -406,7 +406,7 @@ func isLabel(b block) bool {
 func isProse(b block) bool {
 	switch b.kind {
 	case bPara, bQuote:
-		return len(strings.Fields(b.text)) >= 12 && !reCitation.MatchString(b.text)
+		return hasFields(b.text, 12) && !reCitation.MatchString(b.text)
 	case bList, bTable:
 		n := 0
 		for _, it := range b.items {

@@ -394,11 +394,10 @@ func (x *extraction) section(n *html.Node) bool {
 }
 
 func firstClass(n *html.Node) string {
-	f := strings.Fields(getAttr(n, "class"))
-	if len(f) == 0 {
-		return ""
+	for f := range strings.FieldsSeq(getAttr(n, "class")) {
+		return f
 	}
-	return f[0]
+	return ""
 }
 
 // bestWithin returns the best-scoring candidate with paragraphs in n's

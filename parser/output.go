@@ -90,13 +90,21 @@ var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
 // to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
 var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
 
+// squashedTitle returns squash(x.a.Title), computed once per title.
+func (x *extraction) squashedTitle() string {
+	if x.titleSqOf != x.a.Title {
+		x.titleSqOf, x.titleSq = x.a.Title, squash(x.a.Title)
+	}
+	return x.titleSq
+}
+
 // keep decides whether one block belongs to the body.
 func (x *extraction) keep(b *block, rule bool) bool {
 	t := b.text
 	if t == "" {
 		return false
 	}
-	if x.a.Title != "" && squash(t) == squash(x.a.Title) {
+	if x.a.Title != "" && squashEqual(t, x.squashedTitle()) {
 		return false
 	}
 	if x.a.Image != nil && b.kind == bFigure && x.a.Image.Caption != "" && strings.Contains(t, x.a.Image.Caption) {

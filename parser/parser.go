@@ -108,6 +108,8 @@ type extraction struct {
 	skip      map[*html.Node]bool
 	negAbove  map[*html.Node]bool // see insideNeg
 	buf       []string
+	// titleSq is squash(titleSqOf), the title keep compares blocks with.
+	titleSq, titleSqOf string
 }
 
 // Extract returns the article in page. The result has no id, source or feed

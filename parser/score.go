@@ -96,17 +96,28 @@ func unitWeight(text, link int) (float64, bool) {
 	}
 }
 
+// countNonSpace counts the bytes of s other than HTML's ASCII whitespace.
+// It runs over every text node twice (prune, then visit); a table lookup
+// with no branch is more than twice as fast as a switch.
 func countNonSpace(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\n', '\t', '\r', '\f':
-		default:
-			n++
-		}
+		n += int(nonSpace[s[i]])
 	}
 	return n
 }
+
+// nonSpace is 1 for the bytes countNonSpace counts.
+var nonSpace = func() (t [256]uint8) {
+	for c := range t {
+		switch c {
+		case ' ', '\n', '\t', '\r', '\f':
+		default:
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()

@@ -190,7 +190,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		x.a.Extraction = article.Extraction{Method: article.MethodSiteRule, Rule: rule.Name, Version: rule.Version}
 		x.finishMeta(true)
 		for _, n := range ruleNodes {
-			blocks = append(blocks, x.emit(n, true)...)
+			blocks = x.emit(blocks, n, true)
 		}
 	} else {
 		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
@@ -200,11 +200,11 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			before, after := x.extend(x.container)
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
-				blocks = append(blocks, x.emitRef(n, ref)...)
+				blocks = x.emitRef(blocks, n, ref)
 			}
-			blocks = append(blocks, x.emit(x.container, false)...)
+			blocks = x.emit(blocks, x.container, false)
 			for _, n := range after {
-				blocks = append(blocks, x.emitRef(n, ref)...)
+				blocks = x.emitRef(blocks, n, ref)
 			}
 		}
 	}
@@ -253,14 +253,15 @@ func (x *extraction) finishMeta(rule bool) {
 	x.subtitle()
 }
 
-func (x *extraction) emit(n *html.Node, rule bool) []block {
-	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule})
+// emit appends n's blocks to dst.
+func (x *extraction) emit(dst []block, n *html.Node, rule bool) []block {
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule, blocks: dst})
 }
 
-// emitRef emits n, a block beside the container, judging the boilerplate
-// inside it against the container's good text (ref).
-func (x *extraction) emitRef(n *html.Node, ref float64) []block {
-	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: ref, skip: x.skip})
+// emitRef appends the blocks of n, a block beside the container, to dst,
+// judging the boilerplate inside it against the container's good text (ref).
+func (x *extraction) emitRef(dst []block, n *html.Node, ref float64) []block {
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: ref, skip: x.skip, blocks: dst})
 }
 
 func (x *extraction) emitWith(em *emitter) []block {

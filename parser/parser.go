@@ -121,6 +121,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	if err != nil {
 		return nil, err
 	}
+	x.sc.release()
 	return x.a, nil
 }
 
@@ -238,7 +239,11 @@ func (e *Extractor) flightBody(x *extraction, opts Options) {
 		return
 	}
 	sub, err := e.extract([]byte("<!DOCTYPE html><html><body><article>"+h+"</article></body></html>"), Options{URL: opts.URL, ContentType: "text/html; charset=utf-8"})
-	if err != nil || sub.a.WordCount < 80 || sub.a.WordCount < 2*x.a.WordCount {
+	if err != nil {
+		return
+	}
+	sub.sc.release()
+	if sub.a.WordCount < 80 || sub.a.WordCount < 2*x.a.WordCount {
 		return
 	}
 	x.a.Text, x.a.HTML, x.a.WordCount = sub.a.Text, sub.a.HTML, sub.a.WordCount

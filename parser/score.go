@@ -3,6 +3,7 @@ package parser
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -39,13 +40,42 @@ type scorer struct {
 	// discussion is set when every candidate lies in reader comments: the
 	// page is a forum thread or a guestbook, and the posts are its text.
 	discussion bool
+	// room is the number of elements stats was made for.
+	room int
 }
 
+// scorers holds released scorers: their table and nstats are most of what
+// the extractor allocates beyond the parse, and a page's are dead once it
+// is extracted.
+var scorers sync.Pool
+
+// maxPooledElements is the most elements a scorer that goes back to
+// scorers may have room for: one huge page should not pin its tables.
+const maxPooledElements = 1 << 15
+
 // newScorer returns a scorer for the elements under body (body included),
-// with room for exactly those: visit records one nstat per element.
+// with room for at least those: visit records one nstat per element.
 func newScorer(body *html.Node) *scorer {
 	n := countElements(body)
-	return &scorer{stats: make(map[*html.Node]*nstat, n), pool: make([]nstat, 0, n)}
+	if s, _ := scorers.Get().(*scorer); s != nil && s.room >= n {
+		if cap(s.pool) < n {
+			s.pool = make([]nstat, 0, n)
+		}
+		return s
+	}
+	return &scorer{stats: make(map[*html.Node]*nstat, n), pool: make([]nstat, 0, n), room: n}
+}
+
+// release hands s back for another page. Nothing may use s afterwards.
+func (s *scorer) release() {
+	if s.room > maxPooledElements {
+		return
+	}
+	clear(s.stats)
+	clear(s.buf[:cap(s.buf)])
+	clear(s.cbuf[:cap(s.cbuf)])
+	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], room: s.room}
+	scorers.Put(s)
 }
 
 // countElements counts the element nodes in n's subtree, n included.
@@ -67,7 +97,9 @@ func (s *scorer) alloc() *nstat {
 		s.pool = make([]nstat, 0, 256)
 	}
 	s.pool = s.pool[:len(s.pool)+1]
-	return &s.pool[len(s.pool)-1]
+	st := &s.pool[len(s.pool)-1]
+	*st = nstat{} // a released scorer's pool holds the last page's
+	return st
 }
 
 func (s *scorer) stat(n *html.Node) *nstat {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsfeed/newsfeed/internal/urlnorm"
 )
@@ -194,6 +195,18 @@ func (a *Article) Subject() string {
 func CountWords(text string) int {
 	n, in := 0, false
 	for _, r := range text {
+		if r < utf8.RuneSelf {
+			// ASCII: letters, digits and the apostrophe make words.
+			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' {
+				if !in {
+					n++
+					in = true
+				}
+			} else {
+				in = false
+			}
+			continue
+		}
 		switch {
 		case isCJK(r):
 			n++

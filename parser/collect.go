@@ -50,7 +50,7 @@ func collect(root *html.Node) *pageInfo {
 				for _, a := range n.Attr {
 					switch a.Key {
 					case "name", "property", "itemprop", "http-equiv":
-						for _, k := range strings.Fields(strings.ToLower(a.Val)) {
+						for k := range strings.FieldsSeq(strings.ToLower(a.Val)) {
 							p.meta[k] = append(p.meta[k], content)
 						}
 					}
@@ -60,7 +60,7 @@ func collect(root *html.Node) *pageInfo {
 				}
 			case atom.Link:
 				rel := strings.ToLower(getAttr(n, "rel"))
-				for _, r := range strings.Fields(rel) {
+				for r := range strings.FieldsSeq(rel) {
 					if r == "canonical" && p.canonical == "" {
 						p.canonical = getAttr(n, "href")
 					}
@@ -94,7 +94,7 @@ func collect(root *html.Node) *pageInfo {
 				}
 			}
 			if ip := getAttr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
-				for _, k := range strings.Fields(ip) {
+				for k := range strings.FieldsSeq(ip) {
 					p.itemprops[k] = append(p.itemprops[k], n)
 				}
 			}

@@ -63,9 +63,14 @@ var (
 // string gave, as a fixed zone; a date without an offset is taken as UTC.
 func parseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
+	if s == "" || len(s) > 64 || !hasDigits(s, minDateDigits) {
 		return time.Time{}, false
 	}
+	return parseDateLayouts(s)
+}
+
+// parseDateLayouts is parseDate for a trimmed s of up to 64 bytes.
+func parseDateLayouts(s string) (time.Time, bool) {
 	s = reDateSpace.ReplaceAllString(s, " ")
 	if reUnixTS.MatchString(s) {
 		var n int64
@@ -90,6 +95,22 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// minDateDigits is the fewest ASCII digits a string that some layout of
+// dateLayouts parses can have: a day (one digit) and a year (four
+// characters, a sign and three digits at the least). Strings with fewer
+// are not tried: every failed time.Parse allocates its error.
+const minDateDigits = 4
+
+// hasDigits reports whether s has at least n ASCII digits.
+func hasDigits(s string, n int) bool {
+	for i := 0; i < len(s) && n > 0; i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			n--
+		}
+	}
+	return n <= 0
 }
 
 // fixZone gives t a fixed zone with its own offset, so that it marshals

@@ -182,6 +182,17 @@ func isHeading(a atom.Atom) bool {
 	return false
 }
 
+// hasFields reports whether s has at least n whitespace-separated fields,
+// as strings.Fields splits it, without building them.
+func hasFields(s string, n int) bool {
+	for range strings.FieldsSeq(s) {
+		if n--; n <= 0 {
+			return true
+		}
+	}
+	return n <= 0
+}
+
 // classTokens splits the class, id, role and itemprop of n into lower-case
 // alphanumeric tokens. For BEM names ("sidebar-grid__content") only the
 // element and modifier parts count: the block part names the component the
@@ -220,7 +231,7 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 		default:
 			continue
 		}
-		for _, name := range strings.Fields(a.Val) {
+		for name := range strings.FieldsSeq(a.Val) {
 			if a.Key == "class" && strings.IndexByte(name, ':') >= 0 {
 				// A utility class under a variant ("print:hidden",
 				// "dark:text-white", "md:w-1/2"): styling for one

@@ -473,7 +473,7 @@ func splitCaptionText(s string) (caption, credit string) {
 // Getty Images": an agency or a name) or after " / " (a name only).
 func splitTrailingCredit(s string) (caption, credit string) {
 	creditLike := func(t string, names bool) bool {
-		if len(t) < 2 || len(t) > 80 || len(strings.Fields(t)) > 8 || endsSentence(t) {
+		if len(t) < 2 || len(t) > 80 || hasFields(t, 9) || endsSentence(t) {
 			return false
 		}
 		return reAgency.MatchString(t) || names && looksLikeName(t)

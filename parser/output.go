@@ -90,13 +90,21 @@ var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
 // to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
 var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
 
+// squashedTitle returns squash(x.a.Title), computed once per title.
+func (x *extraction) squashedTitle() string {
+	if x.titleSqOf != x.a.Title {
+		x.titleSqOf, x.titleSq = x.a.Title, squash(x.a.Title)
+	}
+	return x.titleSq
+}
+
 // keep decides whether one block belongs to the body.
 func (x *extraction) keep(b *block, rule bool) bool {
 	t := b.text
 	if t == "" {
 		return false
 	}
-	if x.a.Title != "" && squash(t) == squash(x.a.Title) {
+	if x.a.Title != "" && squashEqual(t, x.squashedTitle()) {
 		return false
 	}
 	if x.a.Image != nil && b.kind == bFigure && x.a.Image.Caption != "" && strings.Contains(t, x.a.Image.Caption) {
@@ -257,7 +265,24 @@ func (x *extraction) assemble(blocks []block) {
 		}
 		break
 	}
+	// Both builders get their size up front: growing them by doubling
+	// made several copies of a long article.
+	tn, hn := 0, 0
+	for _, b := range kept {
+		if b.kind != bFigure {
+			tn += len(b.text) + 2
+		}
+		hn += len(b.html) + len("<blockquote><p></p></blockquote>")
+		for _, it := range b.itemsH {
+			hn += len(it) + len("<li></li>")
+		}
+		if b.kind == bPre || b.kind == bTable {
+			hn += len(b.text) + len(b.text)/8 + 7*(strings.Count(b.text, "\n")+1)
+		}
+	}
 	var tb, hb strings.Builder
+	tb.Grow(tn)
+	hb.Grow(hn)
 	for _, b := range kept {
 		if b.kind != bFigure {
 			if tb.Len() > 0 {
@@ -267,27 +292,47 @@ func (x *extraction) assemble(blocks []block) {
 		}
 		switch b.kind {
 		case bPara:
-			hb.WriteString("<p>" + b.html + "</p>")
+			hb.WriteString("<p>")
+			hb.WriteString(b.html)
+			hb.WriteString("</p>")
 		case bHeading:
 			l := strconv.Itoa(b.level)
-			hb.WriteString("<h" + l + ">" + b.html + "</h" + l + ">")
+			hb.WriteString("<h")
+			hb.WriteString(l)
+			hb.WriteString(">")
+			hb.WriteString(b.html)
+			hb.WriteString("</h")
+			hb.WriteString(l)
+			hb.WriteString(">")
 		case bQuote:
-			hb.WriteString("<blockquote><p>" + b.html + "</p></blockquote>")
+			hb.WriteString("<blockquote><p>")
+			hb.WriteString(b.html)
+			hb.WriteString("</p></blockquote>")
 		case bFigure:
-			hb.WriteString("<figure>" + b.html + "</figure>")
+			hb.WriteString("<figure>")
+			hb.WriteString(b.html)
+			hb.WriteString("</figure>")
 		case bList:
 			tag := "ul"
 			if b.level == 1 {
 				tag = "ol"
 			}
-			hb.WriteString("<" + tag + ">")
+			hb.WriteString("<")
+			hb.WriteString(tag)
+			hb.WriteString(">")
 			for _, it := range b.itemsH {
-				hb.WriteString("<li>" + it + "</li>")
+				hb.WriteString("<li>")
+				hb.WriteString(it)
+				hb.WriteString("</li>")
 			}
-			hb.WriteString("</" + tag + ">")
+			hb.WriteString("</")
+			hb.WriteString(tag)
+			hb.WriteString(">")
 		case bPre, bTable:
-			for _, line := range strings.Split(b.text, "\n") {
-				hb.WriteString("<p>" + html.EscapeString(line) + "</p>")
+			for line := range strings.SplitSeq(b.text, "\n") {
+				hb.WriteString("<p>")
+				hb.WriteString(html.EscapeString(line))
+				hb.WriteString("</p>")
 			}
 		}
 	}
@@ -406,7 +451,7 @@ func isLabel(b block) bool {
 func isProse(b block) bool {
 	switch b.kind {
 	case bPara, bQuote:
-		return len(strings.Fields(b.text)) >= 12 && !reCitation.MatchString(b.text)
+		return hasFields(b.text, 12) && !reCitation.MatchString(b.text)
 	case bList, bTable:
 		n := 0
 		for _, it := range b.items {

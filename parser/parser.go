@@ -108,6 +108,8 @@ type extraction struct {
 	skip      map[*html.Node]bool
 	negAbove  map[*html.Node]bool // see insideNeg
 	buf       []string
+	// titleSq is squash(titleSqOf), the title keep compares blocks with.
+	titleSq, titleSqOf string
 }
 
 // Extract returns the article in page. The result has no id, source or feed
@@ -119,6 +121,7 @@ func (e *Extractor) Extract(page []byte, opts Options) (*article.Article, error)
 	if err != nil {
 		return nil, err
 	}
+	x.sc.release()
 	return x.a, nil
 }
 
@@ -177,7 +180,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		ruleNodes = x.ruleBody(rule)
 	}
 	prune(body)
-	x.sc = newScorer(len(utf) / 60)
+	x.sc = newScorer(body)
 	x.sc.title = x.titleNode
 	x.sc.visit(body, false)
 	x.sc.pick(body)
@@ -188,7 +191,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		x.a.Extraction = article.Extraction{Method: article.MethodSiteRule, Rule: rule.Name, Version: rule.Version}
 		x.finishMeta(true)
 		for _, n := range ruleNodes {
-			blocks = append(blocks, x.emit(n, true)...)
+			blocks = x.emit(blocks, n, true)
 		}
 	} else {
 		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
@@ -198,11 +201,11 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			before, after := x.extend(x.container)
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
-				blocks = append(blocks, x.emitRef(n, ref)...)
+				blocks = x.emitRef(blocks, n, ref)
 			}
-			blocks = append(blocks, x.emit(x.container, false)...)
+			blocks = x.emit(blocks, x.container, false)
 			for _, n := range after {
-				blocks = append(blocks, x.emitRef(n, ref)...)
+				blocks = x.emitRef(blocks, n, ref)
 			}
 		}
 	}
@@ -236,7 +239,11 @@ func (e *Extractor) flightBody(x *extraction, opts Options) {
 		return
 	}
 	sub, err := e.extract([]byte("<!DOCTYPE html><html><body><article>"+h+"</article></body></html>"), Options{URL: opts.URL, ContentType: "text/html; charset=utf-8"})
-	if err != nil || sub.a.WordCount < 80 || sub.a.WordCount < 2*x.a.WordCount {
+	if err != nil {
+		return
+	}
+	sub.sc.release()
+	if sub.a.WordCount < 80 || sub.a.WordCount < 2*x.a.WordCount {
 		return
 	}
 	x.a.Text, x.a.HTML, x.a.WordCount = sub.a.Text, sub.a.HTML, sub.a.WordCount
@@ -251,14 +258,15 @@ func (x *extraction) finishMeta(rule bool) {
 	x.subtitle()
 }
 
-func (x *extraction) emit(n *html.Node, rule bool) []block {
-	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule})
+// emit appends n's blocks to dst.
+func (x *extraction) emit(dst []block, n *html.Node, rule bool) []block {
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: x.sc.stat(n).good, skip: x.skip, rule: rule, blocks: dst})
 }
 
-// emitRef emits n, a block beside the container, judging the boilerplate
-// inside it against the container's good text (ref).
-func (x *extraction) emitRef(n *html.Node, ref float64) []block {
-	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: ref, skip: x.skip})
+// emitRef appends the blocks of n, a block beside the container, to dst,
+// judging the boilerplate inside it against the container's good text (ref).
+func (x *extraction) emitRef(dst []block, n *html.Node, ref float64) []block {
+	return x.emitWith(&emitter{sc: x.sc, base: x.base, root: n, rootGood: ref, skip: x.skip, blocks: dst})
 }
 
 func (x *extraction) emitWith(em *emitter) []block {

@@ -322,3 +322,43 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestConcurrentPages extracts pages of different sizes from several
+// goroutines in different orders: scorers are reused across pages, and
+// every result must be what a lone extraction gives.
+func TestConcurrentPages(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "pages", "*.html.gz"))
+	files = append(files, "../internal/testsite/reference/moscowtimes-article.html")
+	ex := New(nil)
+	var pages [][]byte
+	var want []string
+	for _, f := range files {
+		p := readFile(t, f)
+		a, err := ex.Extract(p, Options{URL: mtCanon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, _ := json.Marshal(a)
+		pages, want = append(pages, p), append(want, string(j))
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 3*len(pages); k++ {
+				i := (k*(g+1) + g) % len(pages)
+				a, err := ex.Extract(pages[i], Options{URL: mtCanon})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if j, _ := json.Marshal(a); string(j) != want[i] {
+					t.Errorf("%s: concurrent extraction differs", files[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

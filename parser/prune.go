@@ -75,7 +75,7 @@ func hidden(n *html.Node) bool {
 	// CSS frameworks' utility classes for display:none. Only these exact
 	// names: "hidden-xs" and the like hide on some screens and show on
 	// others.
-	for _, c := range strings.Fields(getAttr(n, "class")) {
+	for c := range strings.FieldsSeq(getAttr(n, "class")) {
 		switch c {
 		case "hidden", "d-none", "is-hidden", "u-hidden", "display-none", "visually-hidden", "sr-only":
 			return true

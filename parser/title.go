@@ -15,13 +15,62 @@ var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ",
 // squash lower-cases s and keeps letters and digits only, for loose
 // comparison of titles and site names.
 func squash(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
+	var arr [128]byte
+	b := appendSquash(arr[:0], s)
+	if string(b) == s {
+		return s
+	}
+	return string(b)
+}
+
+// appendSquash appends squash(s) to b. Lower-casing rune by rune is what
+// strings.ToLower does; the bytes of invalid UTF-8 it turns into U+FFFD,
+// which is neither a letter nor a digit, as ranging over s does.
+func appendSquash(b []byte, s string) []byte {
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				b = append(b, byte(r))
+			}
+			continue
+		}
+		if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b = utf8.AppendRune(b, r)
 		}
 	}
-	return b.String()
+	return b
+}
+
+// squashEqual reports whether squash(s) == sq without building squash(s):
+// it stops at the first rune that differs.
+func squashEqual(s, sq string) bool {
+	var rb [utf8.UTFMax]byte
+	i := 0
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
+				if i >= len(sq) || sq[i] != byte(r) {
+					return false
+				}
+				i++
+			}
+			continue
+		}
+		if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n := utf8.EncodeRune(rb[:], r)
+			if i+n > len(sq) || sq[i:i+n] != string(rb[:n]) {
+				return false
+			}
+			i += n
+		}
+	}
+	return i == len(sq)
 }
 
 // stripSiteName removes a site-name prefix or suffix from a page title.

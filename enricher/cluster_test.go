@@ -578,6 +578,17 @@ func TestLSHMaxMembers(t *testing.T) {
 	if l.len() != bound || l.evictions() != 12-bound+2 {
 		t.Errorf("%d members, %d evictions; want %d and %d", l.len(), l.evictions(), bound, 12-bound+2)
 	}
+	// Held at its bound for long, the index's memory stays level: its
+	// arena is compacted as evictions free it, and the order is trimmed.
+	for i := range 20000 {
+		cd := doc(fmt.Sprintf("churn-%06d-%s", i, strings.Repeat("x", 40)), docs[i%len(docs)].Text, later)
+		cd.MinHash = append(fingerprint.MinHash(nil), cd.MinHash...)
+		cd.MinHash[0] += uint32(i) // a new band 0 value: no redundant copies
+		l.add(cd, later.Unix(), later)
+	}
+	if l.len() != bound || len(l.arena) > 2*(64<<10) || cap(l.order) > 64 {
+		t.Errorf("after 20,000 additions at bound %d: %d members, arena %d bytes, order capacity %d", bound, l.len(), len(l.arena), cap(l.order))
+	}
 }
 
 // BenchmarkAssign measures one assignment of a new story (the MinHash of

@@ -258,9 +258,6 @@ func (l *lsh) sweep(now time.Time) {
 		}
 	}
 	l.oldest = oldest
-	if l.dead > 64<<10 && l.dead > len(l.arena)/2 {
-		l.compact()
-	}
 	if l.maxMembers > 0 {
 		// Forget the released members' places in the order, into a new
 		// array: evictOldest advances the old one's start.
@@ -302,6 +299,9 @@ func (l *lsh) release(i int32, s *slot) {
 	*s = slot{}
 	l.free = append(l.free, i)
 	l.live--
+	if l.dead > 64<<10 && l.dead > len(l.arena)/2 {
+		l.compact()
+	}
 }
 
 // compact rewrites the arena with the live members' strings only.

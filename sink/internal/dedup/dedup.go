@@ -4,6 +4,7 @@
 package dedup
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -65,11 +66,22 @@ func ensure(out, batch []*article.Article, i int) []*article.Article {
 // Window remembers the highest revision written for the most recent ids, up
 // to a fixed number of ids (the oldest is forgotten first). It is not safe
 // for concurrent use.
+//
+// An id is kept as the first 128 bits of its SHA-256 (two ids share them
+// with probability 2⁻¹²⁸), so a window costs some 50 bytes per id
+// whatever the ids' length, and holds no pointers for the collector.
 type Window struct {
 	max  int
-	revs map[string]int
-	ring []string
+	revs map[idKey]int
+	ring []idKey
 	next int
+}
+
+type idKey [16]byte
+
+func keyOf(id string) idKey {
+	h := sha256.Sum256([]byte(id))
+	return idKey(h[:16])
 }
 
 // NewWindow returns a window of at most n ids (n < 1 means 1).
@@ -77,32 +89,33 @@ func NewWindow(n int) *Window {
 	if n < 1 {
 		n = 1
 	}
-	return &Window{max: n, revs: make(map[string]int)}
+	return &Window{max: n, revs: make(map[idKey]int)}
 }
 
 // Has reports whether id was written with a revision of at least rev, so
 // that writing it again would change nothing.
 func (w *Window) Has(id string, rev int) bool {
-	r, ok := w.revs[id]
+	r, ok := w.revs[keyOf(id)]
 	return ok && r >= rev
 }
 
 // Add records that id was written with revision rev.
 func (w *Window) Add(id string, rev int) {
-	if r, ok := w.revs[id]; ok {
+	k := keyOf(id)
+	if r, ok := w.revs[k]; ok {
 		if rev > r {
-			w.revs[id] = rev
+			w.revs[k] = rev
 		}
 		return
 	}
 	if len(w.ring) < w.max {
-		w.ring = append(w.ring, id)
+		w.ring = append(w.ring, k)
 	} else {
 		delete(w.revs, w.ring[w.next])
-		w.ring[w.next] = id
+		w.ring[w.next] = k
 		w.next = (w.next + 1) % w.max
 	}
-	w.revs[id] = rev
+	w.revs[k] = rev
 }
 
 // Len returns the number of ids remembered.

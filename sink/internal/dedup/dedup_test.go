@@ -3,6 +3,7 @@ package dedup
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/newsfeed/newsfeed/article"
@@ -90,4 +91,30 @@ func TestWindow(t *testing.T) {
 			t.Fatalf("id%d evicted too early", i)
 		}
 	}
+}
+
+// BenchmarkWindowMemory reports the live heap a full window of 100,000
+// article ids holds per id (heap-B/id).
+func BenchmarkWindowMemory(b *testing.B) {
+	const n = 100_000
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%032x", uint64(i)*0x9E3779B97F4A7C15)
+	}
+	var perID float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		w := NewWindow(n)
+		for i, id := range ids {
+			// The pipeline's ids are fresh strings, not shared with a list.
+			w.Add(string(append([]byte(nil), id...)), i%3)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perID = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(w)
+	}
+	b.ReportMetric(perID, "heap-B/id")
 }

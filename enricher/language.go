@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
 	"github.com/pemistahl/lingua-go"
@@ -102,8 +103,11 @@ func (l *linguaDetector) detector() lingua.LanguageDetector {
 // of the script — and a language without relatives (or a decisive one far
 // ahead) is taken at once. Otherwise lingua weighs all its languages.
 func (l *linguaDetector) Detect(text string) (string, float64) {
-	words := strings.Fields(text)
-	if len(words) == 0 {
+	bp := fieldsPool.Get().(*[]field)
+	defer fieldsPool.Put(bp)
+	*bp = appendFields((*bp)[:0], text)
+	words := fieldList{text: text, f: *bp}
+	if len(words.f) == 0 {
 		return "", 0
 	}
 	l.detector()
@@ -120,6 +124,53 @@ func (l *linguaDetector) Detect(text string) (string, float64) {
 		return detectWindows(l.groupDetector(group), words)
 	}
 	return detectWindows(l.det, words)
+}
+
+// field is a word of a text, by offsets: a run of non-space runes, as
+// strings.Fields splits.
+type field struct{ start, end int }
+
+// fieldList is a text's words, without a string (and an allocation) per
+// word.
+type fieldList struct {
+	text string
+	f    []field
+}
+
+func (w fieldList) word(i int) string { return w.text[w.f[i].start:w.f[i].end] }
+
+// fieldsPool recycles the word offsets of Detect.
+var fieldsPool = sync.Pool{New: func() any { return new([]field) }}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// appendFields appends the words of text to out: the words
+// strings.Fields(text) returns, as offsets.
+func appendFields(out []field, text string) []field {
+	start := -1
+	for i := 0; i < len(text); {
+		c, size := rune(text[i]), 1
+		var space bool
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
+		} else {
+			c, size = utf8.DecodeRuneInString(text[i:])
+			space = unicode.IsSpace(c)
+		}
+		switch {
+		case space && start >= 0:
+			out = append(out, field{start, i})
+			start = -1
+		case !space && start < 0:
+			start = i
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = append(out, field{start, len(text)})
+	}
+	return out
 }
 
 // groupDetector returns a lingua detector over a few languages. The models
@@ -166,15 +217,15 @@ const (
 
 // stopwordGuess returns the language whose stopwords dominate the first
 // words, with a confidence, or "".
-func stopwordGuess(words []string) (string, float64) {
-	n := min(len(words), fastPathWords)
+func stopwordGuess(words fieldList) (string, float64) {
+	n := min(len(words.f), fastPathWords)
 	if n < 10 {
 		return "", 0
 	}
 	idx := stopwordIndex()
 	counts := map[string]int{}
-	for _, w := range words[:n] {
-		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }))
+	for i := range n {
+		w := strings.ToLower(strings.TrimFunc(words.word(i), func(r rune) bool { return !unicode.IsLetter(r) }))
 		for _, lang := range idx[w] {
 			counts[lang]++
 		}
@@ -208,18 +259,27 @@ var stopwordIndex = sync.OnceValue(func() map[string][]string {
 })
 
 // detectWindows runs lingua over sampled windows of the words.
-func detectWindows(det lingua.LanguageDetector, words []string) (string, float64) {
-	n := (len(words) + linguaWindowWords - 1) / linguaWindowWords
+func detectWindows(det lingua.LanguageDetector, words fieldList) (string, float64) {
+	n := (len(words.f) + linguaWindowWords - 1) / linguaWindowWords
 	step := 1
 	if n > linguaWindows {
 		step = n / linguaWindows
 	}
 	score := map[lingua.Language]float64{}
 	windows := 0
+	var sb strings.Builder
 	for i := 0; i < n && windows < linguaWindows; i += step {
-		end := min(len(words), (i+1)*linguaWindowWords)
+		end := min(len(words.f), (i+1)*linguaWindowWords)
 		windows++
-		for _, cv := range det.ComputeLanguageConfidenceValues(strings.Join(words[i*linguaWindowWords:end], " ")) {
+		// The window's words joined by single spaces.
+		sb.Reset()
+		for j := i * linguaWindowWords; j < end; j++ {
+			if j > i*linguaWindowWords {
+				sb.WriteByte(' ')
+			}
+			sb.WriteString(words.word(j))
+		}
+		for _, cv := range det.ComputeLanguageConfidenceValues(sb.String()) {
 			if cv.Value() > 0 {
 				score[cv.Language()] += cv.Value()
 			}

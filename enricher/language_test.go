@@ -112,3 +112,19 @@ func TestCountWordsUpTo(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendFieldsMatchesStringsFields(t *testing.T) {
+	for _, text := range []string{
+		"", "   ", "one", " two  words ", "tab\tand\nnewline\r\n\v\fend",
+		"non\u00a0breaking\u0085next\u2003em\u3000ideographic", "Größe über Maß", "bad\xffutf8 \xc3",
+		"东京は 晴れ", "trailing\u2028",
+	} {
+		var got []string
+		for _, f := range appendFields(nil, text) {
+			got = append(got, text[f.start:f.end])
+		}
+		if want := strings.Fields(text); strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+			t.Errorf("appendFields(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

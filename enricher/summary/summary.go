@@ -36,8 +36,8 @@ const (
 
 type sentence struct {
 	idx   int
-	text  string
-	terms map[string]bool
+	text  string  // trimmed, whitespace as written
+	terms []int32 // distinct content words, by id
 	words int
 	score float64
 }
@@ -60,7 +60,11 @@ func (sz Summarizer) Summarize(text, lang string) string {
 	stops := stopwords.For(lang)
 	stem := keywords.Stemmer(lang)
 	var cands []*sentence
-	df := map[string]int{}
+	// Terms are numbered per text: df and the marks below are indexed by
+	// id, so a sentence keeps a slice of ids instead of a map.
+	ids := map[string]int32{}
+	var df []int
+	var seen []int // seen[id]: 1 + the index of the last sentence holding id
 	toks := sz.Seg.Words(text)
 	k := 0
 	for i, s := range sz.Seg.Sentences(text) {
@@ -76,11 +80,11 @@ func (sz Summarizer) Summarize(text, lang string) string {
 		if s.Heading || len(ws) < minWords || len(ws) > maxWords {
 			continue
 		}
-		t := strings.Join(strings.Fields(s.Text(text)), " ")
+		t := s.Text(text)
 		if startsLower(t) {
 			continue
 		}
-		st := &sentence{idx: i, text: t, terms: map[string]bool{}, words: len(ws)}
+		st := &sentence{idx: i, text: t, words: len(ws)}
 		for _, w := range ws {
 			l := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w.Text, "'s"), "’s"))
 			if stops[l] || utf8.RuneCountInString(l) < 3 || !hasLetter(l) {
@@ -89,10 +93,18 @@ func (sz Summarizer) Summarize(text, lang string) string {
 			if stem != nil {
 				l = stem(l)
 			}
-			st.terms[l] = true
-		}
-		for term := range st.terms {
-			df[term]++
+			id, ok := ids[l]
+			if !ok {
+				id = int32(len(df))
+				ids[l] = id
+				df = append(df, 0)
+				seen = append(seen, 0)
+			}
+			if seen[id] != i+1 {
+				seen[id] = i + 1
+				st.terms = append(st.terms, id)
+				df[id]++
+			}
 		}
 		cands = append(cands, st)
 	}
@@ -101,7 +113,7 @@ func (sz Summarizer) Summarize(text, lang string) string {
 	}
 	for pos, s := range cands {
 		sum := 0.0
-		for term := range s.terms {
+		for _, term := range s.terms {
 			if df[term] > 1 {
 				sum += float64(df[term] - 1)
 			}
@@ -115,6 +127,15 @@ func (sz Summarizer) Summarize(text, lang string) string {
 	if len(cands) >= 8 {
 		want = 3
 	}
+	// in marks the terms of the chosen sentences.
+	in := make([]bool, len(df))
+	choose := func(s *sentence) {
+		s.text = strings.Join(strings.Fields(s.text), " ")
+		for _, t := range s.terms {
+			in[t] = true
+		}
+	}
+	choose(cands[0])
 	chosen := []*sentence{cands[0]}
 	rest := slices.Clone(cands[1:])
 	slices.SortStableFunc(rest, func(a, b *sentence) int { return cmp.Compare(b.score, a.score) })
@@ -123,9 +144,10 @@ func (sz Summarizer) Summarize(text, lang string) string {
 		if len(chosen) == want || (len(chosen) == 2 && length > maxChars) {
 			break
 		}
-		if overlap(s, chosen) > redundancy {
+		if overlap(s, in) > redundancy {
 			continue
 		}
+		choose(s)
 		chosen = append(chosen, s)
 		length += len(s.text)
 	}
@@ -137,18 +159,15 @@ func (sz Summarizer) Summarize(text, lang string) string {
 	return strings.Join(parts, " ")
 }
 
-// overlap is the share of s's terms found in the chosen sentences.
-func overlap(s *sentence, chosen []*sentence) float64 {
+// overlap is the share of s's terms marked in the chosen sentences' in.
+func overlap(s *sentence, in []bool) float64 {
 	if len(s.terms) == 0 {
 		return 1
 	}
 	n := 0
-	for t := range s.terms {
-		for _, c := range chosen {
-			if c.terms[t] {
-				n++
-				break
-			}
+	for _, t := range s.terms {
+		if in[t] {
+			n++
 		}
 	}
 	return float64(n) / float64(len(s.terms))

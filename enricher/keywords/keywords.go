@@ -264,7 +264,19 @@ func (x Extractor) Extract(title, text, lang string, n int) []article.Keyword {
 		if c := cmp.Compare(b.weight, a.weight); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.first, b.first)
+		if c := cmp.Compare(a.first, b.first); c != 0 {
+			return c
+		}
+		// A phrase and its first word tie here: the phrase first, and
+		// the terms' text last, so that the order never depends on the
+		// map the terms came from.
+		if a.isPhrase != b.isPhrase {
+			if a.isPhrase {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.key, b.key)
 	})
 	var out []article.Keyword
 	chosen := map[string]*term{}

@@ -1,6 +1,9 @@
 package keywords
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -115,5 +118,42 @@ func BenchmarkExtract(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Extract(refTitle, text, "en", 10)
+	}
+}
+
+// TestExtractDeterministic: the same text gives the same keywords in the
+// same order every time, ties included (the terms come from a map, whose
+// order changes from run to run), so that replicas agree.
+func TestExtractDeterministic(t *testing.T) {
+	f, err := os.Open("../testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	// A phrase and its first word that tie on weight and position: the
+	// word six times (6), the phrase four (4 × 1.5), past the lead.
+	var filler []string
+	for i := range 80 {
+		filler = append(filler, "word"+string(rune('a'+i/26))+string(rune('a'+i%26)))
+	}
+	docs := []struct{ ID, Title, Text, Lang string }{{ID: "tie", Lang: "en",
+		Text: strings.Join(filler, " ") + ". alpha beta. alpha beta. alpha beta. alpha beta. alpha. alpha."}}
+	for len(docs) < 200 {
+		var d struct{ ID, Title, Text, Lang string }
+		if err := dec.Decode(&d); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	for _, d := range docs {
+		first := fmt.Sprint(Extract(d.Title, d.Text, d.Lang, 10))
+		for range 20 {
+			if got := fmt.Sprint(Extract(d.Title, d.Text, d.Lang, 10)); got != first {
+				t.Fatalf("%s: keywords differ between runs:\n%s\n%s", d.ID, first, got)
+			}
+		}
 	}
 }

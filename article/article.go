@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"net"
 	"regexp"
 	"strings"
@@ -192,12 +193,17 @@ func (a *Article) Subject() string {
 
 // CountWords counts words in text: runs of letters or digits, with CJK
 // ideographs and kana counted one per character.
-func CountWords(text string) int {
+func CountWords(text string) int { return CountWordsUpTo(text, math.MaxInt) }
+
+// CountWordsUpTo counts words as CountWords does, stopping once it has
+// counted limit of them.
+func CountWordsUpTo(text string, limit int) int {
 	n, in := 0, false
-	for _, r := range text {
-		if r < utf8.RuneSelf {
+	for i := 0; i < len(text) && n < limit; {
+		if c := text[i]; c < utf8.RuneSelf {
 			// ASCII: letters, digits and the apostrophe make words.
-			if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '\'' {
+			i++
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' {
 				if !in {
 					n++
 					in = true
@@ -207,6 +213,8 @@ func CountWords(text string) int {
 			}
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		switch {
 		case isCJK(r):
 			n++
@@ -220,5 +228,5 @@ func CountWords(text string) int {
 			in = false
 		}
 	}
-	return n
+	return min(n, limit)
 }

@@ -39,8 +39,14 @@ func FuzzCountWords(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := CountWords(s), countWordsRef(s); got != want {
+		want := countWordsRef(s)
+		if got := CountWords(s); got != want {
 			t.Fatalf("CountWords(%q) = %d, want %d", s, got, want)
+		}
+		for _, limit := range []int{0, 1, 3, 20} {
+			if got := CountWordsUpTo(s, limit); got != min(want, limit) {
+				t.Fatalf("CountWordsUpTo(%q, %d) = %d, want %d", s, limit, got, min(want, limit))
+			}
 		}
 	})
 }

@@ -25,9 +25,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/newsfeed/newsfeed/article"
 )
@@ -98,45 +95,6 @@ func (WordCount) Name() string { return "wordcount" }
 
 // Enrich implements Enricher.
 func (WordCount) Enrich(_ context.Context, a *article.Article) error {
-	a.WordCount = countWords(a.Text)
+	a.WordCount = article.CountWords(a.Text)
 	return nil
-}
-
-// countWords is article.CountWords with a fast path for ASCII: runs of
-// letters, digits and apostrophes are words; CJK characters count one each.
-func countWords(text string) int { return countWordsUpTo(text, math.MaxInt) }
-
-// countWordsUpTo counts words as countWords does, stopping at limit.
-func countWordsUpTo(text string, limit int) int {
-	n, in := 0, false
-	for i := 0; i < len(text) && n < limit; {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			i++
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' {
-				if !in {
-					n++
-					in = true
-				}
-			} else {
-				in = false
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-		switch {
-		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
-			n++
-			in = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '’' || unicode.Is(unicode.Mn, r):
-			if !in {
-				n++
-				in = true
-			}
-		default:
-			in = false
-		}
-	}
-	return min(n, limit)
 }

@@ -400,10 +400,10 @@ func (*Language) Name() string { return "language" }
 func (l *Language) Enrich(_ context.Context, a *article.Article) error {
 	declared := NormalizeLanguageTag(a.Language)
 	sample := a.Text
-	words := countWordsUpTo(sample, 20)
+	words := article.CountWordsUpTo(sample, 20)
 	if words < 20 && a.Title != "" {
 		sample = a.Title + "\n\n" + sample
-		words = countWordsUpTo(sample, 20)
+		words = article.CountWordsUpTo(sample, 20)
 	}
 	a.LanguageConf = 0
 	a.Language = declared

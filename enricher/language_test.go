@@ -107,8 +107,8 @@ func TestDetectors(t *testing.T) {
 func TestCountWordsUpTo(t *testing.T) {
 	for _, text := range []string{"", "one", "Russia's talks, 2,100 people", "東京は晴れ mixed 東京", strings.Repeat("word ", 30)} {
 		want := min(article.CountWords(text), 20)
-		if got := countWordsUpTo(text, 20); got != want {
-			t.Errorf("countWordsUpTo(%q) = %d, want %d", text, got, want)
+		if got := article.CountWordsUpTo(text, 20); got != want {
+			t.Errorf("article.CountWordsUpTo(%q) = %d, want %d", text, got, want)
 		}
 	}
 }

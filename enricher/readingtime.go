@@ -34,7 +34,7 @@ func (ReadingTime) Name() string { return "readingtime" }
 // Enrich implements Enricher.
 func (ReadingTime) Enrich(_ context.Context, a *article.Article) error {
 	if a.WordCount == 0 {
-		a.WordCount = countWords(a.Text)
+		a.WordCount = article.CountWords(a.Text)
 	}
 	a.ReadingTime = ReadingMinutes(a.WordCount, a.Language)
 	return nil

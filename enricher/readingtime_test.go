@@ -40,25 +40,3 @@ func TestReadingTimeCountsWords(t *testing.T) {
 		t.Errorf("words %d minutes %d", a.WordCount, a.ReadingTime)
 	}
 }
-
-// TestCountWordsMatchesArticle pins countWords to article.CountWords.
-func TestCountWordsMatchesArticle(t *testing.T) {
-	texts := []string{"", "one two", "Russia's 2,100 people — “quoted”", "東京は晴れ mixed", "Ünïcödé wörds ça", "tab\tnew\nline", "a’b c'd", reference(t)}
-	for _, d := range loadCorpus(t) {
-		texts = append(texts, d.Text)
-	}
-	for _, s := range texts {
-		if got, want := countWords(s), article.CountWords(s); got != want {
-			t.Errorf("countWords(%.40q) = %d, article.CountWords = %d", s, got, want)
-		}
-	}
-}
-
-func FuzzCountWords(f *testing.F) {
-	f.Add("Russia's 2,100 people 東京")
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := countWords(s), article.CountWords(s); got != want {
-			t.Fatalf("countWords(%q) = %d, article.CountWords = %d", s, got, want)
-		}
-	})
-}

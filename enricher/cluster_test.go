@@ -510,9 +510,15 @@ func TestLSHSweep(t *testing.T) {
 			t.Errorf("cluster(%s) = %q, %v", id, c, ok)
 		}
 	}
+	// An expired id can be recorded again.
+	again := doc(docs[0].ID, docs[0].Text, t0)
+	again.Cluster = again.ID
+	if !l.add(again, t0.Unix(), t0) {
+		t.Errorf("%s, expired, could not be recorded again", again.ID)
+	}
 	l.compact()
 	for i, d := range docs {
-		if c, ok := l.cluster(d.ID); ok != (i%2 == 1) || ok && c != d.ID {
+		if c, ok := l.cluster(d.ID); ok != (i%2 == 1 || i == 0) || ok && c != d.ID {
 			t.Errorf("after compaction %s: cluster %q, %v", d.ID, c, ok)
 		}
 	}

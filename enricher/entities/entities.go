@@ -135,14 +135,21 @@ func tokensOf(text string, ws []textseg.Token) []tok {
 	out := make([]tok, len(ws))
 	for i, w := range ws {
 		t := tok{text: w.Text, base: w.Text, start: w.Start, end: w.End, baseEnd: w.End, gz: -1}
-		for _, suf := range []string{"'s", "’s", "'", "’"} {
-			if strings.HasSuffix(t.base, suf) && len(t.base) > len(suf) {
-				t.base, t.poss = t.base[:len(t.base)-len(suf)], true
-				t.baseEnd -= len(suf)
-				break
+		// Every possessive ending ends in s, ' or ’ (whose last byte is
+		// 0x99): other words skip the suffix tests.
+		if n := len(t.base); n > 1 && (t.base[n-1] == 's' || t.base[n-1] == '\'' || t.base[n-1] == 0x99) {
+			for _, suf := range []string{"'s", "’s", "'", "’"} {
+				if strings.HasSuffix(t.base, suf) && len(t.base) > len(suf) {
+					t.base, t.poss = t.base[:len(t.base)-len(suf)], true
+					t.baseEnd -= len(suf)
+					break
+				}
 			}
 		}
-		t.base = strings.ReplaceAll(t.base, "\u00ad", "")
+		// A soft hyphen (U+00AD) is the bytes C2 AD.
+		if strings.IndexByte(t.base, 0xAD) >= 0 {
+			t.base = strings.ReplaceAll(t.base, "\u00ad", "")
+		}
 		t.lower = strings.ToLower(t.base)
 		t.cap = isCap(t.base)
 		out[i] = t
@@ -151,6 +158,11 @@ func tokensOf(text string, ws []textseg.Token) []tok {
 }
 
 func isCap(s string) bool {
+	// Every prefix starts with a or e.
+	if s == "" || (s[0] != 'a' && s[0] != 'e') {
+		r, _ := utf8.DecodeRuneInString(s)
+		return unicode.IsUpper(r) || unicode.IsTitle(r)
+	}
 	for _, p := range []string{"al-", "el-", "ad-", "as-", "an-", "ash-", "at-", "az-", "ar-"} {
 		if strings.HasPrefix(s, p) && len(s) > len(p) {
 			r, _ := utf8.DecodeRuneInString(s[len(p):])

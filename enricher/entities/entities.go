@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -75,16 +76,22 @@ func (m mention) key() string { return m.typ + "\x00" + m.name }
 func (x *Extractor) Extract(title, text, lang string, authors []string) []article.Entity {
 	lang = article.LangToken(lang)
 	e := &extraction{x: x, text: text, stops: stopwords.For(lang), defaultPersons: !nounCapitalising[lang]}
-	e.toks = tokensOf(text, x.Seg.Words(text))
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	ws := x.Seg.Words(text)
+	sc.toks = slices.Grow(sc.toks[:0], len(ws))[:len(ws)]
+	e.toks = tokensInto(sc.toks, text, ws)
 	e.markInitial(x.Seg.Sentences(text))
-	e.lowerSeen = map[string]bool{}
+	e.lowerSeen = sc.lowerSeen
 	for _, t := range e.toks {
 		if r, _ := utf8.DecodeRuneInString(t.base); unicode.IsLower(r) {
 			e.lowerSeen[t.lower] = true
 		}
 	}
 	e.gz = x.match(text, e.toks)
-	inRun := make([]bool, len(e.toks))
+	sc.inRun = slices.Grow(sc.inRun[:0], len(e.toks))[:len(e.toks)]
+	inRun := sc.inRun
+	clear(inRun)
 	for _, r := range e.runs() {
 		for k := r[0]; k < r[1]; k++ {
 			inRun[k] = true
@@ -129,10 +136,39 @@ type extraction struct {
 	acronymOf      map[string]mention
 }
 
+// scratch is the memory of one Extract call that the next call reuses:
+// an article's tokens, its lower-case words and its runs.
+type scratch struct {
+	toks      []tok
+	lowerSeen map[string]bool
+	inRun     []bool
+}
+
+// scratchMax bounds what a scratch keeps: one very long text should not
+// make every later call clear (or hold) its memory.
+const scratchMax = 1 << 14
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{lowerSeen: map[string]bool{}} }}
+
+// release forgets the text (the tokens and keys point into it) and
+// returns s to the pool.
+func (s *scratch) release() {
+	if cap(s.toks) > scratchMax || len(s.lowerSeen) > scratchMax {
+		return
+	}
+	clear(s.toks)
+	clear(s.lowerSeen)
+	scratchPool.Put(s)
+}
+
 func tokens(text string) []tok { return tokensOf(text, textseg.Words(text)) }
 
 func tokensOf(text string, ws []textseg.Token) []tok {
-	out := make([]tok, len(ws))
+	return tokensInto(make([]tok, len(ws)), text, ws)
+}
+
+// tokensInto fills out, of len(ws), with the tokens of ws and returns it.
+func tokensInto(out []tok, text string, ws []textseg.Token) []tok {
 	for i, w := range ws {
 		t := tok{text: w.Text, base: w.Text, start: w.Start, end: w.End, baseEnd: w.End, gz: -1}
 		// Every possessive ending ends in s, ' or ’ (whose last byte is

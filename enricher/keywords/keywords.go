@@ -390,7 +390,7 @@ func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(
 			si++
 		}
 		form := trimPossessive(t.Text)
-		if strings.Contains(form, "\u00ad") {
+		if strings.IndexByte(form, 0xAD) >= 0 { // U+00AD is the bytes C2 AD
 			form = strings.ReplaceAll(form, "\u00ad", "")
 		}
 		lower := strings.ToLower(form)
@@ -427,6 +427,10 @@ func firstWordAt(text string, sentStart, tokStart int) bool {
 }
 
 func trimPossessive(s string) string {
+	// Every ending ends in s, ' or ’ (whose last byte is 0x99).
+	if n := len(s); n < 2 || (s[n-1] != 's' && s[n-1] != '\'' && s[n-1] != 0x99) {
+		return s
+	}
 	for _, suf := range []string{"'s", "’s", "'", "’"} {
 		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
 			return s[:len(s)-len(suf)]

@@ -140,6 +140,32 @@ func (t *term) addForm(f string, at int) {
 	t.forms = append(t.forms, form{f, 1, at})
 }
 
+// scratch is the memory of one Extract call that the next call reuses:
+// the text's words and its terms.
+type scratch struct {
+	words []word
+	terms map[[2]string]*term
+	slab  []term
+}
+
+// scratchMax bounds what a scratch keeps: one very long text should not
+// make every later call clear (or hold) its memory.
+const scratchMax = 1 << 14
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{terms: map[[2]string]*term{}} }}
+
+// release forgets the text (words and terms point into it) and returns s
+// to the pool.
+func (s *scratch) release() {
+	if cap(s.words) > scratchMax || len(s.terms) > scratchMax {
+		return
+	}
+	clear(s.words)
+	clear(s.terms)
+	clear(s.slab)
+	scratchPool.Put(s)
+}
+
 type word struct {
 	key, form, lower string
 	start, end       int
@@ -167,28 +193,28 @@ func (x Extractor) Extract(title, text, lang string, n int) []article.Keyword {
 	}
 	stops := stopwords.For(lang)
 	stem := Stemmer(lang)
-	words := tokenize(x.Seg, text, stops, stem)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	words := tokenize(x.Seg, text, stops, stem, sc.words[:0])
+	sc.words = words
 	if len(words) == 0 {
 		return nil
 	}
 	titleKeys := map[string]bool{}
-	for _, w := range tokenize(nil, title, stops, stem) {
+	for _, w := range tokenize(nil, title, stops, stem, nil) {
 		titleKeys[w.key] = true
 	}
 	lead := len(text) / 5
-	terms := make(map[[2]string]*term, len(words)) // word keys; the second is "" for a word
-	// Terms are allocated in blocks; a full block is replaced, never
-	// grown, so the terms never move.
-	var slab []term
+	terms := sc.terms // word keys; the second is "" for a word
+	// Each word adds at most a word and a phrase: with room for twice
+	// the words, the slab never grows, so the terms never move.
+	sc.slab = slices.Grow(sc.slab[:0], 2*len(words))
 	get := func(a, b string) *term {
 		k := [2]string{a, b}
 		t := terms[k]
 		if t == nil {
-			if len(slab) == cap(slab) {
-				slab = make([]term, 0, 128)
-			}
-			slab = append(slab, term{key: a, first: math.MaxInt})
-			t = &slab[len(slab)-1]
+			sc.slab = append(sc.slab, term{key: a, first: math.MaxInt})
+			t = &sc.slab[len(sc.slab)-1]
 			if b != "" {
 				t.key, t.isPhrase, t.parts = a+" "+b, true, k
 			}
@@ -354,11 +380,12 @@ func onlySpaces(s string) bool {
 
 // tokenize returns the text's words with their keys. CJK runs (Han or
 // katakana) become single words.
-func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(string) string) []word {
+// The words are appended to out.
+func tokenize(seg *textseg.Cache, text string, stops map[string]bool, stem func(string) string, out []word) []word {
 	sents := seg.Sentences(text)
 	si := 0
 	toks := seg.Words(text)
-	out := make([]word, 0, len(toks))
+	out = slices.Grow(out, len(toks))
 	var run *word
 	flush := func() {
 		if run != nil {

@@ -141,11 +141,12 @@ func (t *term) addForm(f string, at int) {
 }
 
 // scratch is the memory of one Extract call that the next call reuses:
-// the text's words and its terms.
+// the text's words, its terms and their first forms.
 type scratch struct {
 	words []word
 	terms map[[2]string]*term
 	slab  []term
+	forms []form // each term's first form
 }
 
 // scratchMax bounds what a scratch keeps: one very long text should not
@@ -154,7 +155,7 @@ const scratchMax = 1 << 14
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{terms: map[[2]string]*term{}} }}
 
-// release forgets the text (words and terms point into it) and returns s
+// release forgets the text (words, terms and forms point into it) and returns s
 // to the pool.
 func (s *scratch) release() {
 	if cap(s.words) > scratchMax || len(s.terms) > scratchMax {
@@ -163,6 +164,7 @@ func (s *scratch) release() {
 	clear(s.words)
 	clear(s.terms)
 	clear(s.slab)
+	clear(s.forms)
 	scratchPool.Put(s)
 }
 
@@ -209,11 +211,16 @@ func (x Extractor) Extract(title, text, lang string, n int) []article.Keyword {
 	// Each word adds at most a word and a phrase: with room for twice
 	// the words, the slab never grows, so the terms never move.
 	sc.slab = slices.Grow(sc.slab[:0], 2*len(words))
+	sc.forms = slices.Grow(sc.forms[:0], 2*len(words))
 	get := func(a, b string) *term {
 		k := [2]string{a, b}
 		t := terms[k]
 		if t == nil {
-			sc.slab = append(sc.slab, term{key: a, first: math.MaxInt})
+			// The term's first form goes in a slot of sc.forms; a
+			// second form moves its forms to a slice of their own.
+			n := len(sc.forms)
+			sc.forms = sc.forms[:n+1]
+			sc.slab = append(sc.slab, term{key: a, first: math.MaxInt, forms: sc.forms[n : n : n+1]})
 			t = &sc.slab[len(sc.slab)-1]
 			if b != "" {
 				t.key, t.isPhrase, t.parts = a+" "+b, true, k

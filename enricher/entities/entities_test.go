@@ -1,12 +1,18 @@
 package entities
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/newsfeed/newsfeed/article"
 )
 
 func extractor(t testing.TB) *Extractor {
@@ -163,4 +169,43 @@ func BenchmarkExtract(b *testing.B) {
 	for b.Loop() {
 		x.Extract("Russia Backs Myanmar Junta's Efforts", string(text), "en", []string{"AFP"})
 	}
+}
+
+// TestExtractConcurrent: calls running at once (which share the pooled
+// scratch memory) give what they give one at a time.
+func TestExtractConcurrent(t *testing.T) {
+	x := extractor(t)
+	f, err := os.Open("../testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type doc struct{ Title, Text, Lang string }
+	var docs []doc
+	for dec := json.NewDecoder(f); ; {
+		var d doc
+		if err := dec.Decode(&d); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	want := make([][]article.Entity, len(docs))
+	for i, d := range docs {
+		want[i] = x.Extract(d.Title, d.Text, d.Lang, []string{"AFP"})
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range docs {
+				i := (k + g*len(docs)/4) % len(docs)
+				d := docs[i]
+				if got := x.Extract(d.Title, d.Text, d.Lang, []string{"AFP"}); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("doc %d: concurrent %v, alone %v", i, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

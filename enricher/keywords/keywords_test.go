@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/newsfeed/newsfeed/article"
 )
 
 func reference(t testing.TB) string {
@@ -156,4 +160,42 @@ func TestExtractDeterministic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestExtractConcurrent: calls running at once (which share the pooled
+// scratch memory) give what they give one at a time.
+func TestExtractConcurrent(t *testing.T) {
+	f, err := os.Open("../testdata/corpus.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type doc struct{ Title, Text, Lang string }
+	var docs []doc
+	for dec := json.NewDecoder(f); ; {
+		var d doc
+		if err := dec.Decode(&d); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	want := make([][]article.Keyword, len(docs))
+	for i, d := range docs {
+		want[i] = Extract(d.Title, d.Text, d.Lang, 10)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range docs {
+				i := (k + g*len(docs)/4) % len(docs)
+				d := docs[i]
+				if got := Extract(d.Title, d.Text, d.Lang, 10); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("doc %d: concurrent %v, alone %v", i, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

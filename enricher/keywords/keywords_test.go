@@ -129,29 +129,14 @@ func BenchmarkExtract(b *testing.B) {
 // same order every time, ties included (the terms come from a map, whose
 // order changes from run to run), so that replicas agree.
 func TestExtractDeterministic(t *testing.T) {
-	f, err := os.Open("../testdata/corpus.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
 	// A phrase and its first word that tie on weight and position: the
 	// word six times (6), the phrase four (4 × 1.5), past the lead.
 	var filler []string
 	for i := range 80 {
 		filler = append(filler, "word"+string(rune('a'+i/26))+string(rune('a'+i%26)))
 	}
-	docs := []struct{ ID, Title, Text, Lang string }{{ID: "tie", Lang: "en",
-		Text: strings.Join(filler, " ") + ". alpha beta. alpha beta. alpha beta. alpha beta. alpha. alpha."}}
-	for len(docs) < 200 {
-		var d struct{ ID, Title, Text, Lang string }
-		if err := dec.Decode(&d); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, d)
-	}
+	docs := append([]corpusDoc{{ID: "tie", Lang: "en",
+		Text: strings.Join(filler, " ") + ". alpha beta. alpha beta. alpha beta. alpha beta. alpha. alpha."}}, corpus(t)...)
 	for _, d := range docs {
 		first := fmt.Sprint(Extract(d.Title, d.Text, d.Lang, 10))
 		for range 20 {
@@ -162,25 +147,33 @@ func TestExtractDeterministic(t *testing.T) {
 	}
 }
 
-// TestExtractConcurrent: calls running at once (which share the pooled
-// scratch memory) give what they give one at a time.
-func TestExtractConcurrent(t *testing.T) {
+// corpusDoc is an article of ../testdata/corpus.jsonl.
+type corpusDoc struct{ ID, Title, Text, Lang string }
+
+// corpus reads ../testdata/corpus.jsonl.
+func corpus(t *testing.T) []corpusDoc {
+	t.Helper()
 	f, err := os.Open("../testdata/corpus.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	type doc struct{ Title, Text, Lang string }
-	var docs []doc
+	var docs []corpusDoc
 	for dec := json.NewDecoder(f); ; {
-		var d doc
+		var d corpusDoc
 		if err := dec.Decode(&d); err == io.EOF {
-			break
+			return docs
 		} else if err != nil {
 			t.Fatal(err)
 		}
 		docs = append(docs, d)
 	}
+}
+
+// TestExtractConcurrent: calls running at once (which share the pooled
+// scratch memory) give what they give one at a time.
+func TestExtractConcurrent(t *testing.T) {
+	docs := corpus(t)
 	want := make([][]article.Keyword, len(docs))
 	for i, d := range docs {
 		want[i] = Extract(d.Title, d.Text, d.Lang, 10)

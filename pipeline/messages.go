@@ -93,19 +93,21 @@ type HostState struct {
 
 // Feed is a configured feed with its derived identity.
 type Feed struct {
-	config.Feed
-	ID     string // hex SHA-256 of the URL, 16 chars
-	Label  string // metric label (the configured name, made unique)
-	Source string // subject token
-	Host   string // host[:port] of the feed URL
+	*config.Feed        // the configuration's own entry, not a copy
+	ID           string // hex SHA-256 of the URL, 16 chars
+	Label        string // metric label (the configured name, made unique)
+	Source       string // subject token
+	Host         string // host[:port] of the feed URL
 	// LogURL is the URL with credentials masked, for logs and messages.
 	LogURL string
+
+	index int // position in the configured feeds
 }
 
 // FeedID returns the id of a feed URL.
 func FeedID(u string) string {
 	sum := sha256.Sum256([]byte(strings.TrimSpace(u)))
-	return hex.EncodeToString(sum[:])[:16]
+	return hex.EncodeToString(sum[:8]) // the first 16 hex digits, in a string of their own
 }
 
 // NewFeeds derives identities for the configured feeds. With more than
@@ -115,8 +117,9 @@ func NewFeeds(cfgs []config.Feed, maxLabels int) []*Feed {
 	out := make([]*Feed, 0, len(cfgs))
 	labels := map[string]int{}
 	slugs := map[string]string{} // domain → source slug, computed once per outlet
-	for _, c := range cfgs {
-		f := &Feed{Feed: c, ID: FeedID(c.URL), LogURL: urlnorm.Redact(c.URL)}
+	for i := range cfgs {
+		c := &cfgs[i]
+		f := &Feed{Feed: c, ID: FeedID(c.URL), LogURL: urlnorm.Redact(c.URL), index: i}
 		u, _ := url.Parse(c.URL)
 		if u != nil {
 			f.Host = strings.ToLower(u.Host)

@@ -27,11 +27,14 @@ func BenchmarkSchedulerTick(b *testing.B) {
 	const duePerTick = 100
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("feeds=%d", n), func(b *testing.B) {
-			p := &Pipeline{feeds: NewFeeds(benchFeedConfigs(n), 0)}
+			p := &Pipeline{feeds: NewFeeds(benchFeedConfigs(n), 0), byID: map[string]*Feed{}}
+			for _, f := range p.feeds {
+				p.byID[f.ID] = f
+			}
 			s := newScheduler(p)
 			t0 := time.Unix(1_800_000_000, 0)
 			cycle := time.Duration(n/duePerTick) * time.Second // every feed due once per cycle
-			s.popDue(t0)                                       // the start-up round: everything due
+			due := s.popDue(nil, t0)                           // the start-up round: everything due
 			for i, f := range p.feeds {
 				s.set(f.ID, t0.Add(time.Second+time.Duration(i/duePerTick)*time.Second))
 			}
@@ -40,10 +43,10 @@ func BenchmarkSchedulerTick(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				now = now.Add(time.Second)
-				due := s.popDue(now)
+				due = s.popDue(due[:0], now)
 				for _, e := range due {
 					s.retryLater(e, now.Add(2*time.Minute))
-					s.set(e.id, now.Add(cycle))
+					s.set(s.feedID(e), now.Add(cycle))
 				}
 				popped += len(due)
 			}

@@ -177,7 +177,11 @@ func (x *extraction) title() {
 	}
 	best := ""
 	if dispNode != nil {
-		best = kickerless(dispNode, metas)
+		if best = kickerless(dispNode, metas); best != "" {
+			// og:title is the headline as the publisher shows it whole;
+			// when it carries the kicker, the kicker belongs to the title.
+			best = ogWithKicker(dispNode, p.first("og:title"), clean[1], best)
+		}
 	} else {
 		// An h1 no meta title confirms whole may still show one's
 		// headline after a kicker of its own.
@@ -316,6 +320,20 @@ func kickerless(h *html.Node, metas []string) string {
 	}
 	walk(h, 0)
 	return found
+}
+
+// ogWithKicker returns og:title, site name removed (clean) or as written
+// (raw), when it is the display heading h whole, kicker included, and
+// headline otherwise. The meta form is returned because the markup often
+// runs kicker and headline together without the separator a reader sees.
+func ogWithKicker(h *html.Node, raw, clean, headline string) string {
+	hs := squash(boundedText(h, 2000))
+	for _, t := range []string{clean, normSpace(raw)} {
+		if t != "" && squashEqual(t, hs) {
+			return t
+		}
+	}
+	return headline
 }
 
 // maxKicker is the longest kicker (squashed bytes) before a headline.

@@ -175,6 +175,17 @@ func (x *extraction) title() {
 	if dispNode == nil {
 		disp, dispNode = x.displayH2(metas)
 	}
+	if dispNode != nil {
+		// A meta title the display heading shows whole keeps what the
+		// site-name cut took from it: a part the page shows in its heading
+		// is the headline's (a kicker), not the site's.
+		ds := squash(boundedText(dispNode, 2000))
+		for i, t := range raw {
+			if t = normSpace(t); clean[i] != "" && clean[i] != t && squashEqual(t, ds) {
+				clean[i] = t
+			}
+		}
+	}
 	best := ""
 	if dispNode != nil {
 		if best = kickerless(dispNode, metas); best != "" {

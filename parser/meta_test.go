@@ -85,6 +85,12 @@ func TestStripSiteName(t *testing.T) {
 		{"장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "한국일보", "www.hankookilbo.com", []string{"장동혁, 한동훈 제명했지만 부담 커졌다"}, "장동혁, 한동훈 제명했지만 부담 커졌다"},
 		{"Storm hits coast|Example", "", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
 		{"Covid-19 cases rise again", "", "example.org", []string{"Covid"}, "Covid-19 cases rise again"},
+		// A full-width colon before a Japanese site name, confirmed by
+		// another statement of the headline; a single guillemet as a
+		// spaced separator.
+		{"南海トラフ、一時調査 巨大地震、基準達せず：中日新聞Web", "", "www.chunichi.co.jp", []string{"南海トラフ、一時調査 巨大地震、基準達せず"}, "南海トラフ、一時調査 巨大地震、基準達せず"},
+		{"Storm hits the coast › Example News", "Example News", "example.org", nil, "Storm hits the coast"},
+		{"Example News ‹ Storm hits the coast", "Example News", "example.org", nil, "Storm hits the coast"},
 	} {
 		if got := stripSiteName(tc.title, tc.site, tc.host, tc.refs); got != tc.want {
 			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)

@@ -8,9 +8,9 @@ import (
 
 // tightSeps are the characters that separate a title's parts without
 // spaces around them; ㅣ (a Hangul vowel) stands for a bar on Korean sites.
-const tightSeps = "-|ㅣ｜–—·/"
+const tightSeps = "-|ㅣ｜–—·/："
 
-var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " / ", " : ", " || ", " ~ "}
+var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " › ", " ‹ ", " / ", " : ", " || ", " ~ "}
 
 // squash lower-cases s and keeps letters and digits only, for loose
 // comparison of titles and site names.

@@ -210,6 +210,8 @@ func TestTitleVote(t *testing.T) {
 			crumb("The headline proper of the story") + `<h2><span>Kicker</span><span>The headline proper of the story</span></h2>`, "Kicker / The headline proper of the story"},
 		{"og keeps the kicker the h1 shows as text", ld("The headline proper of the story") + og("Kicker / The headline proper of the story"),
 			`<h1><span>Kicker</span>The headline proper of the story</h1>`, "Kicker / The headline proper of the story"},
+		{"a site name the h1 repeats stays cut", ld("Storm hits the coast of the island") + og("Storm hits the coast of the island | Example News") + `<meta property="og:site_name" content="Example News">`,
+			"Storm hits the coast of the island | Example News", "Storm hits the coast of the island"},
 		{"h2 with a kicker og does not carry", ld("Crumb headline for search") + og("The displayed headline proper"),
 			crumb("Crumb headline for search") + `<h2><span>Kicker words</span> <span>The displayed headline proper</span></h2>`, "The displayed headline proper"},
 		{"alternativeHeadline confirms the h2", alt("Crumb headline for search", "Shown kicker - Shown headline text") + og("Shown kicker: Shown headline text"),

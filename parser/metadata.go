@@ -176,12 +176,13 @@ func (x *extraction) title() {
 		disp, dispNode = x.displayH2(metas)
 	}
 	if dispNode != nil {
-		// A meta title the display heading shows whole keeps what the
-		// site-name cut took from it: a part the page shows in its heading
-		// is the headline's (a kicker), not the site's.
+		// A meta title the display heading shows whole keeps the prefix
+		// the site-name cut took from it: a lead the page shows in its
+		// heading is the headline's (a kicker), not the site's. A cut
+		// suffix stays cut: some headings repeat the site name.
 		ds := squash(boundedText(dispNode, 2000))
 		for i, t := range raw {
-			if t = normSpace(t); clean[i] != "" && clean[i] != t && squashEqual(t, ds) {
+			if t = normSpace(t); clean[i] != "" && clean[i] != t && strings.HasSuffix(t, clean[i]) && squashEqual(t, ds) {
 				clean[i] = t
 			}
 		}

@@ -85,6 +85,11 @@ func TestStripSiteName(t *testing.T) {
 		{"장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "한국일보", "www.hankookilbo.com", []string{"장동혁, 한동훈 제명했지만 부담 커졌다"}, "장동혁, 한동훈 제명했지만 부담 커졌다"},
 		{"Storm hits coast|Example", "", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
 		{"Covid-19 cases rise again", "", "example.org", []string{"Covid"}, "Covid-19 cases rise again"},
+		// A part that holds the host name is the site's only when it is
+		// short: a headline may name the publisher.
+		{"UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen"},
+		{"UN-Klimakonferenz in Glasgow - DRK.de", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
+		{"UN-Klimakonferenz in Glasgow - Deutsches Rotes Kreuz (DRK)", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
 		// A full-width colon before a Japanese site name, confirmed by
 		// another statement of the headline; a single guillemet as a
 		// spaced separator.

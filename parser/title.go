@@ -103,7 +103,7 @@ func stripSiteName(t, site, host string, refs []string) string {
 		if siteSq != "" && (p == siteSq || strings.Contains(p, siteSq) && len(p) < len(siteSq)+12 || strings.Contains(siteSq, p) && len(p) >= 3) {
 			return true
 		}
-		if hostSq != "" && len(hostSq) >= 3 && (strings.Contains(p, hostSq) || strings.Contains(hostSq, p) && len(p) >= 4) {
+		if hostSq != "" && len(hostSq) >= 3 && (strings.Contains(p, hostSq) && len(p) < len(hostSq)+25 || strings.Contains(hostSq, p) && len(p) >= 4) {
 			return true
 		}
 		return false

@@ -90,6 +90,9 @@ func TestStripSiteName(t *testing.T) {
 		{"UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen"},
 		{"UN-Klimakonferenz in Glasgow - DRK.de", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
 		{"UN-Klimakonferenz in Glasgow - Deutsches Rotes Kreuz (DRK)", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
+		// The host's name is the label before the public suffix.
+		{"Ministerin stellt Plan vor - Bundeskanzleramt Österreich", "", "www.bundeskanzleramt.gv.at", nil, "Ministerin stellt Plan vor"},
+		{"Royal couple snubbed again | Express", "", "www.express.co.uk", nil, "Royal couple snubbed again"},
 		// A full-width colon before a Japanese site name, confirmed by
 		// another statement of the headline; a single guillemet as a
 		// spaced separator.
@@ -99,6 +102,22 @@ func TestStripSiteName(t *testing.T) {
 	} {
 		if got := stripSiteName(tc.title, tc.site, tc.host, tc.refs); got != tc.want {
 			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+func TestHostLabel(t *testing.T) {
+	for _, tc := range []struct{ host, want string }{
+		{"www.example.org", "example"},
+		{"news.example.org", "example"},
+		{"www.express.co.uk", "express"},
+		{"www.bundeskanzleramt.gv.at", "bundeskanzleramt"},
+		{"politics.people.com.cn", "people"},
+		{"fakehost", "fakehost"},
+		{"www.localhost", "localhost"},
+	} {
+		if got := hostLabel(tc.host); got != tc.want {
+			t.Errorf("hostLabel(%q) = %q, want %q", tc.host, got, tc.want)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // tightSeps are the characters that separate a title's parts without
@@ -86,14 +88,7 @@ func stripSiteName(t, site, host string, refs []string) string {
 	siteSq := sq(site)
 	hostSq := ""
 	if host != "" {
-		h := strings.TrimPrefix(strings.ToLower(host), "www.")
-		if i := strings.LastIndexByte(h, '.'); i > 0 {
-			h = h[:i]
-		}
-		if i := strings.LastIndexByte(h, '.'); i >= 0 {
-			h = h[i+1:]
-		}
-		hostSq = sq(h)
+		hostSq = sq(hostLabel(host))
 	}
 	looksSite := func(part string) bool {
 		p := sq(part)
@@ -142,6 +137,21 @@ func stripSiteName(t, site, host string, refs []string) string {
 		}
 	}
 	return t
+}
+
+// hostLabel returns the label a site is named by: the one before the
+// public suffix ("express" for www.express.co.uk, "bundeskanzleramt" for
+// www.bundeskanzleramt.gv.at), or, for a host the suffix list does not
+// know, the one before the last dot.
+func hostLabel(host string) string {
+	h := strings.TrimPrefix(strings.ToLower(host), "www.")
+	if d, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+		h = d
+	}
+	if i := strings.IndexByte(h, '.'); i >= 0 {
+		h = h[:i]
+	}
+	return h
 }
 
 // maxTitle is the longest meta title worth cleaning.

@@ -90,6 +90,11 @@ func TestStripSiteName(t *testing.T) {
 		{"UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen"},
 		{"UN-Klimakonferenz in Glasgow - DRK.de", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
 		{"UN-Klimakonferenz in Glasgow - Deutsches Rotes Kreuz (DRK)", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
+		// A site name between the headline and a tagline; the first part
+		// stays even when it names the site.
+		{"Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin", "", "www.petri-heil.ch", nil, "Bielersee-Winterhechte"},
+		{"Storm hits the coast - Example News - All the news from the coast", "Example News", "example.org", nil, "Storm hits the coast"},
+		{"Storm | Example News | Weather | Coast", "", "example.org", nil, "Storm"},
 		// The host's name is the label before the public suffix.
 		{"Ministerin stellt Plan vor - Bundeskanzleramt Österreich", "", "www.bundeskanzleramt.gv.at", nil, "Ministerin stellt Plan vor"},
 		{"Royal couple snubbed again | Express", "", "www.express.co.uk", nil, "Royal couple snubbed again"},

@@ -127,6 +127,10 @@ func stripSiteName(t, site, host string, refs []string) string {
 					break
 				}
 			}
+			if i := siteMiddle(t, sep, looksSite); i > 0 {
+				t, changed = strings.TrimSpace(t[:i]), true
+				break
+			}
 			if i := strings.Index(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
 				if looksSite(head) && len(tail) > len(head) || matchesAny(tail, refs) {
@@ -137,6 +141,27 @@ func stripSiteName(t, site, host string, refs []string) string {
 		}
 	}
 	return t
+}
+
+// siteMiddle returns where the part of t between two seps that
+// looksSite begins ("Headline | Site | Tagline": the site name and what
+// follows it go), or -1. The first part, the headline, is never cut.
+func siteMiddle(t, sep string, looksSite func(string) bool) int {
+	i := strings.Index(t, sep)
+	if i <= 0 {
+		return -1
+	}
+	for {
+		rest := t[i+len(sep):]
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			return -1
+		}
+		if looksSite(rest[:j]) {
+			return i
+		}
+		i += len(sep) + j
+	}
 }
 
 // hostLabel returns the label a site is named by: the one before the

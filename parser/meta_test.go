@@ -85,9 +85,44 @@ func TestStripSiteName(t *testing.T) {
 		{"장동혁, 한동훈 제명했지만 부담 커졌다-정치ㅣ한국일보", "한국일보", "www.hankookilbo.com", []string{"장동혁, 한동훈 제명했지만 부담 커졌다"}, "장동혁, 한동훈 제명했지만 부담 커졌다"},
 		{"Storm hits coast|Example", "", "example.org", []string{"Storm hits coast"}, "Storm hits coast"},
 		{"Covid-19 cases rise again", "", "example.org", []string{"Covid"}, "Covid-19 cases rise again"},
+		// A part that holds the host name is the site's only when it is
+		// short: a headline may name the publisher.
+		{"UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow - DRK: Immer mehr Menschen wegen Klimawandel auf Hilfe angewiesen"},
+		{"UN-Klimakonferenz in Glasgow - DRK.de", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
+		{"UN-Klimakonferenz in Glasgow - Deutsches Rotes Kreuz (DRK)", "", "www.drk.de", nil, "UN-Klimakonferenz in Glasgow"},
+		// A site name between the headline and a tagline; the first part
+		// stays even when it names the site.
+		{"Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin", "", "www.petri-heil.ch", nil, "Bielersee-Winterhechte"},
+		{"Storm hits the coast - Example News - All the news from the coast", "Example News", "example.org", nil, "Storm hits the coast"},
+		{"Storm | Example News | Weather | Coast", "", "example.org", nil, "Storm"},
+		// The host's name is the label before the public suffix.
+		{"Ministerin stellt Plan vor - Bundeskanzleramt Österreich", "", "www.bundeskanzleramt.gv.at", nil, "Ministerin stellt Plan vor"},
+		{"Royal couple snubbed again | Express", "", "www.express.co.uk", nil, "Royal couple snubbed again"},
+		// A full-width colon before a Japanese site name, confirmed by
+		// another statement of the headline; a single guillemet as a
+		// spaced separator.
+		{"南海トラフ、一時調査 巨大地震、基準達せず：中日新聞Web", "", "www.chunichi.co.jp", []string{"南海トラフ、一時調査 巨大地震、基準達せず"}, "南海トラフ、一時調査 巨大地震、基準達せず"},
+		{"Storm hits the coast › Example News", "Example News", "example.org", nil, "Storm hits the coast"},
+		{"Example News ‹ Storm hits the coast", "Example News", "example.org", nil, "Storm hits the coast"},
 	} {
 		if got := stripSiteName(tc.title, tc.site, tc.host, tc.refs); got != tc.want {
 			t.Errorf("stripSiteName(%q) = %q, want %q", tc.title, got, tc.want)
+		}
+	}
+}
+
+func TestHostLabel(t *testing.T) {
+	for _, tc := range []struct{ host, want string }{
+		{"www.example.org", "example"},
+		{"news.example.org", "example"},
+		{"www.express.co.uk", "express"},
+		{"www.bundeskanzleramt.gv.at", "bundeskanzleramt"},
+		{"politics.people.com.cn", "people"},
+		{"fakehost", "fakehost"},
+		{"www.localhost", "localhost"},
+	} {
+		if got := hostLabel(tc.host); got != tc.want {
+			t.Errorf("hostLabel(%q) = %q, want %q", tc.host, got, tc.want)
 		}
 	}
 }
@@ -198,6 +233,14 @@ func TestTitleVote(t *testing.T) {
 			`<h1><span class="overline">Another kicker</span> - <span>The headline proper of the story</span></h1>`, "The headline proper of the story"},
 		{"kicker kept when meta titles show it", ld("Kicker: The headline proper of the story") + og("Kicker: The headline proper of the story"),
 			`<h1><span>Kicker</span><span>: </span><span>The headline proper of the story</span></h1>`, "Kicker: The headline proper of the story"},
+		{"og keeps the h1 kicker ld drops", ld("The headline proper of the story") + og("Kicker: The headline proper of the story"),
+			`<h1><span>Kicker</span><span>The headline proper of the story</span></h1>`, "Kicker: The headline proper of the story"},
+		{"og keeps the h2 kicker, with its separator", ld("The headline proper of the story") + og("Kicker / The headline proper of the story"),
+			crumb("The headline proper of the story") + `<h2><span>Kicker</span><span>The headline proper of the story</span></h2>`, "Kicker / The headline proper of the story"},
+		{"og keeps the kicker the h1 shows as text", ld("The headline proper of the story") + og("Kicker / The headline proper of the story"),
+			`<h1><span>Kicker</span>The headline proper of the story</h1>`, "Kicker / The headline proper of the story"},
+		{"a site name the h1 repeats stays cut", ld("Storm hits the coast of the island") + og("Storm hits the coast of the island | Example News") + `<meta property="og:site_name" content="Example News">`,
+			"Storm hits the coast of the island | Example News", "Storm hits the coast of the island"},
 		{"h2 with a kicker og does not carry", ld("Crumb headline for search") + og("The displayed headline proper"),
 			crumb("Crumb headline for search") + `<h2><span>Kicker words</span> <span>The displayed headline proper</span></h2>`, "The displayed headline proper"},
 		{"alternativeHeadline confirms the h2", alt("Crumb headline for search", "Shown kicker - Shown headline text") + og("Shown kicker: Shown headline text"),

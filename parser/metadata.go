@@ -175,9 +175,25 @@ func (x *extraction) title() {
 	if dispNode == nil {
 		disp, dispNode = x.displayH2(metas)
 	}
+	if dispNode != nil {
+		// A meta title the display heading shows whole keeps the prefix
+		// the site-name cut took from it: a lead the page shows in its
+		// heading is the headline's (a kicker), not the site's. A cut
+		// suffix stays cut: some headings repeat the site name.
+		ds := squash(boundedText(dispNode, 2000))
+		for i, t := range raw {
+			if t = normSpace(t); clean[i] != "" && clean[i] != t && strings.HasSuffix(t, clean[i]) && squashEqual(t, ds) {
+				clean[i] = t
+			}
+		}
+	}
 	best := ""
 	if dispNode != nil {
-		best = kickerless(dispNode, metas)
+		if best = kickerless(dispNode, metas); best != "" {
+			// og:title is the headline as the publisher shows it whole;
+			// when it carries the kicker, the kicker belongs to the title.
+			best = ogWithKicker(dispNode, p.first("og:title"), clean[1], best)
+		}
 	} else {
 		// An h1 no meta title confirms whole may still show one's
 		// headline after a kicker of its own.
@@ -316,6 +332,20 @@ func kickerless(h *html.Node, metas []string) string {
 	}
 	walk(h, 0)
 	return found
+}
+
+// ogWithKicker returns og:title, site name removed (clean) or as written
+// (raw), when it is the display heading h whole, kicker included, and
+// headline otherwise. The meta form is returned because the markup often
+// runs kicker and headline together without the separator a reader sees.
+func ogWithKicker(h *html.Node, raw, clean, headline string) string {
+	hs := squash(boundedText(h, 2000))
+	for _, t := range []string{clean, normSpace(raw)} {
+		if t != "" && squashEqual(t, hs) {
+			return t
+		}
+	}
+	return headline
 }
 
 // maxKicker is the longest kicker (squashed bytes) before a headline.

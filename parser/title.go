@@ -4,13 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // tightSeps are the characters that separate a title's parts without
 // spaces around them; ㅣ (a Hangul vowel) stands for a bar on Korean sites.
-const tightSeps = "-|ㅣ｜–—·/"
+const tightSeps = "-|ㅣ｜–—·/："
 
-var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " / ", " : ", " || ", " ~ "}
+var titleSeps = []string{" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " › ", " ‹ ", " / ", " : ", " || ", " ~ "}
 
 // squash lower-cases s and keeps letters and digits only, for loose
 // comparison of titles and site names.
@@ -86,14 +88,7 @@ func stripSiteName(t, site, host string, refs []string) string {
 	siteSq := sq(site)
 	hostSq := ""
 	if host != "" {
-		h := strings.TrimPrefix(strings.ToLower(host), "www.")
-		if i := strings.LastIndexByte(h, '.'); i > 0 {
-			h = h[:i]
-		}
-		if i := strings.LastIndexByte(h, '.'); i >= 0 {
-			h = h[i+1:]
-		}
-		hostSq = sq(h)
+		hostSq = sq(hostLabel(host))
 	}
 	looksSite := func(part string) bool {
 		p := sq(part)
@@ -103,7 +98,7 @@ func stripSiteName(t, site, host string, refs []string) string {
 		if siteSq != "" && (p == siteSq || strings.Contains(p, siteSq) && len(p) < len(siteSq)+12 || strings.Contains(siteSq, p) && len(p) >= 3) {
 			return true
 		}
-		if hostSq != "" && len(hostSq) >= 3 && (strings.Contains(p, hostSq) || strings.Contains(hostSq, p) && len(p) >= 4) {
+		if hostSq != "" && len(hostSq) >= 3 && (strings.Contains(p, hostSq) && len(p) < len(hostSq)+25 || strings.Contains(hostSq, p) && len(p) >= 4) {
 			return true
 		}
 		return false
@@ -132,6 +127,10 @@ func stripSiteName(t, site, host string, refs []string) string {
 					break
 				}
 			}
+			if i := siteMiddle(t, sep, looksSite); i > 0 {
+				t, changed = strings.TrimSpace(t[:i]), true
+				break
+			}
 			if i := strings.Index(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
 				if looksSite(head) && len(tail) > len(head) || matchesAny(tail, refs) {
@@ -142,6 +141,42 @@ func stripSiteName(t, site, host string, refs []string) string {
 		}
 	}
 	return t
+}
+
+// siteMiddle returns where the part of t between two seps that
+// looksSite begins ("Headline | Site | Tagline": the site name and what
+// follows it go), or -1. The first part, the headline, is never cut.
+func siteMiddle(t, sep string, looksSite func(string) bool) int {
+	i := strings.Index(t, sep)
+	if i <= 0 {
+		return -1
+	}
+	for {
+		rest := t[i+len(sep):]
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			return -1
+		}
+		if looksSite(rest[:j]) {
+			return i
+		}
+		i += len(sep) + j
+	}
+}
+
+// hostLabel returns the label a site is named by: the one before the
+// public suffix ("express" for www.express.co.uk, "bundeskanzleramt" for
+// www.bundeskanzleramt.gv.at), or, for a host the suffix list does not
+// know, the one before the last dot.
+func hostLabel(host string) string {
+	h := strings.TrimPrefix(strings.ToLower(host), "www.")
+	if d, err := publicsuffix.EffectiveTLDPlusOne(h); err == nil {
+		h = d
+	}
+	if i := strings.IndexByte(h, '.'); i >= 0 {
+		h = h[:i]
+	}
+	return h
 }
 
 // maxTitle is the longest meta title worth cleaning.

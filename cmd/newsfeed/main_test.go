@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -230,5 +232,48 @@ func TestCheck(t *testing.T) {
 	code, out, errs := runCLI(t, "", "check", "--config", "../../examples/newsfeed.yaml")
 	if code != exitOK || !strings.Contains(out, "ok (5 feeds, 2 sinks") {
 		t.Fatalf("check: %d %q %q", code, out, errs)
+	}
+}
+
+// TestLargeConfigRestoresGC loads a config over largeConfig, which is
+// decoded with eager collection, and checks that every feed is read and
+// the process's GC setting is what it was before, whether decoding worked
+// or failed.
+func TestLargeConfigRestoresGC(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("feeds:\n")
+	n := 0
+	for b.Len() <= largeConfig {
+		fmt.Fprintf(&b, "  - {url: \"https://example.org/feeds/%d.xml\", name: \"feed %d\"}\n", n, n)
+		n++
+	}
+	good := filepath.Join(dir, "good.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(good, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(b.String()+"  - {url: \"not a url\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const setting = 137
+	old := debug.SetGCPercent(setting)
+	defer debug.SetGCPercent(old)
+	e := &env{getenv: func(string) string { return "" }}
+	cfg, err := loadConfig(e, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Feeds) != n {
+		t.Fatalf("%d feeds read, want %d", len(cfg.Feeds), n)
+	}
+	if got := debug.SetGCPercent(setting); got != setting {
+		t.Fatalf("GC percent after loading %s: %d, want %d", good, got, setting)
+	}
+	if _, err := loadConfig(e, bad); err == nil {
+		t.Fatal("a config with a bad feed URL was accepted")
+	}
+	if got := debug.SetGCPercent(setting); got != setting {
+		t.Fatalf("GC percent after failing to load %s: %d, want %d", bad, got, setting)
 	}
 }

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"container/heap"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -38,17 +37,46 @@ type dueEntry struct {
 	idx  int32 // index into p.feeds
 }
 
+// dueHeap is a min-heap of entries by at. It is written out rather than
+// built on container/heap, whose interface boxes every entry pushed: one
+// allocation per feed and tick.
 type dueHeap []dueEntry
 
-func (h dueHeap) Len() int           { return len(h) }
-func (h dueHeap) Less(i, j int) bool { return h[i].at < h[j].at }
-func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)        { *h = append(*h, x.(dueEntry)) }
-func (h *dueHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return e
+func (h *dueHeap) push(e dueEntry) {
+	*h = append(*h, e)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if q[parent].at <= q[i].at {
+			break
+		}
+		q[parent], q[i] = q[i], q[parent]
+		i = parent
+	}
+}
+
+func (h *dueHeap) pop() dueEntry {
+	q := *h
+	top := q[0]
+	last := len(q) - 1
+	q[0] = q[last]
+	q = q[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(q) && q[l].at < q[small].at {
+			small = l
+		}
+		if r < len(q) && q[r].at < q[small].at {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		q[i], q[small] = q[small], q[i]
+		i = small
+	}
+	*h = q
+	return top
 }
 
 // unixNano is t in Unix nanoseconds, 0 for the zero time.
@@ -62,9 +90,9 @@ func unixNano(t time.Time) int64 {
 func newScheduler(p *Pipeline) *scheduler {
 	s := &scheduler{p: p, due: make([]int64, len(p.feeds)), heap: make(dueHeap, len(p.feeds))}
 	for i := range p.feeds {
-		s.heap[i] = dueEntry{idx: int32(i)} // due now until the KV says otherwise
+		// Due now until the KV says otherwise; equal keys make a heap.
+		s.heap[i] = dueEntry{idx: int32(i)}
 	}
-	heap.Init(&s.heap)
 	return s
 }
 
@@ -84,7 +112,7 @@ func (s *scheduler) set(id string, at time.Time) {
 		return
 	}
 	s.due[f.index] = n
-	heap.Push(&s.heap, dueEntry{at: n, slot: n, idx: int32(f.index)})
+	s.heap.push(dueEntry{at: n, slot: n, idx: int32(f.index)})
 }
 
 // exportState sets the feed gauges from the shared state, so every replica
@@ -107,8 +135,8 @@ func (s *scheduler) popDue(buf []dueEntry, now time.Time) []dueEntry {
 	n := now.UnixNano()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for s.heap.Len() > 0 && s.heap[0].at <= n {
-		e := heap.Pop(&s.heap).(dueEntry)
+	for len(s.heap) > 0 && s.heap[0].at <= n {
+		e := s.heap.pop()
 		if s.due[e.idx] != e.slot {
 			continue // superseded by a newer due time
 		}
@@ -124,7 +152,7 @@ func (s *scheduler) retryLater(e dueEntry, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.due[e.idx] == e.slot {
-		heap.Push(&s.heap, dueEntry{at: at.UnixNano(), slot: e.slot, idx: e.idx})
+		s.heap.push(dueEntry{at: at.UnixNano(), slot: e.slot, idx: e.idx})
 	}
 }
 

@@ -293,6 +293,15 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Nu is"},
 		},
+		{
+			name: "ruby readings without a fallback are left out, with <rp> they stay",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を禁止することになりました。</p>
+<p>韓国の<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして「非常戒厳」を宣言した。</p>` + para("Beta", 3) + `
+</article></body></html>`,
+			must:    []string{"子どもへの虐待をなくすための法律ができて", "尹錫悦（ユンソンニョル）大統領"},
+			mustNot: []string{"ぎゃくたい", "ほうりつ"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

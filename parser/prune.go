@@ -8,7 +8,9 @@ import (
 )
 
 // prune removes from n's subtree what is never article text: scripts,
-// styles, embedded objects, form controls, comments and hidden elements.
+// styles, embedded objects, form controls, comments, hidden elements and
+// ruby annotations without a fallback (readings set above East Asian
+// characters).
 // Hidden elements stay when they hold a page's worth of text (streaming
 // renderers park the article in a hidden element that a script moves into
 // place). HTML templates that hold an article (Blogger renders its posts
@@ -59,11 +61,36 @@ func dropElement(n *html.Node) bool {
 		atom.Option, atom.Link, atom.Meta, atom.Dialog, atom.Audio, atom.Video, atom.Source,
 		atom.Map, atom.Area, atom.Head, atom.Title, atom.Label:
 		return true
+	case atom.Rt, atom.Rtc:
+		// Ruby annotations: a reading glossed over the base text
+		// (<ruby>漢字<rt>かんじ</rt></ruby>), not part of the sentence;
+		// kept, it splits every glossed word in two. A page that gives
+		// <rp> parentheses asks for "漢字（かんじ）" where ruby is not
+		// shown, and gets it.
+		return !rubyFallback(n)
 	case 0:
 		// Unknown elements: custom elements often hold ads and widgets, but
 		// some sites wrap the text in them, so only drop the well-known ones.
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
+	}
+	return false
+}
+
+// rubyFallback reports whether the ruby element around n gives <rp>
+// parentheses for its annotations.
+func rubyFallback(n *html.Node) bool {
+	p := n.Parent
+	if p != nil && p.DataAtom == atom.Rtc {
+		p = p.Parent
+	}
+	if p == nil {
+		return false
+	}
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Rp {
+			return true
+		}
 	}
 	return false
 }

@@ -302,6 +302,17 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"子どもへの虐待をなくすための法律ができて", "尹錫悦（ユンソンニョル）大統領"},
 			mustNot: []string{"ぎゃくたい", "ほうりつ"},
 		},
+		{
+			// A cell holds a <div>: the table is laid out, and its rows
+			// are walked as blocks.
+			name: "a table row with a picture in one cell is data, not an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<table><tr><th>Image</th><th>Name</th><th>Description</th></tr>
+<tr><td><div><img src="/mead.png" width="48"></div></td><td>Mead</td><td>Omicron: a fermented beverage made from honey.</td></tr>
+<tr><td><div><img src="/wine.png" width="48"></div></td><td>Wine</td><td>Pi: drink in moderation.</td></tr></table>` + para("Beta", 3) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Omicron: a fermented", "Pi: drink"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -502,7 +502,9 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 const maxBoxText = 400
 
 // imageBox returns the nearest ancestor of img that holds text, if that is
-// a short block that is not most of the body.
+// a short block that is not most of the body. Paragraphs, list items,
+// cells and table rows are never boxes: an image in one of them sits in
+// text (a row with a picture in one cell is a row of data).
 func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, rootText int) *xhtml.Node {
 	var path []*xhtml.Node
 	var res *xhtml.Node
@@ -518,7 +520,7 @@ func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, ro
 		}
 		switch {
 		case a.DataAtom == atom.P, a.DataAtom == atom.Li, a.DataAtom == atom.Dd, a.DataAtom == atom.Dt,
-			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Blockquote,
+			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Tr, a.DataAtom == atom.Blockquote,
 			isHeading(a.DataAtom), a.DataAtom == atom.Body:
 		case !isBlockAtom(a.DataAtom) && !st.hasBlock:
 			// An image inside a run of text.

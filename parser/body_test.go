@@ -313,6 +313,16 @@ func TestBodyRules(t *testing.T) {
 </article></body></html>`,
 			must: []string{"Alpha is", "Beta is", "Omicron: a fermented", "Pi: drink"},
 		},
+		{
+			name: "unlinked prose in a box with a weak name stays, a caption box goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<div class="note"><p>Omicron: the legend says he saved a boy who was choking on a fish bone, and so the blessing is given against illness of the throat on his feast day, with two crossed candles held by the priest.</p></div>` + para("Gamma", 5) + `
+<div class="info-box"><p>Pi: the house has room for nine guests, a garden with a view of the valley and a barn for bicycles, and it lies at the end of a quiet village road near the forest, ten minutes from the lake on foot.</p></div>` + para("Delta", 5) + `
+<div class="photo-caption"><p>Rho: a mother and her children sell bread at a market in the old town on Tuesday, two weeks before the local elections that are scheduled for the fourth of June this year.</p></div>` + para("Epsilon", 5) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Epsilon is", "Omicron: the legend", "Pi: the house"},
+			mustNot: []string{"Rho: a mother"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -74,7 +74,10 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintWeakNeg:
 		// A heading scores nothing by itself: a weak name ("widget-title",
 		// "time") does not make a subhead boilerplate; its box would be.
-		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2
+		// Nor does a box's name ("info", "note") make the unlinked prose
+		// in it boilerplate (a fact box, a note on the story), unless the
+		// name says the text is a caption, a byline or the like.
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n))
 	}
 	return false
 }

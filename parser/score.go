@@ -206,6 +206,12 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	return st
 }
 
+// prose reports an element that is all plain paragraph text: no links,
+// and most of its text in paragraphs of a sentence or more.
+func (st *nstat) prose() bool {
+	return st.paras > 0 && st.link == 0 && st.text >= 150 && st.good >= 0.8*float64(st.text)
+}
+
 // adjust applies the hints once the page's total is known: an element
 // named for boilerplate is boilerplate unless it holds the headline or most
 // of the page's good text (layout wrappers such as "has-sidebar").

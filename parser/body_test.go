@@ -323,6 +323,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Epsilon is", "Omicron: the legend", "Pi: the house"},
 			mustNot: []string{"Rho: a mother"},
 		},
+		{
+			name: "a subhead's id is an anchor, not a hint",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 4) + `
+<h3 id="nav_only_the_foil_remains__1" class="subheading">Only the foil remains</h3>` + para("Beta", 4) + `
+<h2 id="share-options">Upsilon: what the plant does next</h2>` + para("Gamma", 4) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Only the foil remains", "Upsilon: what the plant", "Gamma is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -331,6 +331,16 @@ func TestBodyRules(t *testing.T) {
 </article></body></html>`,
 			must: []string{"Alpha is", "Only the foil remains", "Upsilon: what the plant", "Gamma is"},
 		},
+		{
+			name: "addresses written out stay, a linked phrase alone goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 4) + `
+<p><a href="http://www.openpetition.de/petition/online/gegen-die-reform">http://www.openpetition.de/petition/online/gegen-die-reform</a></p>` + para("Beta", 4) + `
+<p><a href="mailto:suivi.reformes@example.org">suivi.reformes@example.org</a></p>` + para("Gamma", 4) + `
+<p><a href="/other">Sigma in the other story</a></p>` + para("Delta", 4) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "http://www.openpetition.de/petition/online/gegen-die-reform", "suivi.reformes@example.org", "Delta is"},
+			mustNot: []string{"Sigma"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -119,7 +119,7 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
 		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
-		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
+		if (ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence) && !(b.kind == bPara && writtenAddresses(t)) {
 			return false
 		}
 	}
@@ -153,6 +153,29 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	}
 	return true
 }
+
+// writtenAddresses reports a paragraph of nothing but web or mail
+// addresses written out (a source, a petition, a contact), perhaps
+// numbered as notes ("[1] https://..."): the author gives the reader the
+// address to read, as text, not a link to click in place of one.
+func writtenAddresses(t string) bool {
+	n := 0
+	for f := range strings.FieldsSeq(t) {
+		switch {
+		case reNoteMark.MatchString(f):
+		case reAddress.MatchString(f):
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0
+}
+
+var (
+	reNoteMark = regexp.MustCompile(`^\[\d{1,3}\]$`)
+	reAddress  = regexp.MustCompile(`^(?:https?://\S+\.\S+|www\.\S+\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$`)
+)
 
 // linkTeaser reports a short paragraph, not a sentence, that ends in a link
 // after a label and the link makes up a good part of it: a pointer to another story put between the

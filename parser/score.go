@@ -371,7 +371,8 @@ func (x *extraction) widen(c *html.Node) *html.Node {
 		}
 		// Short paragraphs of text stay; link lists, share bars and ads go.
 		st := x.sc.stat(s)
-		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text
+		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text ||
+			s.DataAtom == atom.P && st.text < 400 && writtenAddresses(boundedText(s, 800))
 		if st.text > 0 && st.adj < 0 && !textual {
 			x.skip[s] = true
 		}

@@ -341,6 +341,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "http://www.openpetition.de/petition/online/gegen-die-reform", "suivi.reformes@example.org", "Delta is"},
 			mustNot: []string{"Sigma"},
 		},
+		{
+			name: "a command after a short heading at the end is not a trailing section",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h3>Switching it back on</h3>
+<pre>netsh interface tcp set global autotuninglevel=normal</pre>
+</article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "autotuninglevel=normal"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

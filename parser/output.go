@@ -469,10 +469,14 @@ func isLabel(b block) bool {
 }
 
 // isProse reports what may be the article's own: a paragraph of a dozen
-// words with no address or citation in it, or a list or table (facts,
-// steps, figures) whose items are not mostly addresses and citations.
+// words with no address or citation in it, a list or table (facts,
+// steps, figures) whose items are not mostly addresses and citations, or
+// preformatted text (code, a command).
 func isProse(b block) bool {
 	switch b.kind {
+	case bPre:
+		// Code or a command: the article's own, never a reference.
+		return true
 	case bPara, bQuote:
 		return hasFields(b.text, 12) && !reCitation.MatchString(b.text)
 	case bList, bTable:

@@ -349,6 +349,13 @@ func TestBodyRules(t *testing.T) {
 </article></body></html>`,
 			must: []string{"Alpha is", "Beta is", "autotuninglevel=normal"},
 		},
+		{
+			name: "a smiley does not make a post an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Tau: he has been out", "Gamma is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -542,7 +542,8 @@ func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, ro
 }
 
 // tinyImage reports an icon or emoji: an image declared at most 32 pixels
-// wide or high, or named for an emoji or icon.
+// wide or high, or named for an emoji, an icon or a smiley ("smilie",
+// "wp-smiley": forums' emoji).
 func tinyImage(img *xhtml.Node) bool {
 	for _, k := range []string{"width", "height"} {
 		if v := getAttr(img, k); v != "" {
@@ -559,7 +560,7 @@ func tinyImage(img *xhtml.Node) bool {
 		}
 	}
 	c := strings.ToLower(getAttr(img, "class"))
-	return strings.Contains(c, "emoji") || strings.Contains(c, "icon")
+	return strings.Contains(c, "emoji") || strings.Contains(c, "icon") || strings.Contains(c, "smil")
 }
 
 // hasLongPara reports whether n's subtree holds a <p> with a sentence's

@@ -356,6 +356,15 @@ func TestBodyRules(t *testing.T) {
 </article></body></html>`,
 			must: []string{"Alpha is", "Tau: he has been out", "Gamma is"},
 		},
+		{
+			name: "a list of names under a closing label is a trailing section, a list of steps is not",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h3>How to apply</h3><ul><li>Chi: fill in the form on the last page</li><li>Send it to the office before May</li></ul>` + para("Gamma", 2) + `
+<h4>Funding and partners</h4><ul><li>Phifund</li><li>Psi Institute</li><li>Omegalab</li></ul>
+</article></body></html>`,
+			must:    []string{"Alpha is", "Chi: fill in the form", "Gamma is"},
+			mustNot: []string{"Phifund", "Omegalab"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -480,6 +480,10 @@ func isProse(b block) bool {
 	case bPara, bQuote:
 		return hasFields(b.text, 12) && !reCitation.MatchString(b.text)
 	case bList, bTable:
+		if b.kind == bList && tinyItems(b) {
+			// Names of partners, tags, links: scraps, not steps.
+			return false
+		}
 		n := 0
 		for _, it := range b.items {
 			if reCitation.MatchString(it) {
@@ -489,6 +493,16 @@ func isProse(b block) bool {
 		return 2*n < len(b.items)
 	}
 	return false
+}
+
+// tinyItems reports a list whose items are one or two words each.
+func tinyItems(b block) bool {
+	for _, it := range b.items {
+		if hasFields(it, 3) {
+			return false
+		}
+	}
+	return len(b.items) > 0
 }
 
 // reCitation matches what a reference or an address holds: a web address,

@@ -365,6 +365,18 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Chi: fill in the form", "Gamma is"},
 			mustNot: []string{"Phifund", "Omegalab"},
 		},
+		{
+			// The menu inside the story makes one section the best
+			// candidate; the sections are then joined, and what
+			// scores below zero between them is left out.
+			name: "a note box between the sections of a split article does not count against it",
+			page: `<html><body><main><h1>Headline</h1><div class="story">
+<div class="text">` + para("Alpha", 4) + para("Beta", 4) + `</div>
+<div class="note"><p>Omega: according to the best-known legend he saved a boy who was choking on a fish bone, and that is where the blessing against illness of the throat, given on his feast day with two crossed candles, comes from.</p></div>
+<div class="text">` + para("Gamma", 4) + para("Delta", 4) + `</div>
+` + menu + `</div></main></body></html>`,
+			must: []string{"Alpha is", "Omega: according to", "Delta is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

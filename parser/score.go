@@ -246,6 +246,13 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	case hintWeakNeg:
 		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
 	}
+	// A box with a weak name ("info", "note") that holds unlinked prose
+	// (a fact box, a note on the story, a lead set apart) is neither
+	// boilerplate that counts against the article around it nor a
+	// candidate for the body on its own: it counts for nothing.
+	if st.neg && st.h == hintWeakNeg && st.prose() && !namesLine(n) {
+		st.neg, sum = false, 0
+	}
 	if st.neg {
 		sum = -0.5 * float64(st.text)
 	}

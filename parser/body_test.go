@@ -377,6 +377,17 @@ func TestBodyRules(t *testing.T) {
 ` + menu + `</div></main></body></html>`,
 			must: []string{"Alpha is", "Omega: according to", "Delta is"},
 		},
+		{
+			name: "hidden pages of a paged article stay, other hidden elements go",
+			page: `<html><body><article><h1>Headline</h1><div class="gallery">
+<div id="s0" class="gallery-section">` + para("Alpha", 4) + `</div>
+<div id="s1" class="gallery-section hidden" style="display: none">` + para("Beta", 4) + `</div>
+<div id="s2" class="gallery-section" style="display:none">` + para("Gamma", 4) + `</div>
+<div class="signup-box" style="display:none">` + para("Zeta", 2) + `</div>
+</div></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

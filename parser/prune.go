@@ -19,6 +19,7 @@ import (
 // nested hidden elements cost no more than the rest.
 func prune(n *html.Node) int {
 	text := 0
+	var shown map[string]bool // kinds of n's shown children, made when needed
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
@@ -41,14 +42,35 @@ func prune(n *html.Node) int {
 			}
 			t := prune(c)
 			if hidden(c) && t < hiddenKeep {
-				n.RemoveChild(c)
-				break
+				if shown == nil {
+					shown = shownKinds(n)
+				}
+				if k := firstClass(c); k == "" || !shown[c.Data+"."+k] {
+					n.RemoveChild(c)
+					break
+				}
 			}
 			text += t
 		}
 		c = next
 	}
 	return text
+}
+
+// shownKinds returns the kinds (tag and first class name) of n's children
+// that are not hidden. A hidden element of a kind that is shown beside it
+// is the next page of a paged article or slide show, which a script shows
+// in turn: it stays.
+func shownKinds(n *html.Node) map[string]bool {
+	m := map[string]bool{}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !hidden(c) {
+			if k := firstClass(c); k != "" {
+				m[c.Data+"."+k] = true
+			}
+		}
+	}
+	return m
 }
 
 // hiddenKeep is the text a hidden element must hold to stay.

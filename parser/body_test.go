@@ -388,6 +388,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is", "Gamma is"},
 			mustNot: []string{"Zeta"},
 		},
+		{
+			name: "a live ticker whose entries are named comments is the text beside a scrap",
+			page: `<html><body><main><h1>Lorient against Lyon, live</h1>
+<div class="match-header"><p>Kick-off at nine in the evening at the stadium.</p></div>
+<div class="live-match-comments">` + strings.Repeat(`<div class="live-match-comment">`+para("Omicron", 3)+`</div>`, 12) + `</div>
+</main></body></html>`,
+			must: []string{"Omicron is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -40,6 +40,9 @@ type scorer struct {
 	// discussion is set when every candidate lies in reader comments: the
 	// page is a forum thread or a guestbook, and the posts are its text.
 	discussion bool
+	// commentGood is the most good text one element named for comments
+	// holds.
+	commentGood float64
 	// room is the number of elements stats was made for.
 	room int
 }
@@ -241,6 +244,9 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle && !s.discussion
+		if st.neg {
+			s.commentGood = max(s.commentGood, st.good)
+		}
 	case hintStrongNeg:
 		st.neg = !st.hasTitle && !major
 	case hintWeakNeg:
@@ -264,16 +270,29 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 }
 
 // pick chooses the best candidate that does not lie inside boilerplate.
-// When none is left outside reader comments, the page is a discussion (a
-// forum thread, a guestbook) and the posts are scored as text.
+// When none is left outside reader comments, or what is left is a scrap
+// beside them (mostlyComments), the page is a discussion (a forum thread,
+// a guestbook, a live ticker) and the posts are scored as text.
 func (s *scorer) pick(body *html.Node) {
 	s.pickFrom(body)
-	if s.best == nil && !s.discussion {
+	if s.best == nil && !s.discussion || s.mostlyComments() {
 		s.discussion = true
 		s.cands = s.cands[:0]
 		s.pickFrom(body)
 	}
 }
+
+// mostlyComments reports a page whose best candidate outside reader
+// comments is a scrap beside them: the comments' good text is
+// minDiscussion times its score (a live ticker whose entries are named
+// comments, a thread under a one-line question).
+func (s *scorer) mostlyComments() bool {
+	return !s.discussion && s.best != nil && s.commentGood >= minDiscussion*s.score
+}
+
+// minDiscussion is how many times the score of the best candidate outside
+// comments their good text must be for the comments to be the page's text.
+const minDiscussion = 50
 
 // pickFrom scores the tree under body and takes the best candidate.
 func (s *scorer) pickFrom(body *html.Node) {

@@ -293,6 +293,109 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Nu is"},
 		},
+		{
+			name: "ruby readings without a fallback are left out, with <rp> they stay",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を禁止することになりました。</p>
+<p>韓国の<ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>大統領は３日夜、緊急談話を出し、野党が国政をまひさせているとして「非常戒厳」を宣言した。</p>` + para("Beta", 3) + `
+</article></body></html>`,
+			must:    []string{"子どもへの虐待をなくすための法律ができて", "尹錫悦（ユンソンニョル）大統領"},
+			mustNot: []string{"ぎゃくたい", "ほうりつ"},
+		},
+		{
+			// A cell holds a <div>: the table is laid out, and its rows
+			// are walked as blocks.
+			name: "a table row with a picture in one cell is data, not an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 3) + `
+<table><tr><th>Image</th><th>Name</th><th>Description</th></tr>
+<tr><td><div><img src="/mead.png" width="48"></div></td><td>Mead</td><td>Omicron: a fermented beverage made from honey.</td></tr>
+<tr><td><div><img src="/wine.png" width="48"></div></td><td>Wine</td><td>Pi: drink in moderation.</td></tr></table>` + para("Beta", 3) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Omicron: a fermented", "Pi: drink"},
+		},
+		{
+			name: "unlinked prose in a box with a weak name stays, a caption box goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<div class="note"><p>Omicron: the legend says he saved a boy who was choking on a fish bone, and so the blessing is given against illness of the throat on his feast day, with two crossed candles held by the priest.</p></div>` + para("Gamma", 5) + `
+<div class="info-box"><p>Pi: the house has room for nine guests, a garden with a view of the valley and a barn for bicycles, and it lies at the end of a quiet village road near the forest, ten minutes from the lake on foot.</p></div>` + para("Delta", 5) + `
+<div class="photo-caption"><p>Rho: a mother and her children sell bread at a market in the old town on Tuesday, two weeks before the local elections that are scheduled for the fourth of June this year.</p></div>` + para("Epsilon", 5) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Epsilon is", "Omicron: the legend", "Pi: the house"},
+			mustNot: []string{"Rho: a mother"},
+		},
+		{
+			name: "a subhead's id is an anchor, not a hint",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 4) + `
+<h3 id="nav_only_the_foil_remains__1" class="subheading">Only the foil remains</h3>` + para("Beta", 4) + `
+<h2 id="share-options">Upsilon: what the plant does next</h2>` + para("Gamma", 4) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Only the foil remains", "Upsilon: what the plant", "Gamma is"},
+		},
+		{
+			name: "addresses written out stay, a linked phrase alone goes",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 4) + `
+<p><a href="http://www.openpetition.de/petition/online/gegen-die-reform">http://www.openpetition.de/petition/online/gegen-die-reform</a></p>` + para("Beta", 4) + `
+<p><a href="mailto:suivi.reformes@example.org">suivi.reformes@example.org</a></p>` + para("Gamma", 4) + `
+<p><a href="/other">Sigma in the other story</a></p>` + para("Delta", 4) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "http://www.openpetition.de/petition/online/gegen-die-reform", "suivi.reformes@example.org", "Delta is"},
+			mustNot: []string{"Sigma"},
+		},
+		{
+			name: "a command after a short heading at the end is not a trailing section",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h3>Switching it back on</h3>
+<pre>netsh interface tcp set global autotuninglevel=normal</pre>
+</article></body></html>`,
+			must: []string{"Alpha is", "Beta is", "autotuninglevel=normal"},
+		},
+		{
+			name: "a smiley does not make a post an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Tau: he has been out", "Gamma is"},
+		},
+		{
+			name: "a list of names under a closing label is a trailing section, a list of steps is not",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<h3>How to apply</h3><ul><li>Chi: fill in the form on the last page</li><li>Send it to the office before May</li></ul>` + para("Gamma", 2) + `
+<h4>Funding and partners</h4><ul><li>Phifund</li><li>Psi Institute</li><li>Omegalab</li></ul>
+</article></body></html>`,
+			must:    []string{"Alpha is", "Chi: fill in the form", "Gamma is"},
+			mustNot: []string{"Phifund", "Omegalab"},
+		},
+		{
+			// The menu inside the story makes one section the best
+			// candidate; the sections are then joined, and what
+			// scores below zero between them is left out.
+			name: "a note box between the sections of a split article does not count against it",
+			page: `<html><body><main><h1>Headline</h1><div class="story">
+<div class="text">` + para("Alpha", 4) + para("Beta", 4) + `</div>
+<div class="note"><p>Omega: according to the best-known legend he saved a boy who was choking on a fish bone, and that is where the blessing against illness of the throat, given on his feast day with two crossed candles, comes from.</p></div>
+<div class="text">` + para("Gamma", 4) + para("Delta", 4) + `</div>
+` + menu + `</div></main></body></html>`,
+			must: []string{"Alpha is", "Omega: according to", "Delta is"},
+		},
+		{
+			name: "hidden pages of a paged article stay, other hidden elements go",
+			page: `<html><body><article><h1>Headline</h1><div class="gallery">
+<div id="s0" class="gallery-section">` + para("Alpha", 4) + `</div>
+<div id="s1" class="gallery-section hidden" style="display: none">` + para("Beta", 4) + `</div>
+<div id="s2" class="gallery-section" style="display:none">` + para("Gamma", 4) + `</div>
+<div class="signup-box" style="display:none">` + para("Zeta", 2) + `</div>
+</div></article></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta"},
+		},
+		{
+			name: "a live ticker whose entries are named comments is the text beside a scrap",
+			page: `<html><body><main><h1>Lorient against Lyon, live</h1>
+<div class="match-header"><p>Kick-off at nine in the evening at the stadium.</p></div>
+<div class="live-match-comments">` + strings.Repeat(`<div class="live-match-comment">`+para("Omicron", 3)+`</div>`, 12) + `</div>
+</main></body></html>`,
+			must: []string{"Omicron is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

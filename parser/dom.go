@@ -231,6 +231,12 @@ func nameTokens(n *html.Node, buf []string, camel bool) []string {
 		default:
 			continue
 		}
+		if a.Key == "id" && isHeading(n.DataAtom) {
+			// A heading's id is an anchor to link to, made from its
+			// words or a counter ("nav_the_results__1",
+			// "cc-m-header-1298"), not a name for what it is.
+			continue
+		}
 		for name := range strings.FieldsSeq(a.Val) {
 			if a.Key == "class" && strings.IndexByte(name, ':') >= 0 {
 				// A utility class under a variant ("print:hidden",

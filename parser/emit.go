@@ -74,7 +74,10 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintWeakNeg:
 		// A heading scores nothing by itself: a weak name ("widget-title",
 		// "time") does not make a subhead boilerplate; its box would be.
-		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2
+		// Nor does a box's name ("info", "note") make the unlinked prose
+		// in it boilerplate (a fact box, a note on the story), unless the
+		// name says the text is a caption, a byline or the like.
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n))
 	}
 	return false
 }
@@ -502,7 +505,9 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 const maxBoxText = 400
 
 // imageBox returns the nearest ancestor of img that holds text, if that is
-// a short block that is not most of the body.
+// a short block that is not most of the body. Paragraphs, list items,
+// cells and table rows are never boxes: an image in one of them sits in
+// text (a row with a picture in one cell is a row of data).
 func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, rootText int) *xhtml.Node {
 	var path []*xhtml.Node
 	var res *xhtml.Node
@@ -518,7 +523,7 @@ func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, ro
 		}
 		switch {
 		case a.DataAtom == atom.P, a.DataAtom == atom.Li, a.DataAtom == atom.Dd, a.DataAtom == atom.Dt,
-			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Blockquote,
+			a.DataAtom == atom.Td, a.DataAtom == atom.Th, a.DataAtom == atom.Tr, a.DataAtom == atom.Blockquote,
 			isHeading(a.DataAtom), a.DataAtom == atom.Body:
 		case !isBlockAtom(a.DataAtom) && !st.hasBlock:
 			// An image inside a run of text.
@@ -537,7 +542,8 @@ func (e *emitter) imageBox(img *xhtml.Node, memo map[*xhtml.Node]*xhtml.Node, ro
 }
 
 // tinyImage reports an icon or emoji: an image declared at most 32 pixels
-// wide or high, or named for an emoji or icon.
+// wide or high, or named for an emoji, an icon or a smiley ("smilie",
+// "wp-smiley": forums' emoji).
 func tinyImage(img *xhtml.Node) bool {
 	for _, k := range []string{"width", "height"} {
 		if v := getAttr(img, k); v != "" {
@@ -554,7 +560,7 @@ func tinyImage(img *xhtml.Node) bool {
 		}
 	}
 	c := strings.ToLower(getAttr(img, "class"))
-	return strings.Contains(c, "emoji") || strings.Contains(c, "icon")
+	return strings.Contains(c, "emoji") || strings.Contains(c, "icon") || strings.Contains(c, "smil")
 }
 
 // hasLongPara reports whether n's subtree holds a <p> with a sentence's

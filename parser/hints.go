@@ -58,6 +58,34 @@ var weakNegTokens = map[string]bool{
 	"teaser": true, "infobox": true, "note": true, "print": true, "widget": true, "disclaimer": true, "copyright": true, "legal": true, "source": true,
 }
 
+// lineTokens are the weak names that say what a line of text is (a
+// caption, a credit, a byline, a date, a disclaimer) rather than what box
+// it sits in ("info", "note", "teaser", "widget").
+var lineTokens = map[string]bool{
+	"meta": true, "byline": true, "author": true, "authors": true, "header": true, "date": true,
+	"dateline": true, "time": true, "credit": true, "credits": true, "caption": true,
+	"disclaimer": true, "copyright": true, "legal": true, "source": true,
+}
+
+// namesLine reports an element whose tag or class/id names it as a line of
+// metadata (lineTokens), camelCase parts included.
+func namesLine(n *html.Node) bool {
+	if n.DataAtom == atom.Header {
+		return true
+	}
+	for _, t := range classTokens(n, nil) {
+		if lineTokens[t] {
+			return true
+		}
+	}
+	for _, t := range camelTokens(n, nil) {
+		if lineTokens[t] {
+			return true
+		}
+	}
+	return false
+}
+
 var positiveTokens = map[string]bool{
 	"articlebody": true, "article": true, "body": true, "content": true, "entry": true, "main": true,
 	"post": true, "story": true, "storybody": true, "text": true, "articletext": true, "articlecontent": true,

@@ -505,6 +505,11 @@ var subtitleTokens = map[string]bool{
 	"articlelead": true, "articleintro": true, "leadtext": true, "introtext": true, "headline2": true,
 }
 
+// maxStandfirst is the longest text (bytes) taken as a standfirst: a
+// long lead runs to 150 words. A text with a photo credit ("©") is a
+// caption, not a standfirst.
+const maxStandfirst = 1200
+
 // subtitle looks for the standfirst near the headline: an element named
 // for it (standfirst, lead, dek, ...), an h2 beside the headline, or the
 // paragraph that directly follows the headline outside the body. Without a
@@ -534,7 +539,7 @@ func (x *extraction) subtitle() {
 			return ""
 		}
 		t, all := boundedTextAll(n, 4000)
-		if !all || len(t) < 30 || len(t) > 800 || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || isDateline(t) || x.isByline(t) {
+		if !all || len(t) < 30 || len(t) > maxStandfirst || strings.Contains(t, "©") || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || isDateline(t) || x.isByline(t) {
 			return ""
 		}
 		return t
@@ -625,7 +630,7 @@ func (x *extraction) leadParagraph() (string, *html.Node) {
 			continue
 		}
 		t, all := boundedTextAll(n, 4000)
-		if !all || len(t) > 800 || isDateline(t) || x.isByline(t) {
+		if !all || len(t) > maxStandfirst || strings.Contains(t, "©") || isDateline(t) || x.isByline(t) {
 			continue
 		}
 		return t, n

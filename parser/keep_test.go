@@ -114,3 +114,25 @@ func TestLabelOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestWrittenAddresses pins what counts as addresses written out: web and
+// mail addresses, perhaps numbered as notes, and nothing else.
+func TestWrittenAddresses(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"http://www.openpetition.de/petition/online/x", true},
+		{"suivi.reformes@example.org", true},
+		{"[1] http://www.gnu.org/philosophy/free-sw.de.html\n[2] https://fsfe.org/", true},
+		{"www.example.org/path", true},
+		{"Read more at www.example.org", false},
+		{"The generation we love to dump on", false},
+		{"[1]", false},
+		{"http://", false},
+	} {
+		if got := writtenAddresses(tc.text); got != tc.want {
+			t.Errorf("writtenAddresses(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

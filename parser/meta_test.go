@@ -274,9 +274,12 @@ func TestTitleVote(t *testing.T) {
 }
 
 func TestSubtitle(t *testing.T) {
-	body := `<div class="body"><p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
-		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p></div>`
+	body := `<div class="body"><p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 8) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 8) + `</p></div>`
 	const std = "The standfirst sums up the story in one sentence for readers."
+	long := strings.Repeat("A long lead of a union's statement goes over the talks in detail, word by word. ", 11)
+	long = long[:len(long)-1]
+	const gallery = "Members of the constitutional bodies lay a wreath at the memorial © Press Office | Jane Doe The speaker talks at the ceremony"
 	for _, tc := range []struct {
 		name, head, want string
 	}{
@@ -284,6 +287,8 @@ func TestSubtitle(t *testing.T) {
 		{"paragraph right after the headline", `<header><h1>The headline of the story</h1><p>` + std + `</p></header>`, std},
 		{"no headline element", `<div class="entry__subtitle">` + std + `</div>`, std},
 		{"lead figure is not a standfirst", `<h1>The headline of the story</h1><figure class="fig--lead"><img src="/a.jpg"><figcaption>` + std + `</figcaption></figure>`, ""},
+		{"a long lead", `<h1>The headline of the story</h1><div class="teaser"><p class="abstract">` + long + `</p></div>`, long},
+		{"photo credits are a caption, not a standfirst", `<h1>The headline of the story</h1><p class="description">` + gallery + `</p>`, ""},
 		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
 	} {
 		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`

@@ -119,7 +119,7 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
 		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
-		if ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence {
+		if (ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence) && !(b.kind == bPara && writtenAddresses(t)) {
 			return false
 		}
 	}
@@ -153,6 +153,29 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	}
 	return true
 }
+
+// writtenAddresses reports a paragraph of nothing but web or mail
+// addresses written out (a source, a petition, a contact), perhaps
+// numbered as notes ("[1] https://..."): the author gives the reader the
+// address to read, as text, not a link to click in place of one.
+func writtenAddresses(t string) bool {
+	n := 0
+	for f := range strings.FieldsSeq(t) {
+		switch {
+		case reNoteMark.MatchString(f):
+		case reAddress.MatchString(f):
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0
+}
+
+var (
+	reNoteMark = regexp.MustCompile(`^\[\d{1,3}\]$`)
+	reAddress  = regexp.MustCompile(`^(?:https?://\S+\.\S+|www\.\S+\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$`)
+)
 
 // linkTeaser reports a short paragraph, not a sentence, that ends in a link
 // after a label and the link makes up a good part of it: a pointer to another story put between the
@@ -446,13 +469,21 @@ func isLabel(b block) bool {
 }
 
 // isProse reports what may be the article's own: a paragraph of a dozen
-// words with no address or citation in it, or a list or table (facts,
-// steps, figures) whose items are not mostly addresses and citations.
+// words with no address or citation in it, a list or table (facts,
+// steps, figures) whose items are not mostly addresses and citations, or
+// preformatted text (code, a command).
 func isProse(b block) bool {
 	switch b.kind {
+	case bPre:
+		// Code or a command: the article's own, never a reference.
+		return true
 	case bPara, bQuote:
 		return hasFields(b.text, 12) && !reCitation.MatchString(b.text)
 	case bList, bTable:
+		if b.kind == bList && tinyItems(b) {
+			// Names of partners, tags, links: scraps, not steps.
+			return false
+		}
 		n := 0
 		for _, it := range b.items {
 			if reCitation.MatchString(it) {
@@ -462,6 +493,16 @@ func isProse(b block) bool {
 		return 2*n < len(b.items)
 	}
 	return false
+}
+
+// tinyItems reports a list whose items are one or two words each.
+func tinyItems(b block) bool {
+	for _, it := range b.items {
+		if hasFields(it, 3) {
+			return false
+		}
+	}
+	return len(b.items) > 0
 }
 
 // reCitation matches what a reference or an address holds: a web address,

@@ -8,7 +8,9 @@ import (
 )
 
 // prune removes from n's subtree what is never article text: scripts,
-// styles, embedded objects, form controls, comments and hidden elements.
+// styles, embedded objects, form controls, comments, hidden elements and
+// ruby annotations without a fallback (readings set above East Asian
+// characters).
 // Hidden elements stay when they hold a page's worth of text (streaming
 // renderers park the article in a hidden element that a script moves into
 // place). HTML templates that hold an article (Blogger renders its posts
@@ -17,6 +19,7 @@ import (
 // nested hidden elements cost no more than the rest.
 func prune(n *html.Node) int {
 	text := 0
+	var shown map[string]bool // kinds of n's shown children, made when needed
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
@@ -39,14 +42,35 @@ func prune(n *html.Node) int {
 			}
 			t := prune(c)
 			if hidden(c) && t < hiddenKeep {
-				n.RemoveChild(c)
-				break
+				if shown == nil {
+					shown = shownKinds(n)
+				}
+				if k := firstClass(c); k == "" || !shown[c.Data+"."+k] {
+					n.RemoveChild(c)
+					break
+				}
 			}
 			text += t
 		}
 		c = next
 	}
 	return text
+}
+
+// shownKinds returns the kinds (tag and first class name) of n's children
+// that are not hidden. A hidden element of a kind that is shown beside it
+// is the next page of a paged article or slide show, which a script shows
+// in turn: it stays.
+func shownKinds(n *html.Node) map[string]bool {
+	m := map[string]bool{}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !hidden(c) {
+			if k := firstClass(c); k != "" {
+				m[c.Data+"."+k] = true
+			}
+		}
+	}
+	return m
 }
 
 // hiddenKeep is the text a hidden element must hold to stay.
@@ -59,11 +83,36 @@ func dropElement(n *html.Node) bool {
 		atom.Option, atom.Link, atom.Meta, atom.Dialog, atom.Audio, atom.Video, atom.Source,
 		atom.Map, atom.Area, atom.Head, atom.Title, atom.Label:
 		return true
+	case atom.Rt, atom.Rtc:
+		// Ruby annotations: a reading glossed over the base text
+		// (<ruby>漢字<rt>かんじ</rt></ruby>), not part of the sentence;
+		// kept, it splits every glossed word in two. A page that gives
+		// <rp> parentheses asks for "漢字（かんじ）" where ruby is not
+		// shown, and gets it.
+		return !rubyFallback(n)
 	case 0:
 		// Unknown elements: custom elements often hold ads and widgets, but
 		// some sites wrap the text in them, so only drop the well-known ones.
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
+	}
+	return false
+}
+
+// rubyFallback reports whether the ruby element around n gives <rp>
+// parentheses for its annotations.
+func rubyFallback(n *html.Node) bool {
+	p := n.Parent
+	if p != nil && p.DataAtom == atom.Rtc {
+		p = p.Parent
+	}
+	if p == nil {
+		return false
+	}
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && c.DataAtom == atom.Rp {
+			return true
+		}
 	}
 	return false
 }

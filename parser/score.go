@@ -40,6 +40,9 @@ type scorer struct {
 	// discussion is set when every candidate lies in reader comments: the
 	// page is a forum thread or a guestbook, and the posts are its text.
 	discussion bool
+	// commentGood is the most good text one element named for comments
+	// holds.
+	commentGood float64
 	// room is the number of elements stats was made for.
 	room int
 }
@@ -206,6 +209,12 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	return st
 }
 
+// prose reports an element that is all plain paragraph text: no links,
+// and most of its text in paragraphs of a sentence or more.
+func (st *nstat) prose() bool {
+	return st.paras > 0 && st.link == 0 && st.text >= 150 && st.good >= 0.8*float64(st.text)
+}
+
 // adjust applies the hints once the page's total is known: an element
 // named for boilerplate is boilerplate unless it holds the headline or most
 // of the page's good text (layout wrappers such as "has-sidebar").
@@ -235,10 +244,20 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle && !s.discussion
+		if st.neg {
+			s.commentGood = max(s.commentGood, st.good)
+		}
 	case hintStrongNeg:
 		st.neg = !st.hasTitle && !major
 	case hintWeakNeg:
 		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
+	}
+	// A box with a weak name ("info", "note") that holds unlinked prose
+	// (a fact box, a note on the story, a lead set apart) is neither
+	// boilerplate that counts against the article around it nor a
+	// candidate for the body on its own: it counts for nothing.
+	if st.neg && st.h == hintWeakNeg && st.prose() && !namesLine(n) {
+		st.neg, sum = false, 0
 	}
 	if st.neg {
 		sum = -0.5 * float64(st.text)
@@ -251,16 +270,29 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 }
 
 // pick chooses the best candidate that does not lie inside boilerplate.
-// When none is left outside reader comments, the page is a discussion (a
-// forum thread, a guestbook) and the posts are scored as text.
+// When none is left outside reader comments, or what is left is a scrap
+// beside them (mostlyComments), the page is a discussion (a forum thread,
+// a guestbook, a live ticker) and the posts are scored as text.
 func (s *scorer) pick(body *html.Node) {
 	s.pickFrom(body)
-	if s.best == nil && !s.discussion {
+	if s.best == nil && !s.discussion || s.mostlyComments() {
 		s.discussion = true
 		s.cands = s.cands[:0]
 		s.pickFrom(body)
 	}
 }
+
+// mostlyComments reports a page whose best candidate outside reader
+// comments is a scrap beside them: the comments' good text is
+// minDiscussion times its score (a live ticker whose entries are named
+// comments, a thread under a one-line question).
+func (s *scorer) mostlyComments() bool {
+	return !s.discussion && s.best != nil && s.commentGood >= minDiscussion*s.score
+}
+
+// minDiscussion is how many times the score of the best candidate outside
+// comments their good text must be for the comments to be the page's text.
+const minDiscussion = 50
 
 // pickFrom scores the tree under body and takes the best candidate.
 func (s *scorer) pickFrom(body *html.Node) {
@@ -365,7 +397,8 @@ func (x *extraction) widen(c *html.Node) *html.Node {
 		}
 		// Short paragraphs of text stay; link lists, share bars and ads go.
 		st := x.sc.stat(s)
-		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text
+		textual := (s.DataAtom == atom.P || isHeading(s.DataAtom) || s.DataAtom == atom.Blockquote) && 2*st.link < st.text ||
+			s.DataAtom == atom.P && st.text < 400 && writtenAddresses(boundedText(s, 800))
 		if st.text > 0 && st.adj < 0 && !textual {
 			x.skip[s] = true
 		}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -60,8 +61,14 @@ func loadFile(e *env, path string, optional bool) (*config.Config, error) {
 		// heap may grow to twice that tree before it is collected, and for
 		// a file of 100,000 feeds that one-off spike set the process's
 		// peak RSS. Collecting eagerly while decoding costs a fraction of
-		// a second once.
-		defer debug.SetGCPercent(debug.SetGCPercent(25))
+		// a second once. The collection at the end frees the tree before
+		// GOGC is restored: the next heap goal is then twice the config,
+		// not twice the config and its tree.
+		old := debug.SetGCPercent(25)
+		defer func() {
+			runtime.GC()
+			debug.SetGCPercent(old)
+		}()
 	}
 	cfg, err := config.Parse(data, path, e.getenv)
 	if err != nil {

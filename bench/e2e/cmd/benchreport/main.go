@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -335,6 +336,11 @@ func (r *report) render() string {
 		r.p("| per-tick work proportional to the feeds due | a tick with 100 feeds due: %s µs with 1,000 feeds configured, %s µs with 100,000 (%.2f×) | %s |",
 			fmtNum(t1/1000, 0), fmtNum(t100/1000, 0), t100/t1, verdict(t100 < 2*t1))
 	}
+	if per, ok := perDueFeed(sched); ok {
+		lo, hi := slices.Min(per), slices.Max(per)
+		r.p("| the same, read directly: 100,000 feeds configured, 10, 100 and 1,000 due per tick | %s µs per feed due (the heap's log n: stale entries grow with the feeds due) | %s |",
+			strings.Join(fmtEach(per, 2), " / "), verdict(hi < 2*lo))
+	}
 	if a, b := once["5k"], once["50k"]; a != nil && b != nil {
 		r.p("| no stage's memory grows with articles: 50k-article run within 10%% of a 5k-article run's RSS | %s | %s |", rssGrowth("", a, b), growthVerdict(a, b))
 		if la, lb := r.result("once-5k-memlimit.json"), r.result("once-50k-memlimit.json"); la != nil && lb != nil {
@@ -520,8 +526,9 @@ func (r *report) render() string {
 	}
 	if len(sched) > 0 {
 		r.p("Per-tick cost and memory of the scheduler itself (`pipeline/scheduler_bench_test.go`): each tick")
-		r.p("pops the 100 feeds due, re-arms them as after a publish and records their next due time as the")
-		r.p("KV watch does; the heap then also holds the superseded entries, as in the daemon.")
+		r.p("pops the feeds due (100, or 10 to 1,000 with 100,000 configured), re-arms them as after a")
+		r.p("publish and records their next due time as the KV watch does; the heap then also holds the")
+		r.p("superseded entries, as in the daemon.")
 		r.p("")
 		r.p("    go test -run XXX -bench 'SchedulerTick' -benchtime 2000x ./pipeline/")
 		r.p("    go test -run XXX -bench 'SchedulerMemory' -benchtime 1x ./pipeline/")
@@ -530,13 +537,11 @@ func (r *report) render() string {
 		r.p("")
 		r.p("| feeds configured | feeds due per tick | µs per tick | allocs per tick | heap entries |")
 		r.p("|---:|---:|---:|---:|---:|")
-		for _, n := range []string{"1000", "10000", "100000"} {
-			k := "BenchmarkSchedulerTick/feeds=" + n
+		for _, k := range tickKeys {
 			if _, ok := sched[k]; !ok {
 				continue
 			}
-			v, _ := strconv.ParseFloat(n, 64)
-			r.p("| %s | %.0f | %s | %s | %s |", fmtNum(v, 0), sched.get(k, "due/tick"), fmtNum(sched.get(k, "ns/op")/1000, 1), fmtNum(sched.get(k, "allocs/op"), 0), fmtNum(sched.get(k, "heap-entries"), 0))
+			r.p("| %s | %.0f | %s | %s | %s |", fmtNum(tickFeeds(k), 0), sched.get(k, "due/tick"), fmtNum(sched.get(k, "ns/op")/1000, 1), fmtNum(sched.get(k, "allocs/op"), 0), fmtNum(sched.get(k, "heap-entries"), 0))
 		}
 		r.p("")
 		for _, n := range []string{"10000", "100000"} {
@@ -710,4 +715,42 @@ func overheadVerdict(share float64) string {
 	default:
 		return "**missed**"
 	}
+}
+
+// tickKeys are the scheduler tick benchmarks, in table order.
+var tickKeys = []string{
+	"BenchmarkSchedulerTick/feeds=1000", "BenchmarkSchedulerTick/feeds=10000", "BenchmarkSchedulerTick/feeds=100000",
+	"BenchmarkSchedulerTickDue/due=10", "BenchmarkSchedulerTickDue/due=100", "BenchmarkSchedulerTickDue/due=1000",
+}
+
+// tickFeeds is the number of feeds configured in tick benchmark k.
+func tickFeeds(k string) float64 {
+	if n, ok := strings.CutPrefix(k, "BenchmarkSchedulerTick/feeds="); ok {
+		v, _ := strconv.ParseFloat(n, 64)
+		return v
+	}
+	return 100_000
+}
+
+// perDueFeed returns the tick cost per feed due, in µs, of the
+// SchedulerTickDue benchmarks.
+func perDueFeed(sched bench) ([]float64, bool) {
+	var out []float64
+	for _, d := range []string{"10", "100", "1000"} {
+		k := "BenchmarkSchedulerTickDue/due=" + d
+		ns, due := sched.get(k, "ns/op"), sched.get(k, "due/tick")
+		if math.IsNaN(ns) || math.IsNaN(due) || due == 0 {
+			return nil, false
+		}
+		out = append(out, ns/1000/due)
+	}
+	return out, true
+}
+
+func fmtEach(v []float64, prec int) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = fmtNum(x, prec)
+	}
+	return out
 }

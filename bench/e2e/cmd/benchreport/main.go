@@ -548,7 +548,7 @@ func (r *report) render() string {
 			k := "BenchmarkSchedulerMemory/feeds=" + n
 			if _, ok := sched[k]; ok {
 				v, _ := strconv.ParseFloat(n, 64)
-				r.p("- %s feeds: feed identities, id index, due map and heap hold %.1f MiB of heap (%.0f B per feed).", fmtNum(v, 0), sched.get(k, "heap-MiB"), sched.get(k, "heap-B/feed"))
+				r.p("- %s feeds: feed identities, id index, due times and heap hold %.1f MiB of heap (%.0f B per feed).", fmtNum(v, 0), sched.get(k, "heap-MiB"), sched.get(k, "heap-B/feed"))
 			}
 		}
 		r.p("")

@@ -28,6 +28,15 @@ var policy = func() *bluemonday.Policy {
 	return p
 }()
 
+// SanitizeBody reduces an HTML fragment to the DESIGN §3 element set, as
+// the extractor's html field is (for articles built from a feed item).
+func SanitizeBody(fragment string) string {
+	if strings.TrimSpace(fragment) == "" {
+		return ""
+	}
+	return strings.TrimSpace(policy.Sanitize(fragment))
+}
+
 var reBoiler = mustScreen(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|zobacz także|zobacz też|zobacz również|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|weitere beiträge|weitere artikel|ähnliche themen|ähnliche beiträge|ähnliche artikel|was sind cookies|what are cookies|cookie[- ]?einstellungen|cookie settings|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b|(?i)^\(?(?:watch|listen|bild|foto|fotos|photo|image|credits?|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))|^\(?(?:noch keine (?:bewertungen|kommentare)|no (?:ratings|comments|reviews) yet|aún no hay comentarios|pas encore de commentaires|(?:view|show|zeige|alle) comments|kommentare anzeigen)\b`)
 
 // dropLabels drops the blocks that only name a page element (reLabelOnly).

@@ -17,6 +17,7 @@ import (
 	"github.com/newsfeed/newsfeed/internal/urlnorm"
 	"github.com/newsfeed/newsfeed/metrics"
 	"github.com/newsfeed/newsfeed/parser"
+	"github.com/newsfeed/newsfeed/parser/feed"
 )
 
 // handleScrape turns one feed item into an article: fetch the page, extract,
@@ -265,10 +266,14 @@ func fallbackArticle(im *ItemMsg, link string) *article.Article {
 	if body == "" {
 		body = it.Summary
 	}
+	// the feed's markup is the publisher's: sanitised before it is read,
+	// so no script or style text reaches the article
+	body = feed.SanitizeHTML(body, link)
 	a := &article.Article{
 		Schema: article.Schema, URL: link, CanonicalURL: link, Title: it.Title,
 		Authors: append([]string{}, it.Authors...), PublishedAt: it.PublishedAt,
 		Text:       htmlToText(body),
+		HTML:       parser.SanitizeBody(body),
 		Extraction: article.Extraction{Method: article.MethodFeedFallback},
 	}
 	return a
@@ -280,7 +285,7 @@ func htmlToText(s string) string {
 	if s == "" {
 		return ""
 	}
-	if !strings.Contains(s, "<") {
+	if !strings.ContainsAny(s, "<&") {
 		return strings.Join(strings.Fields(s), " ")
 	}
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader("<div>" + s + "</div>"))

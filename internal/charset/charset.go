@@ -497,3 +497,40 @@ func rewriteDecl(b []byte) []byte {
 	out = append(out, b[loc[4]:]...)
 	return out
 }
+
+// FixC1 replaces C1 control characters (U+0080 to U+009F) in UTF-8 text
+// with the windows-1252 characters of the same byte values, as browsers do
+// for such code points in character references: they are what a CMS that
+// decoded windows-1252 text as ISO-8859-1 leaves behind ("don\u0092t" for
+// "don’t"), never text a publisher meant. The five values windows-1252
+// leaves undefined are removed. It returns b itself when there is nothing
+// to replace, and the number of characters replaced.
+func FixC1(b []byte) ([]byte, int) {
+	n := 0
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == 0xC2 && b[i+1] >= 0x80 && b[i+1] <= 0x9F {
+			n++
+		}
+	}
+	if n == 0 {
+		return b, 0
+	}
+	out := make([]byte, 0, len(b)+n)
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0xC2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9F {
+			if r := c1[b[i+1]-0x80]; r != 0 {
+				out = utf8.AppendRune(out, r)
+			}
+			i++
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out, n
+}
+
+// c1 is windows-1252 at 0x80 to 0x9F (0: undefined).
+var c1 = [32]rune{
+	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
+	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
+}

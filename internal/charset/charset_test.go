@@ -140,3 +140,21 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestFixC1(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		n        int
+	}{
+		{"don\u0092t", "don’t", 1},
+		{"\u0093quoted\u0094 \u0080 5", "“quoted” € 5", 3},
+		{"undefined\u0081 gone", "undefined gone", 1},
+		{"clean ’ text", "clean ’ text", 0},
+		{"Ä ü \u00a0", "Ä ü \u00a0", 0}, // C2 A0 and other two-byte letters untouched
+	} {
+		got, n := FixC1([]byte(tc.in))
+		if string(got) != tc.want || n != tc.n {
+			t.Errorf("FixC1(%q) = %q, %d; want %q, %d", tc.in, got, n, tc.want, tc.n)
+		}
+	}
+}

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 	xhtml "golang.org/x/net/html"
 
@@ -96,11 +97,17 @@ type Line struct {
 	Feed Info `json:"feed"`
 }
 
-// Lines returns the feed's items as output lines.
+// Lines returns the feed's items as output lines, with their summary and
+// content sanitised (SanitizeHTML). Items keep the feed's own markup until
+// then: the poller reads only what is new, and sanitising every item of
+// every poll would cost more than parsing the feed.
 func (f *Feed) Lines() []Line {
 	info := Info{Title: f.Title, Link: f.Link, Language: f.Language}
 	out := make([]Line, len(f.Items))
 	for i, it := range f.Items {
+		base := itemBase(it, f.Link)
+		it.Summary = SanitizeHTML(it.Summary, base)
+		it.Content = SanitizeHTML(it.Content, base)
 		out[i] = Line{Item: it, Feed: info}
 	}
 	return out
@@ -156,7 +163,7 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Feed
 	base := parseBase(baseURL)
 	f := &Feed{
 		Title:    cleanText(gf.Title),
-		Language: strings.TrimSpace(gf.Language),
+		Language: langTag(gf.Language),
 		Format:   gf.FeedType,
 	}
 	f.Link = urlnorm.Resolve(base, gf.Link)
@@ -177,6 +184,11 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Feed
 	if info != nil && len(info.ItemBases) == len(gf.Items) {
 		itemBases = info.ItemBases
 	}
+	// the RSS items as read, for what gofeed's translation leaves out
+	var rssItems []*rss.Item
+	if rf, ok := gf.OriginalFeed().(*rss.Feed); ok && rf != nil && len(rf.Items) == len(gf.Items) {
+		rssItems = rf.Items
+	}
 	ids := newIdentity()
 	for i, it := range gf.Items {
 		if it == nil {
@@ -191,6 +203,9 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Feed
 			b = resolveBases(base, itemBases[i])
 		}
 		out, ok := item(b, it, opts.Now, &warn)
+		if out.Link == "" && rssItems != nil {
+			out.Link = permaLink(b, rssItems[i])
+		}
 		if !ok {
 			continue
 		}
@@ -213,6 +228,10 @@ func Prepare(data []byte, contentType string, lim xmlguard.Limits) ([]byte, *xml
 	}
 	if res.Replaced > 0 {
 		warn = append(warn, fmt.Sprintf("%d invalid %s byte sequences replaced", res.Replaced, res.Name))
+	}
+	utf, fixed := charset.FixC1(utf)
+	if fixed > 0 {
+		warn = append(warn, fmt.Sprintf("%d C1 control characters read as windows-1252", fixed))
 	}
 	utf, removed := xmlguard.Clean(utf)
 	if removed > 0 {
@@ -310,11 +329,90 @@ func item(base *url.URL, it *gofeed.Item, now time.Time, warn *[]string) (Item, 
 			}
 		}
 	}
+	if out.Image == "" {
+		out.Image = itemImage(base, it)
+	}
+	if out.Summary == "" && out.Content == "" {
+		out.Summary = mediaDescription(it)
+	}
 	if out.GUID == "" && out.Link == "" && out.Title == "" && out.Summary == "" && out.Content == "" {
 		*warn = append(*warn, "empty items were dropped")
 		return out, false
 	}
 	return out, true
+}
+
+// permaLink is an RSS item's guid when it is the item's address: RSS 2.0
+// reads a guid as a permalink unless isPermaLink="false", and an item
+// without <link> is then reached through it.
+func permaLink(base *url.URL, it *rss.Item) string {
+	if it == nil || it.GUID == nil || strings.EqualFold(strings.TrimSpace(it.GUID.IsPermalink), "false") {
+		return ""
+	}
+	v := strings.TrimSpace(it.GUID.Value)
+	if !strings.HasPrefix(strings.ToLower(v), "http://") && !strings.HasPrefix(strings.ToLower(v), "https://") {
+		return "" // a permalink is absolute; "123" or a urn is an id
+	}
+	return urlnorm.Resolve(base, v)
+}
+
+// itemImage is the first image media RSS offers (media:thumbnail, or an
+// image media:content or media:thumbnail inside media:group), which
+// gofeed's translation does not read; the largest when several are sized.
+func itemImage(base *url.URL, it *gofeed.Item) string {
+	media := it.Extensions["media"]
+	if media == nil {
+		return ""
+	}
+	var best string
+	bestW := -1
+	consider := func(e ext.Extension, needImage bool) {
+		u := urlnorm.Resolve(base, e.Attrs["url"])
+		if u == "" {
+			return
+		}
+		if needImage && !strings.HasPrefix(e.Attrs["type"], "image/") && e.Attrs["medium"] != "image" {
+			return
+		}
+		w, _ := strconv.Atoi(e.Attrs["width"])
+		if w > bestW {
+			best, bestW = u, w
+		}
+	}
+	for _, e := range media["thumbnail"] {
+		consider(e, false)
+	}
+	for _, g := range media["group"] {
+		for _, e := range g.Children["content"] {
+			consider(e, true)
+		}
+		for _, e := range g.Children["thumbnail"] {
+			consider(e, false)
+		}
+	}
+	return best
+}
+
+// mediaDescription is media:description, directly or in media:group (a
+// YouTube feed's only summary).
+func mediaDescription(it *gofeed.Item) string {
+	media := it.Extensions["media"]
+	if media == nil {
+		return ""
+	}
+	for _, e := range media["description"] {
+		if v := strings.TrimSpace(e.Value); v != "" {
+			return v
+		}
+	}
+	for _, g := range media["group"] {
+		for _, e := range g.Children["description"] {
+			if v := strings.TrimSpace(e.Value); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // itemDate parses raw with ParseDate, falls back to gofeed's reading, and
@@ -458,14 +556,26 @@ func cleanText(s string) string {
 	s = strings.TrimSpace(s)
 	if strings.ContainsRune(s, '<') && strings.ContainsRune(s, '>') {
 		var b strings.Builder
+		skip := "" // inside script or style: code, not text
 		z := xhtml.NewTokenizer(strings.NewReader(s))
 		for {
 			tt := z.Next()
 			if tt == xhtml.ErrorToken {
 				break
 			}
-			if tt == xhtml.TextToken {
-				b.Write(z.Text())
+			switch tt {
+			case xhtml.StartTagToken:
+				if name, _ := z.TagName(); isRawText(string(name)) {
+					skip = string(name)
+				}
+			case xhtml.EndTagToken:
+				if name, _ := z.TagName(); string(name) == skip {
+					skip = ""
+				}
+			case xhtml.TextToken:
+				if skip == "" {
+					b.Write(z.Text())
+				}
 			}
 		}
 		s = b.String()
@@ -473,6 +583,26 @@ func cleanText(s string) string {
 		s = html.UnescapeString(s)
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// langTag writes a feed's language as a BCP 47 tag: "en_US" becomes
+// "en-US"; a list ("en, de") gives its first tag. Case is the feed's own
+// (tags are case-insensitive: "en-us" stays as written).
+func langTag(l string) string {
+	l = strings.TrimSpace(strings.ReplaceAll(l, "_", "-"))
+	if i := strings.IndexAny(l, ",; "); i >= 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+// isRawText reports elements whose text is code or markup, not prose.
+func isRawText(name string) bool {
+	switch name {
+	case "script", "style", "template", "noscript", "iframe", "textarea", "xmp", "noembed", "noframes":
+		return true
+	}
+	return false
 }
 
 func uniqueNonEmpty(in []string) []string {

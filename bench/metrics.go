@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"time"
@@ -219,3 +220,28 @@ func SetF1(got, want []string) float64 {
 	p, r := float64(inter)/float64(len(g)), float64(inter)/float64(len(w))
 	return 2 * p * r / (p + r)
 }
+
+// SplitNames reads an annotated author value (a string or a list of
+// strings, JSON) as names: a string is split at ";", "," and the
+// conjunctions "and", "und", "&" ("Benjamin Fischer und Marcus Theurer").
+func SplitNames(raw []byte) []string {
+	var list []string
+	if json.Unmarshal(raw, &list) != nil {
+		var one string
+		if json.Unmarshal(raw, &one) != nil {
+			return nil
+		}
+		list = []string{one}
+	}
+	var out []string
+	for _, s := range list {
+		for _, part := range reNameSep.Split(s, -1) {
+			if part = NormSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+var reNameSep = regexp.MustCompile(`\s*[;,]\s*|\s+(?:and|und|&)\s+`)

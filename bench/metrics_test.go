@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,5 +71,20 @@ func TestSameMinute(t *testing.T) {
 func TestNormTitle(t *testing.T) {
 	if NormTitle("Helikopter\u00adlandeplatz \u200b ok\u200b") != "Helikopterlandeplatz ok" {
 		t.Errorf("%q", NormTitle("Helikopter\u00adlandeplatz \u200b ok\u200b"))
+	}
+}
+
+func TestSplitNames(t *testing.T) {
+	for in, want := range map[string][]string{
+		`"Benjamin Fischer und Marcus Theurer"`: {"Benjamin Fischer", "Marcus Theurer"},
+		`"A. Smith; B. Jones, C. Doe & D. Roe"`: {"A. Smith", "B. Jones", "C. Doe", "D. Roe"},
+		`["Ann Lee", "Bo Kim and Cy Day"]`:      {"Ann Lee", "Bo Kim", "Cy Day"},
+		`"Daniel Lemire"`:                       {"Daniel Lemire"},
+		`null`:                                  nil,
+	} {
+		got := SplitNames([]byte(in))
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("SplitNames(%s) = %q, want %q", in, got, want)
+		}
 	}
 }

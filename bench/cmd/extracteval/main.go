@@ -46,6 +46,9 @@ type page struct {
 	credit      string
 	// trafilatura-eval
 	with, without []string
+	// trafilatura-eval metadata, where annotated
+	trafTitle, trafDate string
+	trafAuthors         []string
 	// readability
 	byline, lang string
 	holdout      bool
@@ -110,8 +113,8 @@ func main() {
 	}
 
 	fmt.Printf("pages: %d (hold-out %d%% by id hash)\n\n", len(pages), *holdout)
-	fmt.Println("| tool | part | fundus body P | R | F1 | mean page F1 | title | authors | date | caption | credit | traf `with` found | traf `without` kept | readability title | byline | lang | s/page |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| tool | part | fundus body P | R | F1 | mean page F1 | title | authors | date | caption | credit | traf `with` found | traf `without` kept | traf title | traf authors | traf date | readability title | byline | lang | s/page |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, t := range tools {
 		start := time.Now()
 		res := make([]bench.Result, len(pages))
@@ -168,6 +171,9 @@ func main() {
 						}
 					}
 					d["missing"], d["kept"] = miss, kept
+					d["title"], d["want_title"] = r.Title, p.trafTitle
+					d["authors"], d["want_authors"] = r.Authors, p.trafAuthors
+					d["date"], d["want_date"] = r.Date, p.trafDate
 				}
 				if p.set == "readability" {
 					d["title"], d["want_title"], d["authors"], d["want_byline"] = r.Title, p.title, r.Authors, p.byline
@@ -208,7 +214,7 @@ func (a acc) String() string {
 
 func score(pages []page, res []bench.Result, sel []int, image bool) string {
 	var body bench.Corpus
-	var title, authors, date, capt, cred, with, without, rTitle, rByline, rLang acc
+	var title, authors, date, capt, cred, with, without, tTitle, tAuthors, tDate, rTitle, rByline, rLang acc
 	for _, i := range sel {
 		p, r := pages[i], res[i]
 		switch p.set {
@@ -235,6 +241,16 @@ func score(pages []page, res []bench.Result, sel []int, image bool) string {
 			for _, w := range p.without {
 				without.add(b2f(strings.Contains(tx, bench.NormText(w))))
 			}
+			if p.trafTitle != "" {
+				tTitle.add(b2f(bench.NormTitle(r.Title) == bench.NormTitle(p.trafTitle)))
+			}
+			if len(p.trafAuthors) > 0 {
+				tAuthors.add(bench.SetF1(r.Authors, p.trafAuthors))
+			}
+			if p.trafDate != "" {
+				// annotated to the day, as the publisher's calendar shows it
+				tDate.add(b2f(!r.Date.IsZero() && r.Date.Format("2006-01-02") == p.trafDate))
+			}
 		case "readability":
 			if p.title != "" {
 				rTitle.add(b2f(bench.NormSpace(r.Title) == bench.NormSpace(p.title)))
@@ -253,8 +269,8 @@ func score(pages []page, res []bench.Result, sel []int, image bool) string {
 	if body.N() > 0 {
 		bodyS = fmt.Sprintf("%.3f | %.3f | %.3f | %.3f", body.P(), body.R(), body.F1(), body.MeanF1())
 	}
-	return fmt.Sprintf("%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s",
-		bodyS, title, authors, date, capt, cred, with, without, rTitle, rByline, rLang)
+	return fmt.Sprintf("%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s",
+		bodyS, title, authors, date, capt, cred, with, without, tTitle, tAuthors, tDate, rTitle, rByline, rLang)
 }
 
 func b2f(b bool) float64 {
@@ -385,9 +401,12 @@ func loadTrafEval(root string) ([]page, error) {
 		return nil, err
 	}
 	var ev map[string]struct {
-		File    string   `json:"file"`
-		With    []string `json:"with"`
-		Without []string `json:"without"`
+		File    string          `json:"file"`
+		With    []string        `json:"with"`
+		Without []string        `json:"without"`
+		Title   string          `json:"title"`
+		Author  json.RawMessage `json:"author"` // a string, a list, or null
+		Date    string          `json:"date"`
 	}
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, err
@@ -406,7 +425,8 @@ func loadTrafEval(root string) ([]page, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, page{set: "trafilatura-eval", id: r.ID, url: r.URL, html: html, with: e.With, without: e.Without})
+		out = append(out, page{set: "trafilatura-eval", id: r.ID, url: r.URL, html: html, with: e.With, without: e.Without,
+			trafTitle: strings.TrimSpace(e.Title), trafAuthors: bench.SplitNames(e.Author), trafDate: strings.TrimSpace(e.Date)})
 		return nil
 	})
 	return out, err

@@ -70,7 +70,7 @@ func collect(root *html.Node) *pageInfo {
 					p.title = nodeText(n)
 				}
 			case atom.Script:
-				if strings.Contains(strings.ToLower(getAttr(n, "type")), "ld+json") && n.FirstChild != nil {
+				if n.FirstChild != nil && (strings.Contains(strings.ToLower(getAttr(n, "type")), "ld+json") || untypedLD(n)) {
 					p.jsonld = append(p.jsonld, n.FirstChild.Data)
 				} else if n.FirstChild != nil && strings.HasPrefix(n.FirstChild.Data, flightPrefix) {
 					p.flight = append(p.flight, n.FirstChild.Data)
@@ -119,4 +119,20 @@ func (p *pageInfo) first(keys ...string) string {
 		}
 	}
 	return ""
+}
+
+// untypedLD reports a script without a type (or typed as JavaScript) whose
+// whole text is a schema.org JSON object: JSON-LD a CMS forgot to label.
+func untypedLD(n *html.Node) bool {
+	switch t := strings.ToLower(strings.TrimSpace(getAttr(n, "type"))); t {
+	case "", "text/javascript", "application/json":
+	default:
+		return false
+	}
+	d := strings.TrimSpace(n.FirstChild.Data)
+	if len(d) < 20 || d[0] != '{' || d[len(d)-1] != '}' {
+		return false
+	}
+	head := d[:min(len(d), 200)]
+	return strings.Contains(head, `"@context"`) && strings.Contains(head, "schema.org")
 }

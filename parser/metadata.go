@@ -587,7 +587,8 @@ func (x *extraction) dates() {
 		"dcterms.issued", "dcterms.created", "dc.date", "dc.date.created", "sailthru.date", "parsely-pub-date", "date", "article.published",
 		"cxenseparse:recs:publishtime", "article_date_original", "originalpublicationdate", "datecreated", "publication-date", "released"))
 	for _, n := range p.itemprops["datePublished"] {
-		pub = append(pub, itemValue(n))
+		// an hAtom <abbr> keeps the machine date in its title
+		pub = append(pub, itemValue(n), getAttr(n, "title"))
 	}
 	a.PublishedAt = try(pub...)
 	var mod []string
@@ -602,14 +603,31 @@ func (x *extraction) dates() {
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = x.timeElement()
 	}
-	if a.PublishedAt.IsZero() && x.base != nil {
-		if t, ok := dateFromURL(x.base.Path); ok {
-			a.PublishedAt = t
+	if a.PublishedAt.IsZero() {
+		// no machine-readable date: the one the page writes for readers,
+		// else the URL's; the written one wins when they agree on the
+		// day (it may hold the time) or the URL has none
+		var fromURL time.Time
+		if x.base != nil {
+			fromURL, _ = dateFromURL(x.base.Path)
+		}
+		written := x.visibleDate()
+		switch {
+		case !written.IsZero() && (fromURL.IsZero() || sameDay(written, fromURL)):
+			a.PublishedAt = written
+		default:
+			a.PublishedAt = fromURL
 		}
 	}
 	if !a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && a.UpdatedAt.Before(a.PublishedAt) {
 		a.UpdatedAt = time.Time{}
 	}
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 var reUpdatedLabel = regexp.MustCompile(`(?i)updated|aktualisiert|actualizado|mis à jour|modifi|aggiornat|обновлено|last edited`)
@@ -631,7 +649,7 @@ func (x *extraction) timeElement() time.Time {
 		if n.Parent != nil {
 			label += " " + getAttr(n.Parent, "class") + " " + boundedText(n.Parent, 40)
 		}
-		if reUpdatedLabel.MatchString(label) {
+		if reUpdatedLabel.MatchString(label) && !rePublishedClass.MatchString(getAttr(n, "class")) {
 			if fallback.IsZero() {
 				fallback = t
 			}

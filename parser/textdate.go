@@ -1,0 +1,218 @@
+package parser
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Dates written for readers, the last resort of dates() when a page has no
+// machine-readable publication date (many blogs and small sites): an hAtom
+// title ("<abbr class=published title=2009-08-06T14:12:32+0200>"), or the
+// text of an element whose class or id names a date or the post's
+// metadata ("entry-date", "postmeta", "submitted", "datum") and that
+// holds a date in one of the usual written forms.
+
+// reDateHint matches class and id values of elements that state a post's
+// date or its metadata line.
+var reDateHint = regexp.MustCompile(`(?i)date|time|posted|publish|meta|byline|submitted|datum|fecha|dateline|created|info|stamp|author|header`)
+
+// rePublishedClass matches the hAtom/microformat class of a publication
+// date.
+var rePublishedClass = regexp.MustCompile(`(?i)(?:^|\s)(?:published|dt-published|entry-date|post-date|date-published|publishdate)(?:\s|$)`)
+
+// reNumericDate matches day.month.year, year-month-day, day/month/year and
+// month/day/year with an optional time of day.
+var reNumericDate = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})|((?:19|20)\d{2})-(\d{2})-(\d{2})|(?:^|[^\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})`)
+
+// reTimeOfDay matches a time of day right after a date.
+var reTimeOfDay = regexp.MustCompile(`^[\s,|·–-]*(?:(?:um|at|à|a las|alle|às|в|om|kl\.?)\s+)?(\d{1,2})[:.h](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?`)
+
+// months maps month names and their abbreviations in the languages of the
+// corpus and of common news sites to month numbers.
+var months = func() map[string]int {
+	m := map[string]int{}
+	for _, names := range [][]string{
+		{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"},
+		{"januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"},
+		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+		{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
+		{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+		{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
+		{"jänner", "feber", "", "", "", "", "", "", "sept", "", "", ""},
+	} {
+		for i, n := range names {
+			if n == "" {
+				continue
+			}
+			m[n] = i + 1
+			if r := []rune(n); len(r) > 3 {
+				if _, taken := m[string(r[:3])]; !taken {
+					m[string(r[:3])] = i + 1
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// reWordDate matches "5. Juni 2015", "8 January 2020", "November 22,
+// 2011", "Jan. 21, 2015", "3 de maio de 2022", "21 января 2020".
+var reWordDate = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d])(?:(\d{1,2})(?:\.|º|er)?\s*(?:de\s+)?(\p{L}{3,10})\.?,?\s*(?:de\s+)?((?:19|20)\d{2})|(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2}))(?:[^\d]|$)`)
+
+// textDate finds the first date written in s, with its time of day when
+// one follows. dayFirst decides an ambiguous "03/04/2020".
+func textDate(s string, dayFirst bool) (time.Time, bool) {
+	best, bestAt := time.Time{}, -1
+	consider := func(y, mo, d, end, at int) {
+		if mo < 1 || mo > 12 || d < 1 || d > 31 || (bestAt >= 0 && at >= bestAt) {
+			return
+		}
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d { // 31 June
+			return
+		}
+		if m := reTimeOfDay.FindStringSubmatch(s[end:]); m != nil {
+			h, mi := atoi(m[1]), atoi(m[2])
+			switch strings.ReplaceAll(strings.ToLower(m[3]), ".", "") {
+			case "pm":
+				if h < 12 {
+					h += 12
+				}
+			case "am":
+				if h == 12 {
+					h = 0
+				}
+			}
+			if h < 24 && mi < 60 {
+				t = t.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)
+			}
+		}
+		best, bestAt = t, at
+	}
+	for _, m := range reNumericDate.FindAllStringSubmatchIndex(s, 3) {
+		g := func(i int) int { return atoi(s[m[2*i]:m[2*i+1]]) }
+		switch {
+		case m[2] >= 0:
+			consider(g(3), g(2), g(1), m[1], m[0])
+		case m[8] >= 0:
+			consider(g(4), g(5), g(6), m[1], m[0])
+		case m[14] >= 0:
+			a, b := g(7), g(8)
+			switch {
+			case a > 12:
+				consider(g(9), b, a, m[1], m[0])
+			case b > 12:
+				consider(g(9), a, b, m[1], m[0])
+			case dayFirst:
+				consider(g(9), b, a, m[1], m[0])
+			default:
+				consider(g(9), a, b, m[1], m[0])
+			}
+		}
+	}
+	for _, m := range reWordDate.FindAllStringSubmatchIndex(s, 3) {
+		end := m[1]
+		if end > m[0] && end < len(s) {
+			end-- // the trailing non-digit the pattern consumed
+		}
+		if m[2] >= 0 {
+			if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
+				consider(atoi(s[m[6]:m[7]]), mo, atoi(s[m[2]:m[3]]), end, m[0])
+			}
+			continue
+		}
+		if mo, ok := months[strings.ToLower(s[m[8]:m[9]])]; ok {
+			consider(atoi(s[m[12]:m[13]]), mo, atoi(s[m[10]:m[11]]), end, m[0])
+		}
+	}
+	return best, bestAt >= 0
+}
+
+// visibleDate is the publication date a page shows its readers: the first
+// hAtom-style published title, else the first date in the text of a
+// date-named element outside boilerplate (comments, sidebars, related
+// lists) whose text does not label it as an update. Zero when none.
+func (x *extraction) visibleDate() time.Time {
+	body := findBody(x.root)
+	if body == nil {
+		return time.Time{}
+	}
+	// "03/04/2020" is 3 April but in American English (the language is
+	// read after the dates, so from the page's own declarations)
+	lang := strings.ToLower(x.info.lang)
+	if lang == "" {
+		lang = strings.ToLower(x.info.first("content-language", "og:locale"))
+	}
+	dayFirst := !(lang == "en" || strings.HasPrefix(lang, "en-us") || strings.HasPrefix(lang, "en_us"))
+	var titled, written time.Time
+	var walk func(n *html.Node, depth int) bool
+	walk = func(n *html.Node, depth int) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Select, atom.Form:
+				continue
+			}
+			class := getAttr(c, "class")
+			if titled.IsZero() && rePublishedClass.MatchString(class) {
+				if t, ok := parseDate(getAttr(c, "title")); ok && !x.insideNeg(c) {
+					titled = t
+					return true
+				}
+			}
+			if written.IsZero() && (reDateHint.MatchString(class) || reDateHint.MatchString(getAttr(c, "id"))) {
+				if t, ok := x.writtenDate(c, dayFirst); ok {
+					written = t
+				}
+			}
+			if depth < 64 && walk(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(body, 0)
+	if !titled.IsZero() {
+		return titled
+	}
+	return written
+}
+
+// writtenDate reads the date in a date-named element's own short text.
+func (x *extraction) writtenDate(n *html.Node, dayFirst bool) (time.Time, bool) {
+	t, all := boundedTextAll(n, 160)
+	if loc := reUpdatedLabel.FindStringIndex(t); loc != nil {
+		t = t[:loc[0]] // "Written: 2023-11-07 15:03 / Updated: ...": what precedes the label
+	}
+	if !all || len(t) < 6 || !hasDigits(t, 4) {
+		return time.Time{}, false
+	}
+	d, ok := textDate(t, dayFirst)
+	if !ok || d.Year() < 1995 || d.After(time.Now().Add(48*time.Hour)) || x.insideNeg(n) || inComments(n) {
+		return time.Time{}, false
+	}
+	return d, true
+}
+
+// reComments matches a class or id token that names reader comments (not
+// "comments-open" or "comment-count", which mark a post that has them).
+var reComments = regexp.MustCompile(`(?i)(?:^|\s)(?:comments?|commentlist|comment-(?:list|body|content|meta|metadata|text|author|date|wrap)|commentmetadata|kommentare?|replies)(?:\s|$)`)
+
+// inComments reports whether n lies in reader comments, whose dates are
+// the readers'.
+func inComments(n *html.Node) bool {
+	for p := n; p != nil && p.DataAtom != atom.Body; p = p.Parent {
+		if p.Type == html.ElementNode && (reComments.MatchString(getAttr(p, "class")) || reComments.MatchString(getAttr(p, "id"))) {
+			return true
+		}
+	}
+	return false
+}

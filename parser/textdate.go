@@ -183,7 +183,57 @@ func (x *extraction) visibleDate() time.Time {
 	if !titled.IsZero() {
 		return titled
 	}
+	if written.IsZero() {
+		written = x.dateNearTitle(dayFirst)
+	}
 	return written
+}
+
+// dateNearTitle reads a short line that is mostly a date among the
+// elements right after the display heading, before the body's prose
+// starts: "<h1>…</h1><p><em>10.11.2021</em></p>", "Stand: 05. Februar
+// 2020".
+func (x *extraction) dateNearTitle(dayFirst bool) time.Time {
+	if x.titleNode == nil {
+		return time.Time{}
+	}
+	seen := 0
+	for n := skipSubtree(x.titleNode); n != nil && seen < 40; n = nextNode(n) {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg:
+			n = lastDescendant(n)
+			continue
+		}
+		seen++
+		t, all := boundedTextAll(n, 200)
+		if !all {
+			if n.DataAtom == atom.P {
+				break // the prose has started
+			}
+			continue
+		}
+		if len(t) > 60 || len(t) < 6 || !hasDigits(t, 4) || reUpdatedLabel.MatchString(t) {
+			if n.DataAtom == atom.P && len(t) > 150 {
+				break
+			}
+			continue
+		}
+		if d, ok := textDate(t, dayFirst); ok && d.Year() >= 1995 && !d.After(time.Now().Add(48*time.Hour)) && !x.insideNeg(n) && !inComments(n) {
+			return d
+		}
+	}
+	return time.Time{}
+}
+
+// lastDescendant is the last node of n's subtree in document order.
+func lastDescendant(n *html.Node) *html.Node {
+	for n.LastChild != nil {
+		n = n.LastChild
+	}
+	return n
 }
 
 // writtenDate reads the date in a date-named element's own short text.

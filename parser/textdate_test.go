@@ -49,6 +49,8 @@ func TestVisibleDate(t *testing.T) {
 		{"update only is not publication", `<html><body><article><h1>Title here</h1><p class="info">Aktualisiert: 30.12.2016</p>` + body + `</article></body></html>`, ""},
 		{"comment dates are not the post's", `<html><body><article><h1>Title here</h1>` + body + `</article><div class="comments"><div class="comment-date">8. Dezember 2010</div><p>Nice.</p></div></body></html>`, ""},
 		{"untyped JSON-LD", `<html><head><script>{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Title here", "datePublished": "2022-01-28T06:00:00+01:00"}</script></head><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2022-01-28T06:00:00+01:00"},
+		{"a date line right after the heading", `<html lang="de"><body><div class="content"><h1>Titel der Meldung</h1><p class="MsoNormal"><em>10.11.2021</em></p>` + body + `</div></body></html>`, "2021-11-10T00:00:00Z"},
+		{"no date line in the prose", `<html><body><div class="content"><h1>Title here</h1>` + body + `<p>Meeting on 10.11.2021</p></div></body></html>`, ""},
 		{"URL date when the page writes none", `<html><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2016-05-22T00:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,3 +73,18 @@ func TestVisibleDate(t *testing.T) {
 }
 
 const longPara = "The council met on a wet evening to weigh the plan for the river path, and after two hours of questions from residents it voted to send the proposal back for a second look at the costs and the route through the old mill yard."
+
+func FuzzTextDate(f *testing.F) {
+	for _, s := range []string{"veröffentlicht 28.01.2022 06:00", "November 22, 2011", "21 января 2020 в 14:05", "03/04/2020", "2023-11-07 25:99"} {
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, dayFirst bool) {
+		d, ok := textDate(s, dayFirst)
+		if !ok {
+			return
+		}
+		if d.Year() < 1900 || d.Year() > 2099 || d.Hour() > 23 || d.Location() != time.UTC {
+			t.Fatalf("textDate(%q) = %v", s, d)
+		}
+	})
+}

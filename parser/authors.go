@@ -10,10 +10,16 @@ var (
 	// Go's \b knows ASCII letters only ("Eßlinger" would end at "E"), so
 	// word edges are spelt out: start or white space before, and white
 	// space, a colon or the end after.
-	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|reported|posted|published|compiled|edited|text|texte|texto|story|words|analysis|interview|kommentar|ein kommentar|gastbeitrag|commentary|opinion)\s+)?(?:by|von|por|par|di|door|av|af|od|przez|от|автор|autor|autorin|author|authors|text|texto|texte|redaktion|reporter)(?:\s*[:：]\s*|\s+|$)`)
-	reAuthorSplit  = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&)\s*|\s+(?:and|und|et|y|e|og|och|sowie|i|и)\s+`)
-	reParens       = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
-	reDigits       = regexp.MustCompile(`\d`)
+	reBylinePrefix = regexp.MustCompile(`(?i)^\s*(?:(?:written|reported|posted|published|compiled|edited|text|texte|texto|story|words|analysis|interview|kommentar|ein kommentar|gastbeitrag|commentary|opinion|post author|veröffentlicht|erstellt|geschrieben|verfasst|publiziert|eingestellt|gespeichert|publié|publicado|escrito)\s+)?(?:by|von|vom|por|par|di|scritto da|pubblicato da|door|av|af|od|przez|от|автор|autor|autorin|author|authors|text|texto|texte|redaktion|reporter)(?:\s*[:：]\s*|\s+|$)`)
+	// reGluedLabel finds a byline label run into the name after it, as
+	// text joined from separate elements gives it ("AuthorAndreas Kalt",
+	// "Veröffentlicht vonChris Jung").
+	reGluedLabel = regexp.MustCompile(`^((?:[Pp]ost )?[Aa]uthor|[Aa]utor(?:in)?|(?:\p{L}+ )?von|[Bb]y)(\p{Lu}\p{Ll})`)
+	// reMorePosts is an author-box link after the name.
+	reMorePosts   = regexp.MustCompile(`(?i)\s+(?:more posts|all posts|view all posts|see all posts|alle beiträge|weitere beiträge|tous ses articles)(?:\s.*)?$`)
+	reAuthorSplit = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&)\s*|\s+(?:and|und|et|y|e|og|och|sowie|i|и)\s+`)
+	reParens      = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
+	reDigits      = regexp.MustCompile(`\d`)
 )
 
 var roleWords = map[string]bool{
@@ -71,6 +77,8 @@ func cleanAuthors(raw []string) []string {
 		if i := strings.IndexAny(r, "\n|"); i > 0 {
 			r = r[:i]
 		}
+		r = reGluedLabel.ReplaceAllString(r, "$1 $2")
+		r = reMorePosts.ReplaceAllString(r, "")
 		for i := 0; i < 3; i++ {
 			r2 := reBylinePrefix.ReplaceAllString(r, "")
 			if r2 == r {
@@ -97,7 +105,7 @@ const maxAuthors = 30
 
 func cleanName(p string) string {
 	p = strings.TrimFunc(p, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.'
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.' || unicode.IsSymbol(r)
 	})
 	p = reBylinePrefix.ReplaceAllString(p, "")
 	if p == "" || len(p) > 60 || strings.ContainsAny(p, "@#:") || reDigits.MatchString(p) {

@@ -31,6 +31,16 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"Reporter Jane Doe"}, "Jane Doe"},
 		{[]string{"Guardian staff reporter"}, "Guardian staff reporter"},
 		{[]string{"Ivan Petrov i Anna Ivanova"}, "Ivan Petrov|Anna Ivanova"},
+		{[]string{"AuthorAndreas Kalt"}, "Andreas Kalt"},
+		{[]string{"Veröffentlicht vonChris Jung"}, "Chris Jung"},
+		{[]string{"Post author By Helge Fahrnberger"}, "Helge Fahrnberger"},
+		{[]string{"Erstellt von Andri Bryner"}, "Andri Bryner"},
+		{[]string{"vom Support Team"}, "Support Team"},
+		{[]string{"~ Cem Basman"}, "Cem Basman"},
+		{[]string{"Karsten Ruppert More Posts"}, "Karsten Ruppert"},
+		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
+		{[]string{"Da Silva"}, "Da Silva"},
+		{[]string{"Bylander Jones"}, "Bylander Jones"},
 	} {
 		got := strings.Join(cleanAuthors(tc.in), "|")
 		if got != tc.want {

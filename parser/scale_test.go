@@ -61,6 +61,12 @@ func TestLinearTime(t *testing.T) {
 			}
 			return b.String() + strings.Repeat(text, n/4+1)
 		}},
+		{"date-named elements without a date", func(n int) string {
+			return "<h1>Headline of it</h1>" + strings.Repeat(`<div class="post-meta">Item 1234 of 5678, 12/34/5678</div>`, n) + text
+		}},
+		{"nested date-named elements", func(n int) string {
+			return "<h1>Headline of it</h1>" + strings.Repeat(`<div class="date">12 34 5678 `, n) + strings.Repeat("</div>", n) + text
+		}},
 		{"standfirst search", func(n int) string {
 			return "<div><h1>Headline of it</h1>" + strings.Repeat(`<div class="lead"><div><div>`+strings.Repeat("<span>x</span>", 20)+`</div></div></div>`, n) + "</div>" + text
 		}},

@@ -151,6 +151,9 @@ func (x *extraction) visibleDate() time.Time {
 	}
 	dayFirst := !(lang == "en" || strings.HasPrefix(lang, "en-us") || strings.HasPrefix(lang, "en_us"))
 	var titled, written time.Time
+	// a bound on the date-named elements read: a page of thousands of
+	// "meta" boxes must not cost thousands of text scans
+	budget := 300
 	var walk func(n *html.Node, depth int) bool
 	walk = func(n *html.Node, depth int) bool {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -168,7 +171,8 @@ func (x *extraction) visibleDate() time.Time {
 					return true
 				}
 			}
-			if written.IsZero() && (reDateHint.MatchString(class) || reDateHint.MatchString(getAttr(c, "id"))) {
+			if written.IsZero() && budget > 0 && (reDateHint.MatchString(class) || reDateHint.MatchString(getAttr(c, "id"))) {
+				budget--
 				if t, ok := x.writtenDate(c, dayFirst); ok {
 					written = t
 				}

@@ -49,6 +49,8 @@ type page struct {
 	// trafilatura-eval metadata, where annotated
 	trafTitle, trafDate string
 	trafAuthors         []string
+	// goose3, newspaper4k
+	snap snapshot
 	// readability
 	byline, lang string
 	holdout      bool
@@ -59,7 +61,7 @@ func main() {
 	toolsF := flag.String("tools", "newsfeed,go-trafilatura,go-readability", "tools to run")
 	holdout := flag.Int("holdout", 30, "percent of pages held out (by hash of id)")
 	details := flag.String("details", "", "write per-page results (JSON lines) to this file")
-	sets := flag.String("sets", "fundus,trafilatura-eval,readability", "page sets")
+	sets := flag.String("sets", "fundus,trafilatura-eval,readability,goose3,newspaper4k", "page sets")
 	withText := flag.Bool("text", false, "include extracted and expected text in -details")
 	workers := flag.Int("workers", 2, "pages extracted in parallel")
 	flag.Parse()
@@ -75,6 +77,12 @@ func main() {
 			ps, err = loadTrafEval(*data)
 		case "readability":
 			ps, err = loadReadability(*data)
+		case "goose3":
+			ps, err = loadGoose3(*data)
+		case "newspaper4k":
+			ps, err = loadNewspaper4k(*data)
+		default:
+			err = fmt.Errorf("unknown page set %q", s)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "extracteval:", err)
@@ -115,6 +123,7 @@ func main() {
 	fmt.Printf("pages: %d (hold-out %d%% by id hash)\n\n", len(pages), *holdout)
 	fmt.Println("| tool | part | fundus body P | R | F1 | mean page F1 | title | authors | date | caption | credit | traf `with` found | traf `without` kept | traf title | traf authors | traf date | readability title | byline | lang | s/page |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	results := map[string][]bench.Result{}
 	for _, t := range tools {
 		start := time.Now()
 		res := make([]bench.Result, len(pages))
@@ -134,6 +143,7 @@ func main() {
 		}
 		close(next)
 		wg.Wait()
+		results[t.Name] = res
 		perPage := time.Since(start).Seconds() / float64(len(pages)) * float64(*workers)
 		for _, part := range []string{"dev", "hold-out", "all"} {
 			var sel []int
@@ -175,6 +185,11 @@ func main() {
 					d["authors"], d["want_authors"] = r.Authors, p.trafAuthors
 					d["date"], d["want_date"] = r.Date, p.trafDate
 				}
+				if p.set == "goose3" || p.set == "newspaper4k" {
+					d["title"], d["want_title"] = r.Title, p.snap.title
+					d["authors"], d["want_authors"] = r.Authors, p.snap.authors
+					d["date"], d["want_date"] = r.Date, p.snap.date
+				}
 				if p.set == "readability" {
 					d["title"], d["want_title"], d["authors"], d["want_byline"] = r.Title, p.title, r.Authors, p.byline
 				}
@@ -191,6 +206,7 @@ func main() {
 			}
 		}
 	}
+	snapshotTable(pages, results, tools)
 }
 
 func run(t bench.Tool, p page) (r bench.Result) {

@@ -58,7 +58,13 @@ var monthWords = map[string]bool{
 
 // cleanAuthors turns raw byline strings into names: "By" and job titles
 // removed, "A, B and C" split, no dates, no e-mail addresses, no duplicates.
-func cleanAuthors(raw []string) []string {
+func cleanAuthors(raw []string) []string { return cleanAuthorsFrom(raw, false) }
+
+// cleanAuthorsFrom is cleanAuthors; handles allows a single lower-case
+// word as a name (a blog's user name, "gizzmo") when the source says it is
+// an author's name (structured data, meta author, rel=author,
+// itemprop=author), unless it is a generic account ("admin").
+func cleanAuthorsFrom(raw []string, handles bool) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	if len(raw) > maxAuthors {
@@ -87,7 +93,7 @@ func cleanAuthors(raw []string) []string {
 			r = r2
 		}
 		for _, p := range reAuthorSplit.Split(r, -1) {
-			if name := cleanName(p); name != "" {
+			if name := cleanName(p, handles); name != "" {
 				k := strings.ToLower(name)
 				if !seen[k] {
 					seen[k] = true
@@ -103,7 +109,7 @@ func cleanAuthors(raw []string) []string {
 // not the authors of one article.
 const maxAuthors = 30
 
-func cleanName(p string) string {
+func cleanName(p string, handles bool) string {
 	p = strings.TrimFunc(p, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.' || unicode.IsSymbol(r)
 	})
@@ -151,9 +157,19 @@ func cleanName(p string) string {
 	// A single lower-case word is not a name ("admin", "redaktion").
 	if len(words) == 1 {
 		r := []rune(words[0])
-		if len(r) < 2 || unicode.IsLower(r[0]) && strings.ToLower(words[0]) == words[0] && len(r) > 4 {
+		lower := unicode.IsLower(r[0]) && strings.ToLower(words[0]) == words[0]
+		if len(r) < 2 || lower && len(r) > 4 && (!handles || genericAccounts[words[0]]) {
 			return ""
 		}
 	}
 	return p
+}
+
+// genericAccounts are user names that name no one.
+var genericAccounts = map[string]bool{
+	"admin": true, "administrator": true, "administrador": true, "webmaster": true, "root": true,
+	"editor": true, "editors": true, "redaktion": true, "redaction": true, "rédaction": true, "redazione": true,
+	"redacción": true, "staff": true, "author": true, "autor": true, "guest": true, "gast": true, "user": true,
+	"anonymous": true, "anonym": true, "unknown": true, "desk": true, "newsroom": true, "team": true,
+	"wordpress": true, "blogger": true, "wpadmin": true, "siteadmin": true, "content": true, "default": true,
 }

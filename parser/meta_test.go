@@ -405,3 +405,24 @@ func TestIsArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorHandles checks that a single lower-case user name is a name
+// when a source says it names the author, and not from a class-name guess.
+func TestAuthorHandles(t *testing.T) {
+	para := "<p>" + strings.Repeat("The river path plan went back to the council for another look at its costs. ", 4) + "</p>"
+	for _, tc := range []struct{ name, head, body, want string }{
+		{"meta author", `<meta name="author" content="gizzmo">`, "", "gizzmo"},
+		{"rel=author", "", `<a rel="author" href="/author/flerche">flerche</a>`, "flerche"},
+		{"generic account", `<meta name="author" content="admin">`, "", ""},
+		{"class-name guess", "", `<div class="byline">gizzmo</div>`, ""},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article><h1>A headline here</h1>` + tc.body + para + para + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://blog.example/a-headline-here/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(a.Authors, "|"); got != tc.want {
+			t.Errorf("%s: authors %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

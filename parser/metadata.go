@@ -444,8 +444,8 @@ func (x *extraction) authors() {
 	}
 	dom = append(dom, rel)
 	var siteOnly []string
-	take := func(raw []string, fromDOM bool) bool {
-		names := cleanAuthors(raw)
+	take := func(raw []string, fromDOM, handles bool) bool {
+		names := cleanAuthorsFrom(raw, handles)
 		// Many names in the markup are a list of staff or of other
 		// stories' authors: the first one is the byline.
 		if fromDOM && len(names) > 5 {
@@ -467,12 +467,12 @@ func (x *extraction) authors() {
 		return false
 	}
 	for _, c := range cands {
-		if take(c, false) {
+		if take(c, false, true) {
 			return
 		}
 	}
 	for _, c := range dom {
-		if take(c, true) {
+		if take(c, true, true) {
 			return
 		}
 	}
@@ -482,7 +482,7 @@ func (x *extraction) authors() {
 		a.Authors = siteOnly
 		return
 	}
-	take(x.bylineFromDOM(), false)
+	take(x.bylineFromDOM(), false, false)
 	if len(a.Authors) == 0 && siteOnly != nil {
 		a.Authors = siteOnly
 	}

@@ -37,6 +37,8 @@ var roleWords = map[string]bool{
 	"team": true, "video": true, "photos": true, "photo": true, "foto": true, "fotos": true,
 	"kommentar": true, "commentary": true, "comment": true, "opinion": true, "analyse": true, "analysis": true,
 	"gastbeitrag": true, "interview": true, "von": true, "by": true, "ein": true, "eine": true,
+	"follow": true, "about": true, "this": true, "please": true, "enter": true, "your": true, "name": true,
+	"here": true, "zeige": true, "share": true, "teilen": true, "more": true, "mehr": true, "artikel": true,
 	"기자": true, "특파원": true, "記者": true, "记者": true, "编辑": true, "特派員": true,
 }
 
@@ -113,6 +115,9 @@ func cleanName(p string, handles bool) string {
 	p = strings.TrimFunc(p, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '.' && r != '\'' || r == '.' || unicode.IsSymbol(r)
 	})
+	if initialEnd(p) {
+		p += "." // "Nicolas Gutierrez C." keeps the point of its initial
+	}
 	p = reBylinePrefix.ReplaceAllString(p, "")
 	if p == "" || len(p) > 60 || strings.ContainsAny(p, "@#:") || reDigits.MatchString(p) {
 		return ""
@@ -139,8 +144,8 @@ func cleanName(p string, handles bool) string {
 			p = strings.Join(words, " ")
 		}
 	}
-	if len(words) > 5 {
-		return ""
+	if len(words) > 5 || len(words) == 1 && degrees[strings.ToLower(words[0])] {
+		return "" // a degree or suffix split off a name ("Grant Tinsley, PhD")
 	}
 	roles := 0
 	for _, w := range words {
@@ -172,4 +177,22 @@ var genericAccounts = map[string]bool{
 	"redacción": true, "staff": true, "author": true, "autor": true, "guest": true, "gast": true, "user": true,
 	"anonymous": true, "anonym": true, "unknown": true, "desk": true, "newsroom": true, "team": true,
 	"wordpress": true, "blogger": true, "wpadmin": true, "siteadmin": true, "content": true, "default": true,
+}
+
+// degrees are academic degrees and name suffixes that a comma splits off
+// a name.
+var degrees = map[string]bool{
+	"phd": true, "ph.d": true, "md": true, "m.d": true, "mph": true, "mba": true, "msc": true, "bsc": true,
+	"rd": true, "rn": true, "dr": true, "prof": true, "jr": true, "sr": true, "esq": true, "ma": true, "ms": true,
+}
+
+// initialEnd reports a name that ends in a one-letter initial whose point
+// the trim took ("Joe S").
+func initialEnd(p string) bool {
+	i := strings.LastIndexByte(p, ' ')
+	if i < 0 || i+1 >= len(p) {
+		return false
+	}
+	last := []rune(p[i+1:])
+	return len(last) == 1 && unicode.IsUpper(last[0])
 }

@@ -39,6 +39,12 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"~ Cem Basman"}, "Cem Basman"},
 		{[]string{"Karsten Ruppert More Posts"}, "Karsten Ruppert"},
 		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
+		{[]string{"Nicolas Gutierrez C."}, "Nicolas Gutierrez C."},
+		{[]string{"Grant Tinsley, PhD"}, "Grant Tinsley"},
+		{[]string{"John Smith, Jr."}, "John Smith"},
+		{[]string{"About this"}, ""},
+		{[]string{"Follow"}, ""},
+		{[]string{"Artikel von"}, ""},
 		{[]string{"Da Silva"}, "Da Silva"},
 		{[]string{"Bylander Jones"}, "Bylander Jones"},
 	} {

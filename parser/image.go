@@ -356,13 +356,35 @@ func cleanCredit(c string) string {
 		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
 			c = c[m[1]:]
 		}
+		// "Copyright Shakh Aivazov/Copyright 2024 The AP. All rights
+		// reserved": the agency's notice after the photographer goes
+		if m := reCopyrightTail.FindStringIndex(c); m != nil && m[0] > 0 {
+			c = c[:m[0]]
+		}
+		c = halfRepeated(c)
 		if c == before {
 			return c
 		}
 	}
 }
 
-var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s)\s*`)
+var reCopyrightTail = regexp.MustCompile(`(?i)\s*[/|]\s*(?:copyright|©)\s.*$`)
+
+// halfRepeated returns one half of a string that is the same text twice
+// ("Tous droits réservés Euronews Tous droits réservés Euronews"), as a
+// credit printed for two layouts reads.
+func halfRepeated(s string) string {
+	if len(s) < 9 || len(s)%2 == 0 {
+		return s
+	}
+	h := len(s) / 2
+	if s[h] == ' ' && s[:h] == s[h+1:] {
+		return s[:h]
+	}
+	return s
+}
+
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s|copyright\s+(?:\(c\)\s*|©\s*)?(?:(?:19|20)\d\d\s+)?)\s*`)
 
 // looksLikeName reports a short run of capitalised words: "Edu Luque".
 func looksLikeName(s string) bool {

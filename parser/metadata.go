@@ -600,8 +600,9 @@ func (x *extraction) dates() {
 		mod = append(mod, itemValue(n))
 	}
 	a.UpdatedAt = try(mod...)
+	var boilerTime time.Time
 	if a.PublishedAt.IsZero() {
-		a.PublishedAt = x.timeElement()
+		a.PublishedAt, boilerTime = x.timeElement()
 	}
 	if a.PublishedAt.IsZero() {
 		// no machine-readable date: the one the page writes for readers,
@@ -615,8 +616,10 @@ func (x *extraction) dates() {
 		switch {
 		case !written.IsZero() && (fromURL.IsZero() || sameDay(written, fromURL)):
 			a.PublishedAt = written
-		default:
+		case !fromURL.IsZero():
 			a.PublishedAt = fromURL
+		default:
+			a.PublishedAt = boilerTime
 		}
 	}
 	if _, off := a.PublishedAt.Zone(); off == 0 && !a.PublishedAt.IsZero() {
@@ -658,8 +661,7 @@ var reUpdatedLabel = regexp.MustCompile(`(?i)updated|aktualisiert|actualizado|mi
 
 // timeElement returns the first <time datetime> that is not marked as an
 // update time.
-func (x *extraction) timeElement() time.Time {
-	var fallback time.Time
+func (x *extraction) timeElement() (t, inBoiler time.Time) {
 	for _, n := range x.info.times {
 		dt := getAttr(n, "datetime")
 		if dt == "" {
@@ -674,18 +676,29 @@ func (x *extraction) timeElement() time.Time {
 			label += " " + getAttr(n.Parent, "class") + " " + boundedText(n.Parent, 40)
 		}
 		if reUpdatedLabel.MatchString(label) && !rePublishedClass.MatchString(getAttr(n, "class")) {
-			if fallback.IsZero() {
-				fallback = t
+			continue
+		}
+		if inComments(n) {
+			continue // a reader's date
+		}
+		if x.negHere(n) {
+			// what the body counts as boilerplate is also where pages put
+			// their article header: a last resort
+			if inBoiler.IsZero() {
+				inBoiler = t
 			}
 			continue
 		}
-		if x.insideNeg(n) {
-			continue
-		}
-		return t
+		return t, inBoiler
 	}
-	_ = fallback
-	return time.Time{}
+	return time.Time{}, inBoiler
+}
+
+// negHere reports whether n is, or lies inside, boilerplate.
+func (x *extraction) negHere(n *html.Node) bool {
+	var h hint
+	h, x.buf = classify(n, x.buf)
+	return h == hintStrongNeg || x.insideNeg(n)
 }
 
 // insideNeg reports whether n lies inside a related-articles list, a

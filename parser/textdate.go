@@ -225,7 +225,7 @@ func (x *extraction) dateNearTitle(dayFirst bool) time.Time {
 			}
 			continue
 		}
-		if d, ok := textDate(t, dayFirst); ok && d.Year() >= 1995 && !d.After(time.Now().Add(48*time.Hour)) && !x.insideNeg(n) && !inComments(n) {
+		if d, ok := textDate(t, dayFirst); ok && d.Year() >= 1995 && !d.After(time.Now().Add(48*time.Hour)) && !x.negHere(n) && !inComments(n) {
 			return d
 		}
 	}

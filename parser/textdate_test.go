@@ -51,6 +51,8 @@ func TestVisibleDate(t *testing.T) {
 		{"untyped JSON-LD", `<html><head><script>{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Title here", "datePublished": "2022-01-28T06:00:00+01:00"}</script></head><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2022-01-28T06:00:00+01:00"},
 		{"a date line right after the heading", `<html lang="de"><body><div class="content"><h1>Titel der Meldung</h1><p class="MsoNormal"><em>10.11.2021</em></p>` + body + `</div></body></html>`, "2021-11-10T00:00:00Z"},
 		{"no date line in the prose", `<html><body><div class="content"><h1>Title here</h1>` + body + `<p>Meeting on 10.11.2021</p></div></body></html>`, ""},
+		{"time element in a share bar, as a last resort", `<html><body><article><h1>Title here</h1><div class="share-bar"><time datetime="2021-11-25T16:11:00+01:00">25. November 2021</time> Share</div>` + body + `</article></body></html>`, "2021-11-25T16:11:00+01:00"},
+		{"time element in comments is not", `<html><body><article><h1>Title here</h1>` + body + `</article><div class="comments"><time datetime="2021-11-26T10:00:00+01:00">26. November 2021</time><p>First!</p></div></body></html>`, ""},
 		{"URL date when the page writes none", `<html><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2016-05-22T00:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -234,32 +234,80 @@ func (x *extraction) title() {
 		best, h1Node = h1s[0], h1Nodes[0]
 	}
 	a.Title = best
-	// The headline element: an h1 that shows this title, perhaps with a
-	// kicker or a suffix.
+	x.titleNode = x.headlineNode(best, h1Node, dispNode, h1s, h1Nodes)
+	ldHead := clean[0]
+	if ld != nil && ld.nameOnly {
+		ldHead = "" // a WebPage's name: the SEO title again, not a headline
+	}
+	a.Title = x.headingForm(best, ldHead, clean[1])
+}
+
+// headlineNode returns the headline element: an h1 that shows the title
+// best, perhaps with a kicker or a suffix, or the display heading.
+func (x *extraction) headlineNode(best string, h1Node, dispNode *html.Node, h1s []string, h1Nodes []*html.Node) *html.Node {
 	if h1Node != nil && closeTitles(squash(boundedText(h1Node, 800)), squash(best)) && !x.insideNeg(h1Node) {
-		x.titleNode = h1Node
-		return
+		return h1Node
 	}
 	bs := squash(best)
 	if dispNode != nil && dispNode != h1Node && strings.HasSuffix(squash(boundedText(dispNode, 2000)), bs) {
 		// The display h2 of a page whose h1 is a crumb.
-		x.titleNode = dispNode
-		return
+		return dispNode
 	}
 	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
 			// Not the last crumb of a breadcrumb trail, if there is another.
 			if !x.insideNeg(h1Nodes[i]) {
-				x.titleNode = h1Nodes[i]
-				return
+				return h1Nodes[i]
 			}
 			if near == nil {
 				near = h1Nodes[i]
 			}
 		}
 	}
-	x.titleNode = near
+	return near
+}
+
+// headingForm returns the headline element's text when it is the title t
+// set differently: curly or straight quotes, an ellipsis or three dots, a
+// dash or a hyphen. The page shows the headline as its editors typeset it;
+// meta titles are often retyped in plain ASCII by the CMS. The meta form
+// stays when the JSON-LD headline and og:title (ld, og) agree on it: two
+// statements written that way are the publisher's choice.
+func (x *extraction) headingForm(t, ld, og string) string {
+	if x.titleNode == nil || t == "" {
+		return t
+	}
+	h := boundedText(x.titleNode, 2000)
+	if h == t || foldTypography(h) != foldTypography(t) {
+		return t
+	}
+	if ld == t && og == t {
+		return t
+	}
+	return h
+}
+
+// foldTypography replaces typographic quotes, dashes and the ellipsis by
+// their plain ASCII forms.
+func foldTypography(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case '‘', '’', '‚', '‛', '′', '`', '´':
+			b.WriteByte('\'')
+		case '“', '”', '„', '‟', '″', '«', '»':
+			b.WriteByte('"')
+		case '…':
+			b.WriteString("...")
+		case '‐', '‑', '‒', '–', '—', '−':
+			b.WriteByte('-')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // displayH2 returns the first h2 outside boilerplate and links whose text,

@@ -37,3 +37,36 @@ func FuzzSquash(f *testing.F) {
 		}
 	})
 }
+
+func TestTitleHeadingForm(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := func(h string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
+	}
+	page := func(name string) string {
+		return `<script type="application/ld+json">{"@type":"WebPage","name":"` + name + `"}</script>`
+	}
+	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	for _, tc := range []struct {
+		name, head, h1, want string
+	}{
+		{"curly apostrophe shown", og("Editor's letter: bye for now"), "Editor’s letter: bye for now", "Editor’s letter: bye for now"},
+		{"low-high quotes shown", og(`&quot;Which Europe we want&quot; - Example Blog`), "„Which Europe we want“", "„Which Europe we want“"},
+		{"ellipsis shown", og("Everything has its time..."), "Everything has its time…", "Everything has its time…"},
+		{"en dash shown", og("Energy Rising - 33 days of yoga"), "Energy Rising – 33 days of yoga", "Energy Rising – 33 days of yoga"},
+		{"a WebPage name is not a headline", page("It's the readers' choice") + og("It's the readers' choice"), "It’s the readers’ choice", "It’s the readers’ choice"},
+		{"ld and og agree on the meta form", ld("Mexico's economy grew in the first quarter") + og("Mexico's economy grew in the first quarter"),
+			"Mexico’s economy grew in the first quarter", "Mexico's economy grew in the first quarter"},
+		{"other words are not a typeset form", og("Editor's letter: bye for now"), "Editor’s letter: goodbye for now", "Editor's letter: bye for now"},
+		{"case is not typesetting", og("Transformation lab for food"), "TRANSFORMATION LAB FOR FOOD", "Transformation lab for food"},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article><h1>` + tc.h1 + `</h1>` + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

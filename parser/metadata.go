@@ -213,7 +213,7 @@ func (x *extraction) title() {
 			}
 			cs, votes := squash(c), 0
 			for _, v := range voters {
-				if v != "" && squash(v) == cs {
+				if v != "" && (squash(v) == cs || c == disp && x.leadUnshown(v, disp, dispNode)) {
 					votes++
 				}
 			}
@@ -394,6 +394,53 @@ func ogWithKicker(h *html.Node, raw, clean, headline string) string {
 		}
 	}
 	return headline
+}
+
+// kickerSeps end the lead a meta title puts before the headline.
+var kickerSeps = []string{": ", " - ", " – ", " — ", " | "}
+
+// leadUnshown reports whether the meta title m is the display heading
+// h (element n) after a lead and a separator ("Topic: Headline") that
+// the page shows neither before the heading nor with it in any h1 or h2.
+// Such a lead is a label for feeds and search results, not part of the
+// headline as the page presents it, so m speaks for h.
+func (x *extraction) leadUnshown(m, h string, n *html.Node) bool {
+	hs := squash(h)
+	if n == nil || len(hs) < 15 {
+		return false
+	}
+	lead := ""
+	for _, sep := range kickerSeps {
+		if i := strings.Index(m, sep); i > 0 && squashEqual(m[i+len(sep):], hs) {
+			if l := squash(m[:i]); l != "" && len(l) <= maxKicker {
+				lead = l
+				break
+			}
+		}
+	}
+	if lead == "" {
+		return false
+	}
+	ms := squash(m)
+	for _, hn := range append(append([]*html.Node{}, x.info.h1...), x.info.h2...) {
+		if squashEqual(boundedText(hn, 2000), ms) {
+			return false
+		}
+	}
+	// A kicker element just before the heading, in its block.
+	for a, depth := n, 0; a != nil && depth < 3; a, depth = a.Parent, depth+1 {
+		k := 0
+		for p := a.PrevSibling; p != nil && k < 3; p = p.PrevSibling {
+			if p.Type != html.ElementNode {
+				continue
+			}
+			k++
+			if strings.Contains(squash(boundedText(p, 400)), lead) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // maxKicker is the longest kicker (squashed bytes) before a headline.

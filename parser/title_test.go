@@ -70,3 +70,31 @@ func TestTitleHeadingForm(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleLeadUnshown(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := func(h string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
+	}
+	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	const meta, shown = "Press release: The headline proper of the story", "The headline proper of the story"
+	for _, tc := range []struct {
+		name, head, heading, want string
+	}{
+		{"a lead the page does not show", og(meta), `<h1>` + shown + `</h1>`, shown},
+		{"a lead both meta titles carry", ld(meta) + og(meta), `<h1>` + shown + `</h1>`, shown},
+		{"a kicker shown before the heading", og(meta), `<div class="kicker">Press release</div><h1>` + shown + `</h1>`, meta},
+		{"a kicker shown before the heading's block", og(meta), `<span>Press release</span><div><h1>` + shown + `</h1></div>`, meta},
+		{"another heading shows the meta title whole", og(meta), `<h2>` + meta + `</h2><h1>` + shown + `</h1>`, meta},
+		{"a separator is needed", og("Press release The headline proper of the story"), `<h1>` + shown + `</h1>`, "Press release The headline proper of the story"},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article>` + tc.heading + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

@@ -138,9 +138,35 @@ func stripSiteName(t, site, host string, refs []string) string {
 					break
 				}
 			}
+			if p := partMatching(t, sep, refs, looksSite); p != "" {
+				t, changed = p, true
+				break
+			}
 		}
 	}
 	return t
+}
+
+// partMatching returns the longest part of t, split at sep, when t has
+// three parts or more and another statement of the headline in refs is
+// that part ("Headline / Section / Home" for an h1 "Headline"), else "".
+// The headline is the longest part of such a trail; a shorter part an h1
+// repeats, or one that looksSite, is the site's name in its logo.
+func partMatching(t, sep string, refs []string, looksSite func(string) bool) string {
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 {
+		return ""
+	}
+	long := 0
+	for i, p := range parts {
+		if len(p) > len(parts[long]) {
+			long = i
+		}
+	}
+	if p := parts[long]; matchesAny(p, refs) && !looksSite(p) {
+		return strings.TrimSpace(p)
+	}
+	return ""
 }
 
 // siteMiddle returns where the part of t between two seps that

@@ -98,3 +98,19 @@ func TestTitleLeadUnshown(t *testing.T) {
 		}
 	}
 }
+
+func TestStripSiteNameTrail(t *testing.T) {
+	for _, tc := range []struct {
+		name, title string
+		refs        []string
+		want        string
+	}{
+		{"the h1 is a trail's middle part", "New - Japanese mini SUV on the rise - Presentation", []string{"Japanese mini SUV on the rise"}, "Japanese mini SUV on the rise"},
+		{"the h1 is a trail's first part", "Japanese mini SUV on the rise / Cars / News", []string{"Japanese mini SUV on the rise"}, "Japanese mini SUV on the rise"},
+		{"a short part the h1 repeats is the logo", "Cars and more » Blog archive » Japanese mini SUV on the rise", []string{"Cars and more"}, "Cars and more » Blog archive » Japanese mini SUV on the rise"},
+	} {
+		if got := stripSiteName(tc.title, "", "example.org", tc.refs); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

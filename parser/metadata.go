@@ -171,6 +171,13 @@ func (x *extraction) title() {
 			break
 		}
 	}
+	if h1Node != nil && lastCrumb(h1Node) {
+		// An h1 that ends a trail of links is the trail's last crumb;
+		// an h2 that shows a meta title is then the display heading.
+		if d, dn := x.displayH2(metas); dn != nil {
+			h1, h1Node = d, dn
+		}
+	}
 	disp, dispNode := h1, h1Node
 	if dispNode == nil {
 		disp, dispNode = x.displayH2(metas)
@@ -308,6 +315,32 @@ func foldTypography(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// lastCrumb reports whether the heading n ends a trail of links: it
+// is its parent's last element with text, and every element before it
+// is a link or holds no text (a separator icon).
+func lastCrumb(n *html.Node) bool {
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode && squash(boundedText(s, 200)) != "" || s.Type == html.TextNode && squash(s.Data) != "" {
+			return false
+		}
+	}
+	links := 0
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		switch {
+		case p.Type == html.TextNode:
+			if squash(p.Data) != "" {
+				return false
+			}
+		case p.Type != html.ElementNode:
+		case p.DataAtom == atom.A:
+			links++
+		case squash(boundedText(p, 200)) != "":
+			return false
+		}
+	}
+	return links > 0
 }
 
 // displayH2 returns the first h2 outside boilerplate and links whose text,

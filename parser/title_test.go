@@ -114,3 +114,30 @@ func TestStripSiteNameTrail(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleLastCrumb(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Club's interim coach: Not much left to lose"}</script>`
+	og := `<meta property="og:title" content="Interim coach: Not much left to lose">`
+	for _, tc := range []struct {
+		name, header, want string
+	}{
+		{"an h1 ending a trail of links", `<div><a href="/league">League</a> <span class="icon"></span> <h1>Club's interim coach: Not much left to lose</h1></div>` +
+			`<p>A subline</p><h2>Interim coach: Not much left to lose</h2>`, "Interim coach: Not much left to lose"},
+		{"no h2 shows a meta title", `<div><a href="/league">League</a> <h1>Club's interim coach: Not much left to lose</h1></div><h2>Something else entirely here</h2>`,
+			"Club's interim coach: Not much left to lose"},
+		{"a section link above the h1 is no trail", `<div><a href="/league">League</a> <h1>Club's interim coach: Not much left to lose</h1><p>By A. Writer</p></div>` +
+			`<h2>Interim coach: Not much left to lose</h2>`, "Club's interim coach: Not much left to lose"},
+		{"text before the h1", `<div><span>Kicker words</span> <h1>Club's interim coach: Not much left to lose</h1></div>` +
+			`<h2>Interim coach: Not much left to lose</h2>`, "Club's interim coach: Not much left to lose"},
+	} {
+		page := `<html><head>` + ld + og + `</head><body><article><header>` + tc.header + `</header>` + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

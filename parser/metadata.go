@@ -140,7 +140,7 @@ func (x *extraction) title() {
 	}
 	clean := make([]string, len(raw))
 	for i, t := range raw {
-		if t = normSpace(t); t != "" {
+		if t = normSpace(t); t != "" && !x.isSiteName(t) {
 			if t = stripSiteName(t, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
 				clean[i] = t
 			}

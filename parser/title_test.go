@@ -141,3 +141,30 @@ func TestTitleLastCrumb(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleSiteNameWhole(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	for _, tc := range []struct {
+		name, head, h1, want string
+	}{
+		{"og:title is the site name whole", `<meta property="og:site_name" content="Example News - Latest News & Headlines"><meta property="og:title" content="Example News - Latest News &amp; Headlines">` +
+			`<title>Space ship breaks up over Siberia</title>`, "Space ship breaks up over Siberia", "Space ship breaks up over Siberia"},
+		{"every meta title is the site name", `<meta property="og:site_name" content=".:: EXAMPLE ::. Templates / Design"><meta property="og:title" content=".:: EXAMPLE ::. Templates / Design">` +
+			`<title>.:: EXAMPLE ::. Templates / Design</title>`, "Privacy changes to the sales templates", "Privacy changes to the sales templates"},
+		{"a headline that names the site stays", `<meta property="og:site_name" content="Example News"><meta property="og:title" content="Example News wins a prize for its reporting">`,
+			"", "Example News wins a prize for its reporting"},
+	} {
+		h1 := ""
+		if tc.h1 != "" {
+			h1 = "<h1>" + tc.h1 + "</h1>"
+		}
+		page := `<html><head>` + tc.head + `</head><body><article>` + h1 + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

@@ -122,8 +122,13 @@ func (x *extraction) title() {
 	}
 	var h1s []string
 	var h1Nodes []*html.Node
+	logo := ""
 	for _, h := range p.h1 {
 		if t, all := boundedTextAll(h, 4000); all && len(t) >= 4 && len(t) < 400 {
+			if logo == "" && homeLinked(h, t) {
+				logo = t // the site's name, not a headline
+				continue
+			}
 			h1s = append(h1s, t)
 			h1Nodes = append(h1Nodes, h)
 			if len(h1s) == 6 {
@@ -141,7 +146,11 @@ func (x *extraction) title() {
 	clean := make([]string, len(raw))
 	for i, t := range raw {
 		if t = normSpace(t); t != "" && !x.isSiteName(t) {
-			if t = stripSiteName(t, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
+			t = stripSiteName(t, a.SiteName, host, refs)
+			if logo != "" && t != "" {
+				t = stripSiteName(t, logo, "", refs)
+			}
+			if t != "" && !x.isSiteName(t) && squash(t) != squash(logo) {
 				clean[i] = t
 			}
 		}
@@ -247,6 +256,48 @@ func (x *extraction) title() {
 		ldHead = "" // a WebPage's name: the SEO title again, not a headline
 	}
 	a.Title = x.headingForm(best, ldHead, clean[1])
+}
+
+// homeLinked reports whether the heading h, of text t, is a link to the
+// site's home page (inside it or around it): a logo, which names the site.
+func homeLinked(h *html.Node, t string) bool {
+	if a := firstDescendant(h, atom.A); a != nil && squashEqual(boundedText(a, 4000), squash(t)) && homeHref(getAttr(a, "href")) {
+		return true
+	}
+	for a, i := h.Parent, 0; a != nil && i < 3; a, i = a.Parent, i+1 {
+		if a.DataAtom == atom.A {
+			return homeHref(getAttr(a, "href"))
+		}
+	}
+	return false
+}
+
+// homeHref reports whether href names a site's home page: "/", or an
+// absolute URL with no path ("https://example.org/", also as the last
+// URL of an archive's address).
+func homeHref(href string) bool {
+	href = strings.TrimSpace(href)
+	if href == "" || href[0] == '#' || href[0] == '?' {
+		return false
+	}
+	if i := strings.LastIndex(href, "://"); i >= 0 {
+		rest := href[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			href = rest[j:]
+		} else {
+			href = ""
+		}
+	} else if !strings.HasPrefix(href, "/") {
+		return false
+	}
+	if i := strings.IndexAny(href, "?#"); i >= 0 {
+		href = href[:i]
+	}
+	switch href {
+	case "", "/", "/index.html", "/index.htm", "/index.php":
+		return true
+	}
+	return false
 }
 
 // headlineNode returns the headline element: an h1 that shows the title

@@ -168,3 +168,40 @@ func TestTitleSiteNameWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleLogoHeading(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	for _, tc := range []struct {
+		name, head, logo, want string
+	}{
+		{"a logo h1 is the site's name", `<title>Liver with apple and onion | Love goes through the stomach</title>`,
+			`<h1><a href="https://www.example.org" title="Love goes through the stomach">Love goes through the stomach</a></h1>`, "Liver with apple and onion"},
+		{"a logo h1 inside a home link", `<title>Muffin basic recipe : Muffin recipes</title>`,
+			`<a href="/"><h1>Muffin recipes</h1></a>`, "Muffin basic recipe"},
+		{"an archived home link", `<title>What is viral marketing? | DimidoBlog</title>`,
+			`<h1><a href="https://web.archive.org/web/20080731095558/http://www.example.org/">DimidoBlog</a></h1>`, "What is viral marketing?"},
+		{"a headline linking to its article", `<title>Liver with apple and onion : Love goes through the stomach</title>`,
+			`<h1><a href="/recipes/liver-with-apple">Love goes through the stomach</a></h1>`, "Love goes through the stomach"},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><header>` + tc.logo + `</header><article>` + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://www.example.org/recipes/liver-with-apple"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}
+
+func TestHomeHref(t *testing.T) {
+	for href, want := range map[string]bool{
+		"/": true, "https://example.org": true, "https://example.org/": true, "http://example.org/index.php": true,
+		"https://web.archive.org/web/2016/http://example.org/": true, "/?lang=en": true,
+		"": false, "#top": false, "/news/": false, "https://example.org/news/1": false, "index.html": false,
+	} {
+		if got := homeHref(href); got != want {
+			t.Errorf("homeHref(%q) = %v, want %v", href, got, want)
+		}
+	}
+}

@@ -122,7 +122,9 @@ func stripSiteName(t, site, host string, refs []string) string {
 		for _, sep := range titleSeps {
 			if i := strings.LastIndex(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
-				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) {
+				// The head an h1 shows, unless a longer tail is shown too
+				// ("Site - Section - Headline" with h1s for both).
+				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) && !(len(tail) > len(head) && matchesAny(tail, refs)) {
 					t, changed = strings.TrimSpace(head), true
 					break
 				}

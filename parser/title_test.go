@@ -107,6 +107,7 @@ func TestStripSiteNameTrail(t *testing.T) {
 	}{
 		{"the h1 is a trail's middle part", "New - Japanese mini SUV on the rise - Presentation", []string{"Japanese mini SUV on the rise"}, "Japanese mini SUV on the rise"},
 		{"the h1 is a trail's first part", "Japanese mini SUV on the rise / Cars / News", []string{"Japanese mini SUV on the rise"}, "Japanese mini SUV on the rise"},
+		{"of two parts h1s show, the longer", "Example online - Specialist news - Tobacco tax modernisation act announced", []string{"Example", "Specialist news", "Tobacco tax modernisation act announced"}, "Tobacco tax modernisation act announced"},
 		{"a short part the h1 repeats is the logo", "Cars and more » Blog archive » Japanese mini SUV on the rise", []string{"Cars and more"}, "Cars and more » Blog archive » Japanese mini SUV on the rise"},
 	} {
 		if got := stripSiteName(tc.title, "", "example.org", tc.refs); got != tc.want {

@@ -146,6 +146,24 @@ func stripSiteName(t, site, host string, refs []string) string {
 			}
 		}
 	}
+	return trimDangling(t)
+}
+
+// danglingSeps are the title separators that end no headline; guillemets
+// and colons may.
+var danglingSeps = []string{" -", " |", " –", " —", " ::", " ·", " /", " ~"}
+
+// trimDangling removes a separator left at the end of a title whose
+// site name is empty ("Headline -").
+func trimDangling(t string) string {
+	for changed := true; changed; {
+		changed = false
+		for _, d := range danglingSeps {
+			if strings.HasSuffix(t, d) {
+				t, changed = strings.TrimSpace(t[:len(t)-len(d)]), true
+			}
+		}
+	}
 	return t
 }
 

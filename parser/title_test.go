@@ -206,3 +206,17 @@ func TestHomeHref(t *testing.T) {
 		}
 	}
 }
+
+func TestStripSiteNameDangling(t *testing.T) {
+	for in, want := range map[string]string{
+		"Horse sport at the 2028 Olympics for sure -":    "Horse sport at the 2028 Olympics for sure",
+		"Horse sport at the 2028 Olympics for sure | ":   "Horse sport at the 2028 Olympics for sure",
+		"« Privatisation serves private interests »":     "« Privatisation serves private interests »",
+		"Twenty per cent off the dog food -- no, really": "Twenty per cent off the dog food -- no, really",
+		"Pre- and post-": "Pre- and post-",
+	} {
+		if got := stripSiteName(in, "", "example.org", nil); got != want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

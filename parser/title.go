@@ -120,6 +120,10 @@ func stripSiteName(t, site, host string, refs []string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, sep := range titleSeps {
+			if p := trailEnd(t, sep, looksSite); p != "" {
+				t, changed = p, true
+				break
+			}
 			if i := strings.LastIndex(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
 				// The head an h1 shows, unless a longer tail is shown too
@@ -187,6 +191,27 @@ func partMatching(t, sep string, refs []string, looksSite func(string) bool) str
 		return strings.TrimSpace(p)
 	}
 	return ""
+}
+
+// crumbSeps separate the steps of a breadcrumb trail.
+var crumbSeps = []string{" » ", " › ", " / "}
+
+// trailEnd returns the last step of a title that is a breadcrumb trail
+// from the site's name ("Site » Blog archive » Headline"): three parts or
+// more joined by a crumb separator, the first of which looksSite; else "".
+func trailEnd(t, sep string, looksSite func(string) bool) string {
+	crumb := false
+	for _, c := range crumbSeps {
+		crumb = crumb || c == sep
+	}
+	if !crumb {
+		return ""
+	}
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 || !looksSite(parts[0]) {
+		return ""
+	}
+	return strings.TrimSpace(parts[len(parts)-1])
 }
 
 // siteMiddle returns where the part of t between two seps that

@@ -220,3 +220,15 @@ func TestStripSiteNameDangling(t *testing.T) {
 		}
 	}
 }
+
+func TestStripSiteNameCrumbTrail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Example News » Blog archive » Interning of small integers in Python": "Interning of small integers in Python",
+		"Example News / Politics / World / Storm hits the coast":              "Storm hits the coast",
+		"Nothing of the site » Blog archive » Interning of small integers":    "Nothing of the site » Blog archive » Interning of small integers",
+	} {
+		if got := stripSiteName(in, "", "www.example.org", nil); got != want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -133,7 +133,11 @@ func stripSiteName(t, site, host string, refs []string) string {
 					break
 				}
 			}
-			if i := siteMiddle(t, sep, looksSite); i > 0 {
+			i := siteMiddle(t, sep, looksSite)
+			if i <= 0 {
+				i = siteAfter(t, sep, looksSite)
+			}
+			if i > 0 {
 				t, changed = strings.TrimSpace(t[:i]), true
 				break
 			}
@@ -233,6 +237,27 @@ func siteMiddle(t, sep string, looksSite func(string) bool) int {
 		}
 		i += len(sep) + j
 	}
+}
+
+// siteAfter returns where the first sep in t begins when the part after it,
+// up to the next separator of any kind, looksSite ("Headline : Site |
+// Tagline | Founded 2005"), or -1.
+func siteAfter(t, sep string, looksSite func(string) bool) int {
+	i := strings.Index(t, sep)
+	if i <= 0 {
+		return -1
+	}
+	rest := t[i+len(sep):]
+	j := -1
+	for _, s := range titleSeps {
+		if k := strings.Index(rest, s); k > 0 && (j < 0 || k < j) {
+			j = k
+		}
+	}
+	if j > 0 && looksSite(rest[:j]) {
+		return i
+	}
+	return -1
 }
 
 // hostLabel returns the label a site is named by: the one before the

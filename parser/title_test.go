@@ -232,3 +232,14 @@ func TestStripSiteNameCrumbTrail(t *testing.T) {
 		}
 	}
 }
+
+func TestStripSiteNameSiteAfter(t *testing.T) {
+	for in, want := range map[string]string{
+		"Probably the queerest music video in the world : Example-Archive | Inquiries into a genre | Founded 2005": "Probably the queerest music video in the world",
+		"Probably the queerest music video in the world : Other words | Inquiries into a genre":                    "Probably the queerest music video in the world : Other words | Inquiries into a genre",
+	} {
+		if got := stripSiteName(in, "", "archive.example.org", nil); got != want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

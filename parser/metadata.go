@@ -107,13 +107,17 @@ func normLang(l string) string {
 // title chooses the headline. The JSON-LD headline, og:title and the
 // page's display heading are independent statements of it; the one most
 // of them agree on wins (ties go to JSON-LD, then og:title, then the
-// heading). The display heading is the first h1 outside breadcrumbs and
-// other boilerplate that some meta title confirms; failing that, an h2
-// that shows a meta title exactly (pages whose h1 is a breadcrumb's last
-// crumb or an SEO title). When that heading is a kicker followed by an
-// element holding the headline proper, and a meta title confirms that
-// element, its text is the title. Meta titles lose their site-name suffix
-// first. twitter:title, other meta titles and <title> are fallbacks.
+// heading; a meta title that only adds a lead the page does not show
+// votes for the heading). The display heading is the first h1 outside
+// breadcrumbs and other boilerplate that some meta title confirms;
+// failing that, or when that h1 ends a trail of links, an h2 that shows a
+// meta title exactly (pages whose h1 is a breadcrumb's last crumb or an
+// SEO title). An h1 that links to the home page is the site's logo. When
+// the display heading is a kicker followed by an element holding the
+// headline proper, and a meta title confirms that element, its text is
+// the title. Meta titles lose their site-name suffix first. twitter:title,
+// other meta titles and <title> are fallbacks. The headline element's own
+// quotes and dashes win over a meta title's (headingForm).
 func (x *extraction) title() {
 	a, p, ld := x.a, x.info, x.ld
 	host := ""

@@ -159,6 +159,7 @@ func (x *extraction) title() {
 			}
 		}
 	}
+	x.keepSharedSuffix(raw, clean, ld, host)
 	// Every meta statement of the headline, squashed, for recognising the
 	// display heading.
 	var metas []string
@@ -302,6 +303,42 @@ func homeHref(href string) bool {
 		return true
 	}
 	return false
+}
+
+// keepSharedSuffix gives the meta titles back a suffix the site-name cut
+// took when every statement (a JSON-LD headline, og:title, twitter:title,
+// <title>; three at least) carries it and it does not name the site: a
+// phrase the publisher puts in every statement is part of its headline.
+func (x *extraction) keepSharedSuffix(raw, clean []string, ld *ldArticle, host string) {
+	if ld == nil || ld.nameOnly || clean[0] == "" {
+		return
+	}
+	full := normSpace(raw[0])
+	if full == clean[0] || !strings.HasPrefix(full, clean[0]) {
+		return
+	}
+	suffix := full[len(clean[0]):]
+	ss := squash(suffix)
+	if ss == "" || x.a.SiteName != "" && (strings.Contains(ss, squash(x.a.SiteName)) || strings.Contains(squash(x.a.SiteName), ss)) || host != "" && strings.Contains(ss, squash(hostLabel(host))) {
+		return
+	}
+	n := 0
+	for _, i := range []int{0, 1, 2, 4} {
+		if t := normSpace(raw[i]); t != "" {
+			if !strings.HasSuffix(t, suffix) {
+				return
+			}
+			n++
+		}
+	}
+	if n < 3 {
+		return
+	}
+	for _, i := range []int{0, 1, 2, 4} {
+		if t := normSpace(raw[i]); clean[i] != "" && t == clean[i]+suffix {
+			clean[i] = t
+		}
+	}
 }
 
 // headlineNode returns the headline element: an h1 that shows the title

@@ -243,3 +243,30 @@ func TestStripSiteNameSiteAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestTitleSharedSuffix(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 4) + `</p>`
+	ld := func(h string) string {
+		return `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + h + `"}</script>`
+	}
+	og := func(t string) string { return `<meta property="og:title" content="` + t + `">` }
+	tt := func(t string) string { return `<title>` + t + `</title>` }
+	const head, full = "Forest fires in the south! The latest news!", "Forest fires in the south! The latest news! - Current news"
+	for _, tc := range []struct {
+		name, head, want string
+	}{
+		{"every statement carries the suffix", ld(full) + og(full) + tt(full), full},
+		{"the JSON-LD headline lacks it", ld(head) + og(full) + tt(full), head},
+		{"the suffix names the site", ld(full) + og(full) + tt(full) + `<meta property="og:site_name" content="Current News">`, head},
+		{"two statements are not every one", ld(full) + og(full), head},
+	} {
+		page := `<html><head>` + tc.head + `</head><body><article><h1>` + head + `</h1>` + body + `</article></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Title != tc.want {
+			t.Errorf("%s: title %q, want %q", tc.name, a.Title, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 type ldArticle struct {
 	typ         string
 	headline    string
+	nameOnly    bool // headline is the object's name: it has no headline
 	altHeadline string
 	description string
 	body        string
@@ -190,6 +191,7 @@ func toArticle(o map[string]any) *ldArticle {
 	}
 	if a.headline == "" {
 		a.headline = ldString(o["name"])
+		a.nameOnly = a.headline != ""
 	}
 	if a.published == "" {
 		a.published = ldString(o["dateCreated"])

@@ -107,13 +107,17 @@ func normLang(l string) string {
 // title chooses the headline. The JSON-LD headline, og:title and the
 // page's display heading are independent statements of it; the one most
 // of them agree on wins (ties go to JSON-LD, then og:title, then the
-// heading). The display heading is the first h1 outside breadcrumbs and
-// other boilerplate that some meta title confirms; failing that, an h2
-// that shows a meta title exactly (pages whose h1 is a breadcrumb's last
-// crumb or an SEO title). When that heading is a kicker followed by an
-// element holding the headline proper, and a meta title confirms that
-// element, its text is the title. Meta titles lose their site-name suffix
-// first. twitter:title, other meta titles and <title> are fallbacks.
+// heading; a meta title that only adds a lead the page does not show
+// votes for the heading). The display heading is the first h1 outside
+// breadcrumbs and other boilerplate that some meta title confirms;
+// failing that, or when that h1 ends a trail of links, an h2 that shows a
+// meta title exactly (pages whose h1 is a breadcrumb's last crumb or an
+// SEO title). An h1 that links to the home page is the site's logo. When
+// the display heading is a kicker followed by an element holding the
+// headline proper, and a meta title confirms that element, its text is
+// the title. Meta titles lose their site-name suffix first. twitter:title,
+// other meta titles and <title> are fallbacks. The headline element's own
+// quotes and dashes win over a meta title's (headingForm).
 func (x *extraction) title() {
 	a, p, ld := x.a, x.info, x.ld
 	host := ""
@@ -122,8 +126,13 @@ func (x *extraction) title() {
 	}
 	var h1s []string
 	var h1Nodes []*html.Node
+	logo := ""
 	for _, h := range p.h1 {
 		if t, all := boundedTextAll(h, 4000); all && len(t) >= 4 && len(t) < 400 {
+			if logo == "" && homeLinked(h, t) {
+				logo = t // the site's name, not a headline
+				continue
+			}
 			h1s = append(h1s, t)
 			h1Nodes = append(h1Nodes, h)
 			if len(h1s) == 6 {
@@ -140,12 +149,17 @@ func (x *extraction) title() {
 	}
 	clean := make([]string, len(raw))
 	for i, t := range raw {
-		if t = normSpace(t); t != "" {
-			if t = stripSiteName(t, a.SiteName, host, refs); t != "" && !x.isSiteName(t) {
+		if t = normSpace(t); t != "" && !x.isSiteName(t) {
+			t = stripSiteName(t, a.SiteName, host, refs)
+			if logo != "" && t != "" {
+				t = stripSiteName(t, logo, "", refs)
+			}
+			if t != "" && !x.isSiteName(t) && squash(t) != squash(logo) {
 				clean[i] = t
 			}
 		}
 	}
+	x.keepSharedSuffix(raw, clean, ld, host)
 	// Every meta statement of the headline, squashed, for recognising the
 	// display heading.
 	var metas []string
@@ -169,6 +183,13 @@ func (x *extraction) title() {
 		}
 		if h1 != "" {
 			break
+		}
+	}
+	if h1Node != nil && lastCrumb(h1Node) {
+		// An h1 that ends a trail of links is the trail's last crumb;
+		// an h2 that shows a meta title is then the display heading.
+		if d, dn := x.displayH2(metas); dn != nil {
+			h1, h1Node = d, dn
 		}
 	}
 	disp, dispNode := h1, h1Node
@@ -213,7 +234,7 @@ func (x *extraction) title() {
 			}
 			cs, votes := squash(c), 0
 			for _, v := range voters {
-				if v != "" && squash(v) == cs {
+				if v != "" && (squash(v) == cs || c == disp && x.leadUnshown(v, disp, dispNode)) {
 					votes++
 				}
 			}
@@ -234,32 +255,184 @@ func (x *extraction) title() {
 		best, h1Node = h1s[0], h1Nodes[0]
 	}
 	a.Title = best
-	// The headline element: an h1 that shows this title, perhaps with a
-	// kicker or a suffix.
-	if h1Node != nil && closeTitles(squash(boundedText(h1Node, 800)), squash(best)) && !x.insideNeg(h1Node) {
-		x.titleNode = h1Node
+	x.titleNode = x.headlineNode(best, h1Node, dispNode, h1s, h1Nodes)
+	ldHead := clean[0]
+	if ld != nil && ld.nameOnly {
+		ldHead = "" // a WebPage's name: the SEO title again, not a headline
+	}
+	a.Title = x.headingForm(best, ldHead, clean[1])
+}
+
+// homeLinked reports whether the heading h, of text t, is a link to the
+// site's home page (inside it or around it): a logo, which names the site.
+func homeLinked(h *html.Node, t string) bool {
+	if a := firstDescendant(h, atom.A); a != nil && squashEqual(boundedText(a, 4000), squash(t)) && homeHref(getAttr(a, "href")) {
+		return true
+	}
+	for a, i := h.Parent, 0; a != nil && i < 3; a, i = a.Parent, i+1 {
+		if a.DataAtom == atom.A {
+			return homeHref(getAttr(a, "href"))
+		}
+	}
+	return false
+}
+
+// homeHref reports whether href names a site's home page: "/", or an
+// absolute URL with no path ("https://example.org/", also as the last
+// URL of an archive's address).
+func homeHref(href string) bool {
+	href = strings.TrimSpace(href)
+	if href == "" || href[0] == '#' || href[0] == '?' {
+		return false
+	}
+	if i := strings.LastIndex(href, "://"); i >= 0 {
+		rest := href[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			href = rest[j:]
+		} else {
+			href = ""
+		}
+	} else if !strings.HasPrefix(href, "/") {
+		return false
+	}
+	if i := strings.IndexAny(href, "?#"); i >= 0 {
+		href = href[:i]
+	}
+	switch href {
+	case "", "/", "/index.html", "/index.htm", "/index.php":
+		return true
+	}
+	return false
+}
+
+// keepSharedSuffix gives the meta titles back a suffix the site-name cut
+// took when every statement (a JSON-LD headline, og:title, twitter:title,
+// <title>; three at least) carries it and it does not name the site: a
+// phrase the publisher puts in every statement is part of its headline.
+func (x *extraction) keepSharedSuffix(raw, clean []string, ld *ldArticle, host string) {
+	if ld == nil || ld.nameOnly || clean[0] == "" {
 		return
+	}
+	full := normSpace(raw[0])
+	if full == clean[0] || !strings.HasPrefix(full, clean[0]) {
+		return
+	}
+	suffix := full[len(clean[0]):]
+	ss := squash(suffix)
+	if ss == "" || x.a.SiteName != "" && (strings.Contains(ss, squash(x.a.SiteName)) || strings.Contains(squash(x.a.SiteName), ss)) || host != "" && strings.Contains(ss, squash(hostLabel(host))) {
+		return
+	}
+	n := 0
+	for _, i := range []int{0, 1, 2, 4} {
+		if t := normSpace(raw[i]); t != "" {
+			if !strings.HasSuffix(t, suffix) {
+				return
+			}
+			n++
+		}
+	}
+	if n < 3 {
+		return
+	}
+	for _, i := range []int{0, 1, 2, 4} {
+		if t := normSpace(raw[i]); clean[i] != "" && t == clean[i]+suffix {
+			clean[i] = t
+		}
+	}
+}
+
+// headlineNode returns the headline element: an h1 that shows the title
+// best, perhaps with a kicker or a suffix, or the display heading.
+func (x *extraction) headlineNode(best string, h1Node, dispNode *html.Node, h1s []string, h1Nodes []*html.Node) *html.Node {
+	if h1Node != nil && closeTitles(squash(boundedText(h1Node, 800)), squash(best)) && !x.insideNeg(h1Node) {
+		return h1Node
 	}
 	bs := squash(best)
 	if dispNode != nil && dispNode != h1Node && strings.HasSuffix(squash(boundedText(dispNode, 2000)), bs) {
 		// The display h2 of a page whose h1 is a crumb.
-		x.titleNode = dispNode
-		return
+		return dispNode
 	}
 	var near *html.Node
 	for i, h := range h1s {
 		if closeTitles(squash(h), bs) {
 			// Not the last crumb of a breadcrumb trail, if there is another.
 			if !x.insideNeg(h1Nodes[i]) {
-				x.titleNode = h1Nodes[i]
-				return
+				return h1Nodes[i]
 			}
 			if near == nil {
 				near = h1Nodes[i]
 			}
 		}
 	}
-	x.titleNode = near
+	return near
+}
+
+// headingForm returns the headline element's text when it is the title t
+// set differently: curly or straight quotes, an ellipsis or three dots, a
+// dash or a hyphen. The page shows the headline as its editors typeset it;
+// meta titles are often retyped in plain ASCII by the CMS. The meta form
+// stays when the JSON-LD headline and og:title (ld, og) agree on it: two
+// statements written that way are the publisher's choice.
+func (x *extraction) headingForm(t, ld, og string) string {
+	if x.titleNode == nil || t == "" {
+		return t
+	}
+	h := boundedText(x.titleNode, 2000)
+	if h == t || foldTypography(h) != foldTypography(t) {
+		return t
+	}
+	if ld == t && og == t {
+		return t
+	}
+	return h
+}
+
+// foldTypography replaces typographic quotes, dashes and the ellipsis by
+// their plain ASCII forms.
+func foldTypography(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case '‘', '’', '‚', '‛', '′', '`', '´':
+			b.WriteByte('\'')
+		case '“', '”', '„', '‟', '″', '«', '»':
+			b.WriteByte('"')
+		case '…':
+			b.WriteString("...")
+		case '‐', '‑', '‒', '–', '—', '−':
+			b.WriteByte('-')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// lastCrumb reports whether the heading n ends a trail of links: it
+// is its parent's last element with text, and every element before it
+// is a link or holds no text (a separator icon).
+func lastCrumb(n *html.Node) bool {
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode && squash(boundedText(s, 200)) != "" || s.Type == html.TextNode && squash(s.Data) != "" {
+			return false
+		}
+	}
+	links := 0
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		switch {
+		case p.Type == html.TextNode:
+			if squash(p.Data) != "" {
+				return false
+			}
+		case p.Type != html.ElementNode:
+		case p.DataAtom == atom.A:
+			links++
+		case squash(boundedText(p, 200)) != "":
+			return false
+		}
+	}
+	return links > 0
 }
 
 // displayH2 returns the first h2 outside boilerplate and links whose text,
@@ -346,6 +519,53 @@ func ogWithKicker(h *html.Node, raw, clean, headline string) string {
 		}
 	}
 	return headline
+}
+
+// kickerSeps end the lead a meta title puts before the headline.
+var kickerSeps = []string{": ", " - ", " – ", " — ", " | "}
+
+// leadUnshown reports whether the meta title m is the display heading
+// h (element n) after a lead and a separator ("Topic: Headline") that
+// the page shows neither before the heading nor with it in any h1 or h2.
+// Such a lead is a label for feeds and search results, not part of the
+// headline as the page presents it, so m speaks for h.
+func (x *extraction) leadUnshown(m, h string, n *html.Node) bool {
+	hs := squash(h)
+	if n == nil || len(hs) < 15 {
+		return false
+	}
+	lead := ""
+	for _, sep := range kickerSeps {
+		if i := strings.Index(m, sep); i > 0 && squashEqual(m[i+len(sep):], hs) {
+			if l := squash(m[:i]); l != "" && len(l) <= maxKicker {
+				lead = l
+				break
+			}
+		}
+	}
+	if lead == "" {
+		return false
+	}
+	ms := squash(m)
+	for _, hn := range append(append([]*html.Node{}, x.info.h1...), x.info.h2...) {
+		if squashEqual(boundedText(hn, 2000), ms) {
+			return false
+		}
+	}
+	// A kicker element just before the heading, in its block.
+	for a, depth := n, 0; a != nil && depth < 3; a, depth = a.Parent, depth+1 {
+		k := 0
+		for p := a.PrevSibling; p != nil && k < 3; p = p.PrevSibling {
+			if p.Type != html.ElementNode {
+				continue
+			}
+			k++
+			if strings.Contains(squash(boundedText(p, 400)), lead) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // maxKicker is the longest kicker (squashed bytes) before a headline.

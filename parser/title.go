@@ -120,14 +120,24 @@ func stripSiteName(t, site, host string, refs []string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, sep := range titleSeps {
+			if p := trailEnd(t, sep, looksSite); p != "" {
+				t, changed = p, true
+				break
+			}
 			if i := strings.LastIndex(t, sep); i > 0 {
 				head, tail := t[:i], t[i+len(sep):]
-				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) {
+				// The head an h1 shows, unless a longer tail is shown too
+				// ("Site - Section - Headline" with h1s for both).
+				if looksSite(tail) || isDate(tail) || matchesAny(head, refs) && !(len(tail) > len(head) && matchesAny(tail, refs)) {
 					t, changed = strings.TrimSpace(head), true
 					break
 				}
 			}
-			if i := siteMiddle(t, sep, looksSite); i > 0 {
+			i := siteMiddle(t, sep, looksSite)
+			if i <= 0 {
+				i = siteAfter(t, sep, looksSite)
+			}
+			if i > 0 {
 				t, changed = strings.TrimSpace(t[:i]), true
 				break
 			}
@@ -138,9 +148,74 @@ func stripSiteName(t, site, host string, refs []string) string {
 					break
 				}
 			}
+			if p := partMatching(t, sep, refs, looksSite); p != "" {
+				t, changed = p, true
+				break
+			}
+		}
+	}
+	return trimDangling(t)
+}
+
+// danglingSeps are the title separators that end no headline; guillemets
+// and colons may.
+var danglingSeps = []string{" -", " |", " –", " —", " ::", " ·", " /", " ~"}
+
+// trimDangling removes a separator left at the end of a title whose
+// site name is empty ("Headline -").
+func trimDangling(t string) string {
+	for changed := true; changed; {
+		changed = false
+		for _, d := range danglingSeps {
+			if strings.HasSuffix(t, d) {
+				t, changed = strings.TrimSpace(t[:len(t)-len(d)]), true
+			}
 		}
 	}
 	return t
+}
+
+// partMatching returns the longest part of t, split at sep, when t has
+// three parts or more and another statement of the headline in refs is
+// that part ("Headline / Section / Home" for an h1 "Headline"), else "".
+// The headline is the longest part of such a trail; a shorter part an h1
+// repeats, or one that looksSite, is the site's name in its logo.
+func partMatching(t, sep string, refs []string, looksSite func(string) bool) string {
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 {
+		return ""
+	}
+	long := 0
+	for i, p := range parts {
+		if len(p) > len(parts[long]) {
+			long = i
+		}
+	}
+	if p := parts[long]; matchesAny(p, refs) && !looksSite(p) {
+		return strings.TrimSpace(p)
+	}
+	return ""
+}
+
+// crumbSeps separate the steps of a breadcrumb trail.
+var crumbSeps = []string{" » ", " › ", " / "}
+
+// trailEnd returns the last step of a title that is a breadcrumb trail
+// from the site's name ("Site » Blog archive » Headline"): three parts or
+// more joined by a crumb separator, the first of which looksSite; else "".
+func trailEnd(t, sep string, looksSite func(string) bool) string {
+	crumb := false
+	for _, c := range crumbSeps {
+		crumb = crumb || c == sep
+	}
+	if !crumb {
+		return ""
+	}
+	parts := strings.Split(t, sep)
+	if len(parts) < 3 || !looksSite(parts[0]) {
+		return ""
+	}
+	return strings.TrimSpace(parts[len(parts)-1])
 }
 
 // siteMiddle returns where the part of t between two seps that
@@ -162,6 +237,27 @@ func siteMiddle(t, sep string, looksSite func(string) bool) int {
 		}
 		i += len(sep) + j
 	}
+}
+
+// siteAfter returns where the first sep in t begins when the part after it,
+// up to the next separator of any kind, looksSite ("Headline : Site |
+// Tagline | Founded 2005"), or -1.
+func siteAfter(t, sep string, looksSite func(string) bool) int {
+	i := strings.Index(t, sep)
+	if i <= 0 {
+		return -1
+	}
+	rest := t[i+len(sep):]
+	j := -1
+	for _, s := range titleSeps {
+		if k := strings.Index(rest, s); k > 0 && (j < 0 || k < j) {
+			j = k
+		}
+	}
+	if j > 0 && looksSite(rest[:j]) {
+		return i
+	}
+	return -1
 }
 
 // hostLabel returns the label a site is named by: the one before the

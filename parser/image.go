@@ -538,6 +538,11 @@ func (x *extraction) subtitle() {
 		if !hit || firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Figcaption) != nil {
 			return ""
 		}
+		// A line that is mostly a link points elsewhere ("This article is
+		// part of the special <a>…</a>"): a standfirst is the story's own.
+		if st := x.sc.stat(n); 3*st.link >= st.text && st.text > 0 {
+			return ""
+		}
 		t, all := boundedTextAll(n, 4000)
 		if !all || len(t) < 30 || len(t) > maxStandfirst || strings.Contains(t, "©") || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || isDateline(t) || x.isByline(t) {
 			return ""

@@ -289,6 +289,7 @@ func TestSubtitle(t *testing.T) {
 		{"lead figure is not a standfirst", `<h1>The headline of the story</h1><figure class="fig--lead"><img src="/a.jpg"><figcaption>` + std + `</figcaption></figure>`, ""},
 		{"a long lead", `<h1>The headline of the story</h1><div class="teaser"><p class="abstract">` + long + `</p></div>`, long},
 		{"photo credits are a caption, not a standfirst", `<h1>The headline of the story</h1><p class="description">` + gallery + `</p>`, ""},
+		{"a named line that is mostly a link is not a standfirst", `<header><h1>The headline of the story</h1><div class="meta"><span>May 2024</span></div><p class="info">` + std + ` It goes on for a second, longer sentence.</p><p class="series-teaser">Part of the series <a href="/series">A long series name on the site</a></p></header>`, std + " It goes on for a second, longer sentence."},
 		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
 	} {
 		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`

@@ -290,6 +290,8 @@ func TestSubtitle(t *testing.T) {
 		{"a long lead", `<h1>The headline of the story</h1><div class="teaser"><p class="abstract">` + long + `</p></div>`, long},
 		{"photo credits are a caption, not a standfirst", `<h1>The headline of the story</h1><p class="description">` + gallery + `</p>`, ""},
 		{"a named line that is mostly a link is not a standfirst", `<header><h1>The headline of the story</h1><div class="meta"><span>May 2024</span></div><p class="info">` + std + ` It goes on for a second, longer sentence.</p><p class="series-teaser">Part of the series <a href="/series">A long series name on the site</a></p></header>`, std + " It goes on for a second, longer sentence."},
+		{"standfirst set as a subheading in a box of its own", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>` + std + ` It goes on for a second, longer sentence, and a third and a fourth part.</h2></div></div>`, std + " It goes on for a second, longer sentence, and a third and a fourth part."},
+		{"a section heading is not a standfirst", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>What the committee of the regional parliament decided about the new harbour plans</h2></div></div>`, ""},
 		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
 	} {
 		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`

@@ -58,6 +58,15 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Beta"},
 		},
 		{
+			name: "the panes of a set of tabs are one text",
+			page: `<html><head><title>A product</title></head><body>` + menu + `<main><h1>A product</h1>
+<div class="tabs"><div class="tab-nav"><a href="#a">Description</a> <a href="#b">Details</a></div>
+<div class="tab-pane" id="a">` + para("Alpha", 4) + `</div>
+<div class="tab-pane" id="b"><table><tr><th>Zeta grape</th><td>Zinfandel</td></tr><tr><th>Eta region</th><td>California</td></tr></table></div>
+</div></main></body></html>`,
+			must: []string{"Alpha is", "Zeta grape", "Eta region"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

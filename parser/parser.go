@@ -194,7 +194,7 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			blocks = x.emit(blocks, n, true)
 		}
 	} else {
-		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
+		x.container = x.tabPanes(x.mergeSections(x.widen(x.oneArticle(x.sc.best))))
 		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
 		x.finishMeta(false)
 		if x.container != nil {

@@ -462,6 +462,63 @@ func (x *extraction) mergeSections(c *html.Node) *html.Node {
 	return c
 }
 
+// tabLevels is how many ancestors of the container tabPanes looks at.
+const tabLevels = 3
+
+// tabPanes widens a container that is, or lies in, one pane of a set of
+// tabs (a product's description beside its details, a drug's label beside
+// its prices) to the set: the panes a script shows one at a time are one
+// page of text, and the one that scored best is only the longest. The
+// panes are the tab panel's siblings of the same kind (tag and first
+// class name) that are tab panels too.
+func (x *extraction) tabPanes(c *html.Node) *html.Node {
+	n := c
+	for level := 0; level <= tabLevels && n != nil; level++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			return c
+		}
+		if st := x.sc.stats[p]; st == nil || st.neg || st.inNeg {
+			return c
+		}
+		if tabPanel(n) {
+			kind := firstClass(n)
+			for s := p.FirstChild; s != nil; s = s.NextSibling {
+				if s != n && s.Type == html.ElementNode && s.Data == n.Data && firstClass(s) == kind && tabPanel(s) && x.sc.stat(s).text > 0 {
+					return p
+				}
+			}
+		}
+		n = p
+	}
+	return c
+}
+
+// tabPanel reports an element named as one pane of a set of tabs:
+// role=tabpanel, or a class such as "tab-pane", "tab--container",
+// "tabs__panel".
+func tabPanel(n *html.Node) bool {
+	if getAttr(n, "role") == "tabpanel" {
+		return true
+	}
+	prev := ""
+	for f := range strings.FieldsSeq(getAttr(n, "class")) {
+		for _, t := range splitTokens(f, nil, false) {
+			switch t {
+			case "tabpane", "tabpanel", "tabcontent":
+				return true
+			case "pane", "panel", "container", "content":
+				if prev == "tab" || prev == "tabs" {
+					return true
+				}
+			}
+			prev = t
+		}
+		prev = ""
+	}
+	return false
+}
+
 // section reports whether n holds article paragraphs: good text, few links,
 // no boilerplate name.
 func (x *extraction) section(n *html.Node) bool {

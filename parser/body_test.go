@@ -67,6 +67,14 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Zeta grape", "Eta region"},
 		},
 		{
+			name: "a paragraph folded behind a read-more toggle is text",
+			page: `<html><head><title>Holiday home</title></head><body>` + menu + `<main><h1>Holiday home</h1>` + para("Alpha", 4) + `
+<p class="js-readmore">Zeta is the village the house stands in, a quiet place in the hills with a church, a bakery and a long walk to the lake. In summer the meadows are full of flowers and the evenings are long and warm. </p>` + para("Beta", 4) + `
+<div class="read-more"><a href="/more">Read more stories about holidays in the hills and the villages around the lake</a></div></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta is the village"},
+			mustNot: []string{"Read more stories"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -241,6 +241,9 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	// its name says: several paragraphs of it, or one long run (text split by
 	// <br> rather than <p>).
 	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
+	if st.h == hintStrongNeg && !st.hasBlock && st.prose() && foldedText(n) {
+		st.h = hintNone
+	}
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle && !s.discussion
@@ -267,6 +270,19 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 		s.cands = append(s.cands, n)
 	}
 	return sum
+}
+
+// foldedText reports an element named for a "read more" toggle
+// ("js-readmore", "read-more"): when it holds unlinked prose, it is text
+// the page shows folded until the reader opens it, not a link to more.
+func foldedText(n *html.Node) bool {
+	ts := classTokens(n, nil)
+	for i, t := range ts {
+		if t == "readmore" || t == "more" && i > 0 && ts[i-1] == "read" {
+			return true
+		}
+	}
+	return false
 }
 
 // pick chooses the best candidate that does not lie inside boilerplate.

@@ -75,6 +75,16 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Read more stories"},
 		},
 		{
+			name: "a titled section with a picture is text, a caption or a teaser is not",
+			page: `<html><head><title>Career day</title></head><body>` + menu + `<main><h1>Career day</h1>` + para("Alpha", 6) + para("Beta", 6) + para("Gamma", 6) + `
+<section class="venue"><div class="wrapper"><h3>Getting there</h3><p>Zeta is how you reach the venue: the workshops take place at the companies themselves, in their own offices in town.</p><img src="/map.jpg" width="600"></div></section>
+<div class="photo-box"><h3>Harbour</h3><p>Eta shows the harbour at dawn, seen from the old lighthouse on the hill above the old town.</p><img src="/b.jpg" width="600"></div>
+<div class="card"><h3><a href="/other">Theta is another story on the site</a></h3><p>Iota is the teaser of another story on the site, two lines long with a few more words.</p><img src="/c.jpg" width="600"></div>
+</main></body></html>`,
+			must:    []string{"Alpha is", "Zeta is how", "Getting there"},
+			mustNot: []string{"Eta shows", "Iota is"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

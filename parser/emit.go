@@ -483,6 +483,9 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 			seen[b] = true
 			st := e.sc.stat(b)
 			if 5*st.link < st.text && hasLongPara(b, e.sc) {
+				if e.titledSection(b) {
+					continue
+				}
 				paraBoxes = append(paraBoxes, b)
 			} else {
 				e.skip[b] = true
@@ -499,6 +502,44 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 			e.skip[b] = true
 		}
 	}
+}
+
+// titledSection reports an image box that is a section of text with a
+// picture: a heading over unlinked prose, in a box whose name says
+// nothing of boilerplate or of pictures. A caption has no heading, a
+// teaser links its heading to the story, and bios and promotions are
+// named for what they are.
+func (e *emitter) titledSection(b *xhtml.Node) bool {
+	st := e.sc.stat(b)
+	if st.link > 0 || st.h != hintNone && st.h != hintPositive || st.inNeg || b.DataAtom == atom.Figure || firstDescendant(b, atom.Figcaption) != nil {
+		return false
+	}
+	for _, t := range classTokens(b, nil) {
+		if mediaTokens[t] {
+			return false
+		}
+	}
+	return hasHeading(b)
+}
+
+// mediaTokens name a box for the picture it holds.
+var mediaTokens = map[string]bool{
+	"media": true, "image": true, "img": true, "images": true, "photo": true, "picture": true, "pic": true,
+	"figure": true, "fig": true, "gallery": true, "bild": true, "foto": true, "video": true, "thumbnail": true,
+	"thumb": true, "textpic": true, "imgbox": true,
+}
+
+// hasHeading reports whether n's subtree holds a heading element.
+func hasHeading(n *xhtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		if isHeading(c.DataAtom) || hasHeading(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxBoxText is the most text (non-space bytes) an image box may hold.

@@ -85,6 +85,14 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Eta shows", "Iota is"},
 		},
 		{
+			name: "a list that outscores its article brings the article with it",
+			page: `<html><head><title>A spell</title></head><body>` + menu + `<main><h1>A spell</h1><div class="wiki">
+<p>Zeta is a charm.</p><p>Eta makes water.</p><p>Theta is short.</p><p>Iota too.</p>
+<ul><li>` + counted("Alpha", 3) + `</li><li>` + counted("Beta", 3) + `</li><li>` + counted("Gamma", 3) + `</li></ul>
+<p>Kappa ends it.</p></div></main></body></html>`,
+			must: []string{"Alpha says", "Zeta is a charm", "Eta makes water", "Kappa ends it"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

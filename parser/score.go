@@ -390,12 +390,13 @@ func (x *extraction) oneArticle(c *html.Node) *html.Node {
 	return c
 }
 
-// widen turns a single winning paragraph into the run it belongs to: when
-// the best candidate is one <p> (its siblings, a share bar or an ad between
-// paragraphs, pulled its parent's score below its own), the parent is the
-// container and the siblings that score below zero are left out.
+// widen turns a single winning paragraph or list into the run it belongs
+// to: when the best candidate is one <p>, <ul> or <ol> (its siblings, a
+// share bar or an ad between paragraphs, short lines around a long list,
+// pulled its parent's score below its own), the parent is the container
+// and the siblings that score below zero are left out.
 func (x *extraction) widen(c *html.Node) *html.Node {
-	if c == nil || c.DataAtom != atom.P {
+	if c == nil || c.DataAtom != atom.P && c.DataAtom != atom.Ul && c.DataAtom != atom.Ol {
 		return c
 	}
 	p := c.Parent

@@ -157,6 +157,11 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	var jb [64]byte
 	for i, t := range buf {
 		f := tokenFlags[t]
+		if f == 0 && len(t) > 1 && t[len(t)-1] <= '9' {
+			// A numbered name ("sidebar1", "content2") names what its
+			// stem does.
+			f = tokenFlags[trimDigits(t)]
+		}
 		if f&tokPostClass != 0 {
 			return hintNone, buf, cbuf
 		}
@@ -219,4 +224,17 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	// "article-comments", "post-share": a negative token wins, but a node
 	// named both for the body and for a weak hint ("article-meta") stays weak.
 	return h, buf, cbuf
+}
+
+// trimDigits returns t without the digits it ends in, or t when it is
+// all digits or ends in none.
+func trimDigits(t string) string {
+	i := len(t)
+	for i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+		i--
+	}
+	if i == 0 {
+		return t
+	}
+	return t[:i]
 }

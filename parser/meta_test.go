@@ -398,3 +398,26 @@ func TestIsArticle(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribedLead pins the description taken as the standfirst of a
+// page whose markup holds next to no text, and only of such a page.
+func TestDescribedLead(t *testing.T) {
+	const desc = "However large or small, a round tablecloth is easy to sew at home: this guide shows how in seven steps."
+	long := strings.Repeat("<p>The guide goes through every step of the work with the fabric and the needle in order.</p>", 6)
+	for _, tc := range []struct {
+		name, body string
+		described  bool
+	}{
+		{"client-rendered page", `<div id="app"><h1>Sew a round tablecloth</h1><p>Loading the guide.</p></div>`, true},
+		{"page with its own text", `<article><h1>Sew a round tablecloth</h1>` + long + `</article>`, false},
+	} {
+		page := `<html><head><title>Sew a round tablecloth</title><meta property="og:description" content="` + desc + `"></head><body>` + tc.body + `</body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/diy/2054/sew-a-round-tablecloth"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Subtitle == desc; got != tc.described {
+			t.Errorf("%s: subtitle %q, description taken %v, want %v", tc.name, a.Subtitle, got, tc.described)
+		}
+	}
+}

@@ -214,6 +214,9 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	if x.a.WordCount < minOwnWords && len(x.info.flight) > 0 {
 		e.flightBody(x, opts)
 	}
+	if x.a.WordCount < minOwnWords && x.a.Subtitle == "" {
+		x.describedLead()
+	}
 	if x.a.Language == "" {
 		x.a.Language = detectLang(x.a.Text)
 	}
@@ -223,6 +226,19 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	isArt := x.isArticle()
 	x.a.IsArticle = &isArt
 	return x, nil
+}
+
+// describedLead takes the page's description (og:description, the meta
+// description) as the standfirst of a page whose markup holds next to no
+// text (a client-rendered page): it is all the page says of the story
+// before its script runs. A description the text already holds is not
+// taken.
+func (x *extraction) describedLead() {
+	d := normSpace(x.info.first("og:description", "description", "twitter:description"))
+	if len(d) < 80 || len(d) > maxStandfirst || strings.Contains(x.a.Text, d) || squash(d) == squash(x.a.Title) {
+		return
+	}
+	x.a.Subtitle = d
 }
 
 // minOwnWords is the fewest words of body the page's markup must give

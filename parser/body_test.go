@@ -93,6 +93,13 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha says", "Zeta is a charm", "Eta makes water", "Kappa ends it"},
 		},
 		{
+			name: "a table wrapped in a figure is text, its caption is not",
+			page: `<html><head><title>Fees</title></head><body>` + menu + `<main><h1>Fees</h1>` + para("Alpha", 4) + `
+<figure class="wp-block-table"><table><tr><td>Zeta transfer</td><td>Free deposit, 1 GBP withdrawal</td></tr><tr><td>Eta card</td><td>A fee applies</td></tr></table><figcaption>Theta shows the fees</figcaption></figure>` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta transfer | Free deposit, 1 GBP withdrawal", "Eta card"},
+			mustNot: []string{"Theta shows"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -343,6 +343,12 @@ func (e *emitter) list(n *xhtml.Node) {
 }
 
 func (e *emitter) figure(n *xhtml.Node) {
+	// A figure that wraps a table (block editors put every table in one)
+	// holds the table's data: it is walked as text, its caption stays a
+	// caption.
+	if t := firstDescendant(n, atom.Table); t != nil && !e.skip[n] {
+		e.walk(t)
+	}
 	var cap *xhtml.Node
 	var find func(*xhtml.Node)
 	find = func(x *xhtml.Node) {

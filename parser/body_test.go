@@ -100,6 +100,12 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Theta shows"},
 		},
 		{
+			name: "a quotation wrapped in a figure with an attribution is text",
+			page: `<html><head><title>Speech</title></head><body>` + menu + `<main><h1>Speech</h1>` + para("Alpha", 4) + `
+<figure class="quote"><blockquote><p>Zeta is what the minister said about the bridge and its future in the town.</p></blockquote><figcaption>Eta Minister</figcaption></figure>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta is what the minister said"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -343,12 +343,6 @@ func (e *emitter) list(n *xhtml.Node) {
 }
 
 func (e *emitter) figure(n *xhtml.Node) {
-	// A figure that wraps a table (block editors put every table in one)
-	// holds the table's data: it is walked as text, its caption stays a
-	// caption.
-	if t := firstDescendant(n, atom.Table); t != nil && !e.skip[n] {
-		e.walk(t)
-	}
 	var cap *xhtml.Node
 	var find func(*xhtml.Node)
 	find = func(x *xhtml.Node) {
@@ -363,17 +357,41 @@ func (e *emitter) figure(n *xhtml.Node) {
 		}
 	}
 	find(n)
-	if cap == nil || e.skip[cap] || e.skip[n] {
+	if cap == nil && e.sc.stat(n).paras > 0 && !e.skip[n] {
 		// A figure without a caption may still wrap text (some sites use
 		// figure for embedded quotes).
-		if cap == nil && e.sc.stat(n).paras > 0 {
-			e.container(n, bPara)
-		}
+		e.container(n, bPara)
+		return
+	}
+	// A figure that wraps a table, a quotation or a code listing (block
+	// editors put each in one) holds text: that is walked as text, the
+	// caption stays a caption.
+	if !e.skip[n] {
+		e.figureText(n)
+	}
+	if cap == nil || e.skip[cap] || e.skip[n] {
 		return
 	}
 	var in inl
 	e.inlineChildren(cap, &in, false)
 	e.add(block{kind: bFigure, src: n}, &in)
+}
+
+// figureText walks the tables, quotations and listings in figure n,
+// outside its caption.
+func (e *emitter) figureText(n *xhtml.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Table, atom.Blockquote, atom.Pre:
+			e.walk(c)
+		case atom.Figcaption:
+		default:
+			e.figureText(c)
+		}
+	}
 }
 
 // dataTable tells a table of data from a table used for layout.

@@ -106,6 +106,15 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "Zeta is what the minister said"},
 		},
 		{
+			name: "an accordion's question is text, a card's header line is not",
+			page: `<html><head><title>Loans</title></head><body>` + menu + `<main><h1>Loans</h1>` + para("Alpha", 4) + `
+<div class="accordion"><div class="card"><div class="card-header"><div class="title" data-toggle="collapse" aria-expanded="false">Zeta: how is the interest on my loan set?</div></div>
+<div class="collapse"><div class="card-body">` + para("Beta", 2) + `</div></div></div></div>
+<div class="card"><div class="card-header"><span>Eta Finance Ltd, partner</span></div><div class="card-body">` + para("Gamma", 2) + `</div></div></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta: how is the interest"},
+			mustNot: []string{"Eta Finance"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -77,9 +77,43 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		// Nor does a box's name ("info", "note") make the unlinked prose
 		// in it boilerplate (a fact box, a note on the story), unless the
 		// name says the text is a caption, a byline or the like.
-		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n))
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n)) && !panelToggle(n, st)
 	}
 	return false
+}
+
+// panelToggle reports the title of a collapsible panel (an FAQ's
+// question, an accordion's section): a short unlinked line that is, or
+// holds within two levels, the control that opens the panel (aria-expanded,
+// aria-controls, data-toggle="collapse"). Named "card-header" or
+// "panel-heading", it is a heading for the text under it.
+func panelToggle(n *xhtml.Node, st *nstat) bool {
+	if st.link > 0 || st.text == 0 || st.text > 200 {
+		return false
+	}
+	var find func(*xhtml.Node, int) bool
+	find = func(m *xhtml.Node, depth int) bool {
+		for _, a := range m.Attr {
+			switch a.Key {
+			case "aria-expanded", "aria-controls":
+				return true
+			case "data-toggle", "data-bs-toggle":
+				if a.Val == "collapse" {
+					return true
+				}
+			}
+		}
+		if depth == 2 {
+			return false
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == xhtml.ElementNode && find(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(n, 0)
 }
 
 func (e *emitter) walk(n *xhtml.Node) {

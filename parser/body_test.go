@@ -115,6 +115,17 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Eta Finance"},
 		},
 		{
+			name: "a later h1 that is not the headline heads a part of the text",
+			page: `<html><head><title>About us</title></head><body><header><h1>Site name</h1></header>` + menu + `<main><article><h1>Zeta curriculum vitae</h1>` + para("Alpha", 4) + `<h1>Eta awards</h1>` + para("Beta", 4) + `</article></main></body></html>`,
+			must: []string{"Zeta curriculum vitae", "Alpha is", "Eta awards", "Beta is"},
+		},
+		{
+			name:    "the headline worded otherwise in the first h1 stays out",
+			page:    `<html><head><meta property="og:title" content="Bratwurst: the hard trade of the slaughterhouses"></head><body>` + menu + `<main><article><h1>Zeta: why fewer animals are slaughtered here</h1>` + para("Alpha", 4) + para("Beta", 4) + `</article></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

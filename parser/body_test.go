@@ -126,6 +126,15 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Zeta"},
 		},
 		{
+			name: "a recipe's ingredients beside its method are text",
+			page: `<html><head><title>Mandarin cake</title></head><body>` + menu + `<main><h1>Mandarin cake</h1>
+<article class="box recipe-ingredients"><h2>Ingredients</h2><table class="ingredients table-header"><tr><th>Zeta base:</th></tr><tr><td>250 g</td><td>Eta flour</td></tr><tr><td>1</td><td><a href="/shop/egg">Theta egg</a></td></tr></table></article>
+<div class="ad-slot"><a href="/x">Advertisement</a></div>
+<article class="box recipe-method"><h2>Method</h2>` + para("Alpha", 4) + para("Beta", 4) + `</article>
+</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta base:", "Eta flour"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

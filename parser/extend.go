@@ -74,6 +74,46 @@ func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
 	return before, after
 }
 
+// ingredientLevels is how far above the container a recipe's list of
+// ingredients may lie.
+const ingredientLevels = 4
+
+// ingredients returns the recipe ingredient lists outside the container c
+// that lie beside it, under one of its ancestors up to ingredientLevels
+// (not the page's body), and not in boilerplate: a recipe's method won the
+// score, and its ingredients, a table or a list of short lines, are as
+// much the recipe. before and after are in document order.
+func (x *extraction) ingredients(c *html.Node) (before, after []*html.Node) {
+	if c == nil || len(x.sc.ingredients) == 0 {
+		return nil, nil
+	}
+	top := c
+	for level := 0; level < ingredientLevels; level++ {
+		p := top.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			break
+		}
+		top = p
+	}
+	var last *html.Node
+	for _, n := range x.sc.ingredients {
+		if last != nil && contains(last, n) || contains(c, n) || contains(n, c) || !contains(top, n) || x.skip[n] {
+			continue
+		}
+		st := x.sc.stat(n)
+		if st.text == 0 || st.inNeg || st.hasTitle {
+			continue
+		}
+		last = n
+		if precedes(n, c) {
+			before = append(before, n)
+		} else {
+			after = append(after, n)
+		}
+	}
+	return before, after
+}
+
 // continues reports whether s, beside the container, reads like the
 // article: it is not named for boilerplate, few of its words are links,
 // and it holds a paragraph of sentences; before the container, a lead

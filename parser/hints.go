@@ -99,6 +99,10 @@ var positiveTokens = map[string]bool{
 // nothing about the element.
 var postClassTokens = []string{"hentry", "statuspublish"}
 
+// ingredientTokens name a recipe's list of ingredients: part of the
+// recipe's text, whatever else its name says ("ingredients table-header").
+var ingredientTokens = []string{"ingredients", "ingredient", "zutaten", "zutatenliste", "ingredientes", "ingredienti"}
+
 // Token flags: one map lookup answers for every list.
 const (
 	tokComment uint8 = 1 << iota
@@ -106,6 +110,7 @@ const (
 	tokWeak
 	tokPositive
 	tokPostClass
+	tokIngredients
 )
 
 var tokenFlags = func() map[string]uint8 {
@@ -124,6 +129,9 @@ var tokenFlags = func() map[string]uint8 {
 	}
 	for _, t := range postClassTokens {
 		m[t] |= tokPostClass
+	}
+	for _, t := range ingredientTokens {
+		m[t] |= tokIngredients
 	}
 	return m
 }()
@@ -153,7 +161,7 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		return hintNone, buf, cbuf
 	}
 	h := hintNone
-	pos, comments := false, false
+	pos, comments, ingredients := false, false, false
 	var jb [64]byte
 	for i, t := range buf {
 		f := tokenFlags[t]
@@ -164,6 +172,9 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		}
 		if f&tokPostClass != 0 {
 			return hintNone, buf, cbuf
+		}
+		if f&tokIngredients != 0 {
+			ingredients = true
 		}
 		comments = comments || f&tokComment != 0
 		if f&tokStrong != 0 {
@@ -191,6 +202,9 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	}
 	if comments {
 		return hintComments, buf, cbuf
+	}
+	if ingredients {
+		return hintPositive, buf, cbuf
 	}
 	if h == hintNone {
 		// camelCase names ("NewsletterBox", "authorProfile") count for
@@ -237,4 +251,14 @@ func trimDigits(t string) string {
 		return t
 	}
 	return t[:i]
+}
+
+// namesIngredients reports an element named for a recipe's ingredients.
+func namesIngredients(n *html.Node) bool {
+	for _, t := range classTokens(n, nil) {
+		if tokenFlags[t]&tokIngredients != 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -199,6 +199,8 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		x.finishMeta(false)
 		if x.container != nil {
 			before, after := x.extend(x.container)
+			ib, ia := x.ingredients(x.container)
+			before, after = append(ib, before...), append(after, ia...)
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
 				blocks = x.emitRef(blocks, n, ref)

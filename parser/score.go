@@ -45,6 +45,9 @@ type scorer struct {
 	commentGood float64
 	// room is the number of elements stats was made for.
 	room int
+	// ingredients are the elements named for a recipe's ingredients, in
+	// document order.
+	ingredients []*html.Node
 }
 
 // scorers holds released scorers: their table and nstats are most of what
@@ -77,7 +80,8 @@ func (s *scorer) release() {
 	clear(s.stats)
 	clear(s.buf[:cap(s.buf)])
 	clear(s.cbuf[:cap(s.cbuf)])
-	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], room: s.room}
+	clear(s.ingredients[:cap(s.ingredients)])
+	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], room: s.room, ingredients: s.ingredients[:0]}
 	scorers.Put(s)
 }
 
@@ -158,6 +162,9 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()
 	s.stats[n] = st
 	st.h, s.buf, s.cbuf = classifyCamel(n, s.buf, s.cbuf)
+	if st.h == hintPositive && namesIngredients(n) {
+		s.ingredients = append(s.ingredients, n)
+	}
 	isLink := inLink || n.DataAtom == atom.A
 	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption
 	runText, runLink := 0, 0

@@ -254,11 +254,13 @@ func trimDigits(t string) string {
 }
 
 // namesIngredients reports an element named for a recipe's ingredients.
-func namesIngredients(n *html.Node) bool {
-	for _, t := range classTokens(n, nil) {
+// buf is scratch space, returned for reuse.
+func namesIngredients(n *html.Node, buf []string) (bool, []string) {
+	buf = classTokens(n, buf)
+	for _, t := range buf {
 		if tokenFlags[t]&tokIngredients != 0 {
-			return true
+			return true, buf
 		}
 	}
-	return false
+	return false, buf
 }

@@ -33,6 +33,7 @@ type scorer struct {
 	pool  []nstat
 	buf   []string
 	cbuf  []string
+	ibuf  []string
 	cands []*html.Node
 	title *html.Node // the headline element, if known
 	best  *html.Node
@@ -80,8 +81,9 @@ func (s *scorer) release() {
 	clear(s.stats)
 	clear(s.buf[:cap(s.buf)])
 	clear(s.cbuf[:cap(s.cbuf)])
+	clear(s.ibuf[:cap(s.ibuf)])
 	clear(s.ingredients[:cap(s.ingredients)])
-	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], room: s.room, ingredients: s.ingredients[:0]}
+	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], ibuf: s.ibuf[:0], room: s.room, ingredients: s.ingredients[:0]}
 	scorers.Put(s)
 }
 
@@ -162,8 +164,11 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()
 	s.stats[n] = st
 	st.h, s.buf, s.cbuf = classifyCamel(n, s.buf, s.cbuf)
-	if st.h == hintPositive && namesIngredients(n) {
-		s.ingredients = append(s.ingredients, n)
+	if st.h == hintPositive {
+		var ok bool
+		if ok, s.ibuf = namesIngredients(n, s.ibuf); ok {
+			s.ingredients = append(s.ingredients, n)
+		}
 	}
 	isLink := inLink || n.DataAtom == atom.A
 	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption

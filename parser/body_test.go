@@ -135,6 +135,13 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "Zeta base:", "Eta flour"},
 		},
 		{
+			name: "a recipe card holding the ingredients is text whatever its name",
+			page: `<html><head><title>Noodles</title></head><body>` + menu + `<main><h1>Noodles</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<div class="recipe-card header-content-align-left"><ul class="ingredients-list"><li>Zeta 120 g noodles</li><li>Eta 2 tbsp oil</li></ul>
+<ol class="directions"><li>Theta: heat the oil in the wok.</li><li>Iota: add the noodles.</li></ol></div></main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta 120 g noodles", "Theta: heat the oil"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

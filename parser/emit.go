@@ -77,7 +77,18 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		// Nor does a box's name ("info", "note") make the unlinked prose
 		// in it boilerplate (a fact box, a note on the story), unless the
 		// name says the text is a caption, a byline or the like.
-		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n)) && !panelToggle(n, st)
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n)) && !panelToggle(n, st) && !e.holdsIngredients(n)
+	}
+	return false
+}
+
+// holdsIngredients reports a box that holds a recipe's ingredients: the
+// recipe card, whatever its name says ("header-content-align-left").
+func (e *emitter) holdsIngredients(n *xhtml.Node) bool {
+	for _, i := range e.sc.ingredients {
+		if contains(n, i) {
+			return true
+		}
 	}
 	return false
 }

@@ -142,6 +142,15 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "Zeta 120 g noodles", "Theta: heat the oil"},
 		},
 		{
+			name: "how-to steps in boxes with a weak name are one text",
+			page: `<html><head><title>Cutting tomatoes</title></head><body>` + menu + `<main><h1>Cutting tomatoes</h1><div class="steps">
+<div class="print-step"><div class="step-text">` + counted("Alpha", 5) + `</div></div>
+<div class="print-step"><div class="step-text">` + counted("Beta", 4) + `</div></div>
+<div class="print-step"><div class="step-text">` + counted("Gamma", 4) + `</div></div>
+</div></main></body></html>`,
+			must: []string{"Alpha says", "Beta says", "Gamma says"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -552,6 +552,12 @@ func tabPanel(n *html.Node) bool {
 // no boilerplate name.
 func (x *extraction) section(n *html.Node) bool {
 	st := x.sc.stat(n)
+	if st.h == hintWeakNeg && !st.neg && st.prose() && !namesLine(n) {
+		// A box with a weak name that holds unlinked prose ("print-step"
+		// around each step of a how-to) is a section as much as an
+		// unnamed one.
+		return true
+	}
 	return st.paras > 0 && st.adj > 0 && !st.neg && st.h < hintWeakNeg && 3*st.link < st.text
 }
 

@@ -151,6 +151,14 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha says", "Beta says", "Gamma says"},
 		},
 		{
+			name: "the question above a page's answers is text",
+			page: `<html><head><title>When to use one word or the other</title></head><body>` + menu + `<div id="mainbar">
+<div class="question" id="question"><div class="votes"><a href="/up">up</a> <span>22</span> <a href="/down">down</a></div><div class="post-text"><p>Zeta asks how one knows which word to use in that context.</p></div><div class="post-menu">` + strings.Repeat(`<a href="/q/1">share this question</a> <a href="/users/7">asked by a user of the site</a> `, 4) + `</div></div>
+<div id="answers"><div class="answer">` + para("Alpha", 3) + `</div><div class="answer">` + para("Beta", 3) + `</div></div>
+</div></body></html>`,
+			must: []string{"Zeta asks how one knows", "Alpha is", "Beta is"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -114,6 +114,47 @@ func (x *extraction) ingredients(c *html.Node) (before, after []*html.Node) {
 	return before, after
 }
 
+// question returns the question a container of answers answers (a Q&A
+// page: the answers won the score, and the question above them is as
+// much the page's text): the container or one of its two nearest
+// ancestors is named "answers", and an earlier sibling of that element is
+// named "question". It returns nil on other pages.
+func (x *extraction) question(c *html.Node) *html.Node {
+	n := c
+	for level := 0; level <= 2 && n != nil && n.Type == html.ElementNode; level++ {
+		if namesToken(n, "answers") {
+			for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+				if s.Type == html.ElementNode && namesToken(s, "question") {
+					if st := x.sc.stat(s); st.text > 0 && !st.neg && !st.inNeg {
+						return s
+					}
+					return nil
+				}
+			}
+			return nil
+		}
+		n = n.Parent
+	}
+	return nil
+}
+
+// namesToken reports whether n's class, id or role holds token.
+func namesToken(n *html.Node, token string) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id", "role":
+			for f := range strings.FieldsSeq(a.Val) {
+				for _, t := range splitTokens(f, nil, false) {
+					if t == token {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // continues reports whether s, beside the container, reads like the
 // article: it is not named for boilerplate, few of its words are links,
 // and it holds a paragraph of sentences; before the container, a lead

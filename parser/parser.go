@@ -201,6 +201,9 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			before, after := x.extend(x.container)
 			ib, ia := x.ingredients(x.container)
 			before, after = append(ib, before...), append(after, ia...)
+			if q := x.question(x.container); q != nil {
+				before = append([]*html.Node{q}, before...)
+			}
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
 				blocks = x.emitRef(blocks, n, ref)

@@ -45,6 +45,9 @@ type emitter struct {
 	blocks   []block
 	buf      []string
 	rule     bool // a site rule chose the container: trust it more
+	// cards holds the ingredient lists and their ancestors up to
+	// cardLevels, built when first needed.
+	cards map[*xhtml.Node]bool
 }
 
 // inl accumulates inline text and HTML.
@@ -82,16 +85,28 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	return false
 }
 
-// holdsIngredients reports a box that holds a recipe's ingredients: the
-// recipe card, whatever its name says ("header-content-align-left").
+// holdsIngredients reports a box that holds a recipe's ingredients, up
+// to cardLevels above them: the recipe card, whatever its name says
+// ("header-content-align-left").
 func (e *emitter) holdsIngredients(n *xhtml.Node) bool {
-	for _, i := range e.sc.ingredients {
-		if contains(n, i) {
-			return true
+	if len(e.sc.ingredients) == 0 {
+		return false
+	}
+	if e.cards == nil {
+		e.cards = map[*xhtml.Node]bool{}
+		for _, i := range e.sc.ingredients {
+			a := i
+			for level := 0; level < cardLevels && a != nil && !e.cards[a]; level++ {
+				e.cards[a] = true
+				a = a.Parent
+			}
 		}
 	}
-	return false
+	return e.cards[n]
 }
+
+// cardLevels is how far above a recipe's ingredients its card may lie.
+const cardLevels = 6
 
 // panelToggle reports the title of a collapsible panel (an FAQ's
 // question, an accordion's section): a short unlinked line that is, or

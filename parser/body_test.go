@@ -159,6 +159,12 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Zeta asks how one knows", "Alpha is", "Beta is"},
 		},
 		{
+			name: "a heading in a header cell leaves a data table a table",
+			page: `<html><head><title>Cake</title></head><body>` + menu + `<main><h1>Cake</h1>` + para("Alpha", 4) + `
+<table class="list"><thead><tr><th colspan="2"><h3>Zeta base:</h3></th></tr></thead><tbody><tr><td><span>2 cans</span></td><td><span><a href="/mandarin">Eta mandarins</a></span></td></tr><tr><td>125 g</td><td>Theta flour</td></tr></tbody></table>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta base:", "2 cans | Eta mandarins", "125 g | Theta flour"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -472,6 +472,11 @@ func (e *emitter) dataTable(n *xhtml.Node) bool {
 					layout = true
 					return
 				}
+				if c.DataAtom == atom.Th && e.sc.stat(c).text <= maxHeaderCell {
+					// A heading in a header cell titles the table or a
+					// group of its rows ("For the base:").
+					continue
+				}
 			}
 			walk(c)
 		}
@@ -479,6 +484,10 @@ func (e *emitter) dataTable(n *xhtml.Node) bool {
 	walk(n)
 	return !layout
 }
+
+// maxHeaderCell is the most text a header cell may hold and still title
+// a data table's rows with a heading.
+const maxHeaderCell = 100
 
 func (e *emitter) table(n *xhtml.Node) {
 	b := block{kind: bTable}

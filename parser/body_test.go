@@ -165,6 +165,14 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "Zeta base:", "2 cans | Eta mandarins", "125 g | Theta flour"},
 		},
 		{
+			name: "a figcaption of a hundred words is text, a caption is not",
+			page: `<html><head><title>Congress</title></head><body>` + menu + `<main><h1>Congress</h1>` + para("Alpha", 4) + `
+<figure><img src="/a.jpg" width="600"><figcaption>` + counted("Zeta", 12) + `</figcaption></figure>` + para("Beta", 4) + `
+<figure><img src="/b.jpg" width="600"><figcaption>Eta shows the hall of congress.</figcaption></figure>` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta says thing number 11"},
+			mustNot: []string{"Eta shows"},
+		},
+		{
 			name: "live blog posts are all kept",
 			page: `<html><head><meta property="og:title" content="Live: the day in news"></head><body><main>
 <h1>Live: the day in news</h1>

@@ -432,10 +432,20 @@ func (e *emitter) figure(n *xhtml.Node) {
 	if cap == nil || e.skip[cap] || e.skip[n] {
 		return
 	}
+	if e.sc.stat(cap).text > maxCaptionText {
+		// A figcaption of a hundred words or more holds the story's
+		// paragraphs, not a caption.
+		e.container(cap, bPara)
+		return
+	}
 	var in inl
 	e.inlineChildren(cap, &in, false)
 	e.add(block{kind: bFigure, src: n}, &in)
 }
+
+// maxCaptionText is the most text a caption holds: longer, it is the
+// story's paragraphs set in a figcaption.
+const maxCaptionText = 500
 
 // figureText walks the tables, quotations and listings in figure n,
 // outside its caption.

@@ -31,6 +31,7 @@ func TestBodyRules(t *testing.T) {
 		name          string
 		page          string
 		must, mustNot []string
+		once          []string // must appear exactly once
 	}{
 		{
 			name: "next story appended below the first",
@@ -171,6 +172,14 @@ func TestBodyRules(t *testing.T) {
 <figure><img src="/b.jpg" width="600"><figcaption>Eta shows the hall of congress.</figcaption></figure>` + para("Gamma", 4) + `</main></body></html>`,
 			must:    []string{"Alpha is", "Beta is", "Zeta says thing number 11"},
 			mustNot: []string{"Eta shows"},
+		},
+		{
+			name: "ingredients in a block that continues the article come once",
+			page: `<html><head><title>Bread</title></head><body>` + menu + `<main><h1>Bread</h1><div class="col"><div class="body">` + para("Alpha", 5) + `</div>
+<div class="second"><ul class="ingredients"><li>Zeta 500 g flour</li><li>Eta 10 g salt</li></ul>` + para("Beta", 4) + `</div>
+<div class="links">` + strings.Repeat(`<a href="/r">Another recipe from the site to bake</a> `, 20) + `</div></div></main></body></html>`,
+			must: []string{"Alpha is", "Beta is"},
+			once: []string{"Zeta 500 g flour"},
 		},
 		{
 			name: "live blog posts are all kept",
@@ -525,6 +534,11 @@ func TestBodyRules(t *testing.T) {
 		for _, s := range tc.mustNot {
 			if strings.Contains(a.Text, s) {
 				t.Errorf("%s: %q kept in %q", tc.name, s, a.Text)
+			}
+		}
+		for _, s := range tc.once {
+			if n := strings.Count(a.Text, s); n != 1 {
+				t.Errorf("%s: %q %d times in %q, want once", tc.name, s, n, a.Text)
 			}
 		}
 	}

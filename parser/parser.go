@@ -200,10 +200,11 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 		if x.container != nil {
 			before, after := x.extend(x.container)
 			ib, ia := x.ingredients(x.container)
-			before, after = append(ib, before...), append(after, ia...)
 			if q := x.question(x.container); q != nil {
-				before = append([]*html.Node{q}, before...)
+				ib = append([]*html.Node{q}, ib...)
 			}
+			before = append(apart(ib, before, after), before...)
+			after = append(after, apart(ia, before, after)...)
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
 				blocks = x.emitRef(blocks, n, ref)
@@ -244,6 +245,25 @@ func (x *extraction) describedLead() {
 		return
 	}
 	x.a.Subtitle = d
+}
+
+// apart returns the nodes of add that neither hold nor lie in a node of
+// before or after: what extend took already is not emitted twice.
+func apart(add, before, after []*html.Node) []*html.Node {
+	out := add[:0]
+	for _, n := range add {
+		taken := false
+		for _, m := range append(before[:len(before):len(before)], after...) {
+			if contains(m, n) || contains(n, m) {
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // minOwnWords is the fewest words of body the page's markup must give

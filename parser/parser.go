@@ -250,16 +250,20 @@ func (x *extraction) describedLead() {
 // apart returns the nodes of add that neither hold nor lie in a node of
 // before or after: what extend took already is not emitted twice.
 func apart(add, before, after []*html.Node) []*html.Node {
+	if len(add) == 0 {
+		return add
+	}
+	taken := append(before[:len(before):len(before)], after...)
 	out := add[:0]
 	for _, n := range add {
-		taken := false
-		for _, m := range append(before[:len(before):len(before)], after...) {
+		ok := true
+		for _, m := range taken {
 			if contains(m, n) || contains(n, m) {
-				taken = true
+				ok = false
 				break
 			}
 		}
-		if !taken {
+		if ok {
 			out = append(out, n)
 		}
 	}

@@ -31,6 +31,7 @@ func TestBodyRules(t *testing.T) {
 		name          string
 		page          string
 		must, mustNot []string
+		once          []string // must appear exactly once
 	}{
 		{
 			name: "next story appended below the first",
@@ -56,6 +57,129 @@ func TestBodyRules(t *testing.T) {
 <div class="comments"><div class="comment">` + para("Beta", 2) + `</div></div></main></body></html>`,
 			must:    []string{"Alpha is"},
 			mustNot: []string{"Beta"},
+		},
+		{
+			name: "the panes of a set of tabs are one text",
+			page: `<html><head><title>A product</title></head><body>` + menu + `<main><h1>A product</h1>
+<div class="tabs"><div class="tab-nav"><a href="#a">Description</a> <a href="#b">Details</a></div>
+<div class="tab-pane" id="a">` + para("Alpha", 4) + `</div>
+<div class="tab-pane" id="b"><table><tr><th>Zeta grape</th><td>Zinfandel</td></tr><tr><th>Eta region</th><td>California</td></tr></table></div>
+</div></main></body></html>`,
+			must: []string{"Alpha is", "Zeta grape", "Eta region"},
+		},
+		{
+			name: "a paragraph folded behind a read-more toggle is text",
+			page: `<html><head><title>Holiday home</title></head><body>` + menu + `<main><h1>Holiday home</h1>` + para("Alpha", 4) + `
+<p class="js-readmore">Zeta is the village the house stands in, a quiet place in the hills with a church, a bakery and a long walk to the lake. In summer the meadows are full of flowers and the evenings are long and warm. </p>` + para("Beta", 4) + `
+<div class="read-more"><a href="/more">Read more stories about holidays in the hills and the villages around the lake</a></div></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta is the village"},
+			mustNot: []string{"Read more stories"},
+		},
+		{
+			name: "a titled section with a picture is text, a caption or a teaser is not",
+			page: `<html><head><title>Career day</title></head><body>` + menu + `<main><h1>Career day</h1>` + para("Alpha", 6) + para("Beta", 6) + para("Gamma", 6) + `
+<section class="venue"><div class="wrapper"><h3>Getting there</h3><p>Zeta is how you reach the venue: the workshops take place at the companies themselves, in their own offices in town.</p><img src="/map.jpg" width="600"></div></section>
+<div class="photo-box"><h3>Harbour</h3><p>Eta shows the harbour at dawn, seen from the old lighthouse on the hill above the old town.</p><img src="/b.jpg" width="600"></div>
+<div class="card"><h3><a href="/other">Theta is another story on the site</a></h3><p>Iota is the teaser of another story on the site, two lines long with a few more words.</p><img src="/c.jpg" width="600"></div>
+</main></body></html>`,
+			must:    []string{"Alpha is", "Zeta is how", "Getting there"},
+			mustNot: []string{"Eta shows", "Iota is"},
+		},
+		{
+			name: "a list that outscores its article brings the article with it",
+			page: `<html><head><title>A spell</title></head><body>` + menu + `<main><h1>A spell</h1><div class="wiki">
+<p>Zeta is a charm.</p><p>Eta makes water.</p><p>Theta is short.</p><p>Iota too.</p>
+<ul><li>` + counted("Alpha", 3) + `</li><li>` + counted("Beta", 3) + `</li><li>` + counted("Gamma", 3) + `</li></ul>
+<p>Kappa ends it.</p></div></main></body></html>`,
+			must: []string{"Alpha says", "Zeta is a charm", "Eta makes water", "Kappa ends it"},
+		},
+		{
+			name: "a table wrapped in a figure is text, its caption is not",
+			page: `<html><head><title>Fees</title></head><body>` + menu + `<main><h1>Fees</h1>` + para("Alpha", 4) + `
+<figure class="wp-block-table"><table><tr><td>Zeta transfer</td><td>Free deposit, 1 GBP withdrawal</td></tr><tr><td>Eta card</td><td>A fee applies</td></tr></table><figcaption>Theta shows the fees</figcaption></figure>` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta transfer | Free deposit, 1 GBP withdrawal", "Eta card"},
+			mustNot: []string{"Theta shows"},
+		},
+		{
+			name: "a quotation wrapped in a figure with an attribution is text",
+			page: `<html><head><title>Speech</title></head><body>` + menu + `<main><h1>Speech</h1>` + para("Alpha", 4) + `
+<figure class="quote"><blockquote><p>Zeta is what the minister said about the bridge and its future in the town.</p></blockquote><figcaption>Eta Minister</figcaption></figure>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta is what the minister said"},
+		},
+		{
+			name: "an accordion's question is text, a card's header line is not",
+			page: `<html><head><title>Loans</title></head><body>` + menu + `<main><h1>Loans</h1>` + para("Alpha", 4) + `
+<div class="accordion"><div class="card"><div class="card-header"><div class="title" data-toggle="collapse" aria-expanded="false">Zeta: how is the interest on my loan set?</div></div>
+<div class="collapse"><div class="card-body">` + para("Beta", 2) + `</div></div></div></div>
+<div class="card"><div class="card-header"><span>Eta Finance Ltd, partner</span></div><div class="card-body">` + para("Gamma", 2) + `</div></div></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta: how is the interest"},
+			mustNot: []string{"Eta Finance"},
+		},
+		{
+			name: "a later h1 that is not the headline heads a part of the text",
+			page: `<html><head><title>About us</title></head><body><header><h1>Site name</h1></header>` + menu + `<main><article><h1>Zeta curriculum vitae</h1>` + para("Alpha", 4) + `<h1>Eta awards</h1>` + para("Beta", 4) + `</article></main></body></html>`,
+			must: []string{"Zeta curriculum vitae", "Alpha is", "Eta awards", "Beta is"},
+		},
+		{
+			name:    "the headline worded otherwise in the first h1 stays out",
+			page:    `<html><head><meta property="og:title" content="Bratwurst: the hard trade of the slaughterhouses"></head><body>` + menu + `<main><article><h1>Zeta: why fewer animals are slaughtered here</h1>` + para("Alpha", 4) + para("Beta", 4) + `</article></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta"},
+		},
+		{
+			name: "a recipe's ingredients beside its method are text",
+			page: `<html><head><title>Mandarin cake</title></head><body>` + menu + `<main><h1>Mandarin cake</h1>
+<article class="box recipe-ingredients"><h2>Ingredients</h2><table class="ingredients table-header"><tr><th>Zeta base:</th></tr><tr><td>250 g</td><td>Eta flour</td></tr><tr><td>1</td><td><a href="/shop/egg">Theta egg</a></td></tr></table></article>
+<div class="ad-slot"><a href="/x">Advertisement</a></div>
+<article class="box recipe-method"><h2>Method</h2>` + para("Alpha", 4) + para("Beta", 4) + `</article>
+</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta base:", "Eta flour"},
+		},
+		{
+			name: "a recipe card holding the ingredients is text whatever its name",
+			page: `<html><head><title>Noodles</title></head><body>` + menu + `<main><h1>Noodles</h1>` + para("Alpha", 5) + para("Beta", 5) + `
+<div class="recipe-card header-content-align-left"><ul class="ingredients-list"><li>Zeta 120 g noodles</li><li>Eta 2 tbsp oil</li></ul>
+<ol class="directions"><li>Theta: heat the oil in the wok.</li><li>Iota: add the noodles.</li></ol></div></main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta 120 g noodles", "Theta: heat the oil"},
+		},
+		{
+			name: "how-to steps in boxes with a weak name are one text",
+			page: `<html><head><title>Cutting tomatoes</title></head><body>` + menu + `<main><h1>Cutting tomatoes</h1><div class="steps">
+<div class="print-step"><div class="step-text">` + counted("Alpha", 5) + `</div></div>
+<div class="print-step"><div class="step-text">` + counted("Beta", 4) + `</div></div>
+<div class="print-step"><div class="step-text">` + counted("Gamma", 4) + `</div></div>
+</div></main></body></html>`,
+			must: []string{"Alpha says", "Beta says", "Gamma says"},
+		},
+		{
+			name: "the question above a page's answers is text",
+			page: `<html><head><title>When to use one word or the other</title></head><body>` + menu + `<div id="mainbar">
+<div class="question" id="question"><div class="votes"><a href="/up">up</a> <span>22</span> <a href="/down">down</a></div><div class="post-text"><p>Zeta asks how one knows which word to use in that context.</p></div><div class="post-menu">` + strings.Repeat(`<a href="/q/1">share this question</a> <a href="/users/7">asked by a user of the site</a> `, 4) + `</div></div>
+<div id="answers"><div class="answer">` + para("Alpha", 3) + `</div><div class="answer">` + para("Beta", 3) + `</div></div>
+</div></body></html>`,
+			must: []string{"Zeta asks how one knows", "Alpha is", "Beta is"},
+		},
+		{
+			name: "a heading in a header cell leaves a data table a table",
+			page: `<html><head><title>Cake</title></head><body>` + menu + `<main><h1>Cake</h1>` + para("Alpha", 4) + `
+<table class="list"><thead><tr><th colspan="2"><h3>Zeta base:</h3></th></tr></thead><tbody><tr><td><span>2 cans</span></td><td><span><a href="/mandarin">Eta mandarins</a></span></td></tr><tr><td>125 g</td><td>Theta flour</td></tr></tbody></table>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Zeta base:", "2 cans | Eta mandarins", "125 g | Theta flour"},
+		},
+		{
+			name: "a figcaption of a hundred words is text, a caption is not",
+			page: `<html><head><title>Congress</title></head><body>` + menu + `<main><h1>Congress</h1>` + para("Alpha", 4) + `
+<figure><img src="/a.jpg" width="600"><figcaption>` + counted("Zeta", 12) + `</figcaption></figure>` + para("Beta", 4) + `
+<figure><img src="/b.jpg" width="600"><figcaption>Eta shows the hall of congress.</figcaption></figure>` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Zeta says thing number 11"},
+			mustNot: []string{"Eta shows"},
+		},
+		{
+			name: "ingredients in a block that continues the article come once",
+			page: `<html><head><title>Bread</title></head><body>` + menu + `<main><h1>Bread</h1><div class="col"><div class="body">` + para("Alpha", 5) + `</div>
+<div class="second"><ul class="ingredients"><li>Zeta 500 g flour</li><li>Eta 10 g salt</li></ul>` + para("Beta", 4) + `</div>
+<div class="links">` + strings.Repeat(`<a href="/r">Another recipe from the site to bake</a> `, 20) + `</div></div></main></body></html>`,
+			must: []string{"Alpha is", "Beta is"},
+			once: []string{"Zeta 500 g flour"},
 		},
 		{
 			name: "live blog posts are all kept",
@@ -410,6 +534,11 @@ func TestBodyRules(t *testing.T) {
 		for _, s := range tc.mustNot {
 			if strings.Contains(a.Text, s) {
 				t.Errorf("%s: %q kept in %q", tc.name, s, a.Text)
+			}
+		}
+		for _, s := range tc.once {
+			if n := strings.Count(a.Text, s); n != 1 {
+				t.Errorf("%s: %q %d times in %q, want once", tc.name, s, n, a.Text)
 			}
 		}
 	}

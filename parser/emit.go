@@ -45,6 +45,9 @@ type emitter struct {
 	blocks   []block
 	buf      []string
 	rule     bool // a site rule chose the container: trust it more
+	// cards holds the ingredient lists and their ancestors up to
+	// cardLevels, built when first needed.
+	cards map[*xhtml.Node]bool
 }
 
 // inl accumulates inline text and HTML.
@@ -77,9 +80,66 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		// Nor does a box's name ("info", "note") make the unlinked prose
 		// in it boilerplate (a fact box, a note on the story), unless the
 		// name says the text is a caption, a byline or the like.
-		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n))
+		return !isHeading(n.DataAtom) && st.good < 0.3*e.rootGood && st.paras < 2 && !(st.prose() && !namesLine(n)) && !panelToggle(n, st) && !e.holdsIngredients(n)
 	}
 	return false
+}
+
+// holdsIngredients reports a box that holds a recipe's ingredients, up
+// to cardLevels above them: the recipe card, whatever its name says
+// ("header-content-align-left").
+func (e *emitter) holdsIngredients(n *xhtml.Node) bool {
+	if len(e.sc.ingredients) == 0 {
+		return false
+	}
+	if e.cards == nil {
+		e.cards = map[*xhtml.Node]bool{}
+		for _, i := range e.sc.ingredients {
+			a := i
+			for level := 0; level < cardLevels && a != nil && !e.cards[a]; level++ {
+				e.cards[a] = true
+				a = a.Parent
+			}
+		}
+	}
+	return e.cards[n]
+}
+
+// cardLevels is how far above a recipe's ingredients its card may lie.
+const cardLevels = 6
+
+// panelToggle reports the title of a collapsible panel (an FAQ's
+// question, an accordion's section): a short unlinked line that is, or
+// holds within two levels, the control that opens the panel (aria-expanded,
+// aria-controls, data-toggle="collapse"). Named "card-header" or
+// "panel-heading", it is a heading for the text under it.
+func panelToggle(n *xhtml.Node, st *nstat) bool {
+	if st.link > 0 || st.text == 0 || st.text > 200 {
+		return false
+	}
+	var find func(*xhtml.Node, int) bool
+	find = func(m *xhtml.Node, depth int) bool {
+		for _, a := range m.Attr {
+			switch a.Key {
+			case "aria-expanded", "aria-controls":
+				return true
+			case "data-toggle", "data-bs-toggle":
+				if a.Val == "collapse" {
+					return true
+				}
+			}
+		}
+		if depth == 2 {
+			return false
+		}
+		for c := m.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == xhtml.ElementNode && find(c, depth+1) {
+				return true
+			}
+		}
+		return false
+	}
+	return find(n, 0)
 }
 
 func (e *emitter) walk(n *xhtml.Node) {
@@ -357,17 +417,51 @@ func (e *emitter) figure(n *xhtml.Node) {
 		}
 	}
 	find(n)
-	if cap == nil || e.skip[cap] || e.skip[n] {
+	if cap == nil && e.sc.stat(n).paras > 0 && !e.skip[n] {
 		// A figure without a caption may still wrap text (some sites use
 		// figure for embedded quotes).
-		if cap == nil && e.sc.stat(n).paras > 0 {
-			e.container(n, bPara)
-		}
+		e.container(n, bPara)
+		return
+	}
+	// A figure that wraps a table, a quotation or a code listing (block
+	// editors put each in one) holds text: that is walked as text, the
+	// caption stays a caption.
+	if !e.skip[n] {
+		e.figureText(n)
+	}
+	if cap == nil || e.skip[cap] || e.skip[n] {
+		return
+	}
+	if e.sc.stat(cap).text > maxCaptionText {
+		// A figcaption of a hundred words or more holds the story's
+		// paragraphs, not a caption.
+		e.container(cap, bPara)
 		return
 	}
 	var in inl
 	e.inlineChildren(cap, &in, false)
 	e.add(block{kind: bFigure, src: n}, &in)
+}
+
+// maxCaptionText is the most text a caption holds: longer, it is the
+// story's paragraphs set in a figcaption.
+const maxCaptionText = 500
+
+// figureText walks the tables, quotations and listings in figure n,
+// outside its caption.
+func (e *emitter) figureText(n *xhtml.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Table, atom.Blockquote, atom.Pre:
+			e.walk(c)
+		case atom.Figcaption:
+		default:
+			e.figureText(c)
+		}
+	}
 }
 
 // dataTable tells a table of data from a table used for layout.
@@ -388,6 +482,11 @@ func (e *emitter) dataTable(n *xhtml.Node) bool {
 					layout = true
 					return
 				}
+				if c.DataAtom == atom.Th && e.sc.stat(c).text <= maxHeaderCell {
+					// A heading in a header cell titles the table or a
+					// group of its rows ("For the base:").
+					continue
+				}
 			}
 			walk(c)
 		}
@@ -395,6 +494,10 @@ func (e *emitter) dataTable(n *xhtml.Node) bool {
 	walk(n)
 	return !layout
 }
+
+// maxHeaderCell is the most text a header cell may hold and still title
+// a data table's rows with a heading.
+const maxHeaderCell = 100
 
 func (e *emitter) table(n *xhtml.Node) {
 	b := block{kind: bTable}
@@ -483,6 +586,9 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 			seen[b] = true
 			st := e.sc.stat(b)
 			if 5*st.link < st.text && hasLongPara(b, e.sc) {
+				if e.titledSection(b) {
+					continue
+				}
 				paraBoxes = append(paraBoxes, b)
 			} else {
 				e.skip[b] = true
@@ -499,6 +605,44 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 			e.skip[b] = true
 		}
 	}
+}
+
+// titledSection reports an image box that is a section of text with a
+// picture: a heading over unlinked prose, in a box whose name says
+// nothing of boilerplate or of pictures. A caption has no heading, a
+// teaser links its heading to the story, and bios and promotions are
+// named for what they are.
+func (e *emitter) titledSection(b *xhtml.Node) bool {
+	st := e.sc.stat(b)
+	if st.link > 0 || st.h != hintNone && st.h != hintPositive || st.inNeg || b.DataAtom == atom.Figure || firstDescendant(b, atom.Figcaption) != nil {
+		return false
+	}
+	for _, t := range classTokens(b, nil) {
+		if mediaTokens[t] {
+			return false
+		}
+	}
+	return hasHeading(b)
+}
+
+// mediaTokens name a box for the picture it holds.
+var mediaTokens = map[string]bool{
+	"media": true, "image": true, "img": true, "images": true, "photo": true, "picture": true, "pic": true,
+	"figure": true, "fig": true, "gallery": true, "bild": true, "foto": true, "video": true, "thumbnail": true,
+	"thumb": true, "textpic": true, "imgbox": true,
+}
+
+// hasHeading reports whether n's subtree holds a heading element.
+func hasHeading(n *xhtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		if isHeading(c.DataAtom) || hasHeading(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxBoxText is the most text (non-space bytes) an image box may hold.

@@ -74,6 +74,87 @@ func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
 	return before, after
 }
 
+// ingredientLevels is how far above the container a recipe's list of
+// ingredients may lie.
+const ingredientLevels = 4
+
+// ingredients returns the recipe ingredient lists outside the container c
+// that lie beside it, under one of its ancestors up to ingredientLevels
+// (not the page's body), and not in boilerplate: a recipe's method won the
+// score, and its ingredients, a table or a list of short lines, are as
+// much the recipe. before and after are in document order.
+func (x *extraction) ingredients(c *html.Node) (before, after []*html.Node) {
+	if c == nil || len(x.sc.ingredients) == 0 {
+		return nil, nil
+	}
+	top := c
+	for level := 0; level < ingredientLevels; level++ {
+		p := top.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			break
+		}
+		top = p
+	}
+	var last *html.Node
+	for _, n := range x.sc.ingredients {
+		if last != nil && contains(last, n) || contains(c, n) || contains(n, c) || !contains(top, n) || x.skip[n] {
+			continue
+		}
+		st := x.sc.stat(n)
+		if st.text == 0 || st.inNeg || st.hasTitle {
+			continue
+		}
+		last = n
+		if precedes(n, c) {
+			before = append(before, n)
+		} else {
+			after = append(after, n)
+		}
+	}
+	return before, after
+}
+
+// question returns the question a container of answers answers (a Q&A
+// page: the answers won the score, and the question above them is as
+// much the page's text): the container or one of its two nearest
+// ancestors is named "answers", and an earlier sibling of that element is
+// named "question". It returns nil on other pages.
+func (x *extraction) question(c *html.Node) *html.Node {
+	n := c
+	for level := 0; level <= 2 && n != nil && n.Type == html.ElementNode; level++ {
+		if namesToken(n, "answers") {
+			for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+				if s.Type == html.ElementNode && namesToken(s, "question") {
+					if st := x.sc.stat(s); st.text > 0 && !st.neg && !st.inNeg {
+						return s
+					}
+					return nil
+				}
+			}
+			return nil
+		}
+		n = n.Parent
+	}
+	return nil
+}
+
+// namesToken reports whether n's class, id or role holds token.
+func namesToken(n *html.Node, token string) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id", "role":
+			for f := range strings.FieldsSeq(a.Val) {
+				for _, t := range splitTokens(f, nil, false) {
+					if t == token {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
 // continues reports whether s, beside the container, reads like the
 // article: it is not named for boilerplate, few of its words are links,
 // and it holds a paragraph of sentences; before the container, a lead

@@ -99,6 +99,10 @@ var positiveTokens = map[string]bool{
 // nothing about the element.
 var postClassTokens = []string{"hentry", "statuspublish"}
 
+// ingredientTokens name a recipe's list of ingredients: part of the
+// recipe's text, whatever else its name says ("ingredients table-header").
+var ingredientTokens = []string{"ingredients", "ingredient", "zutaten", "zutatenliste", "ingredientes", "ingredienti"}
+
 // Token flags: one map lookup answers for every list.
 const (
 	tokComment uint8 = 1 << iota
@@ -106,6 +110,7 @@ const (
 	tokWeak
 	tokPositive
 	tokPostClass
+	tokIngredients
 )
 
 var tokenFlags = func() map[string]uint8 {
@@ -124,6 +129,9 @@ var tokenFlags = func() map[string]uint8 {
 	}
 	for _, t := range postClassTokens {
 		m[t] |= tokPostClass
+	}
+	for _, t := range ingredientTokens {
+		m[t] |= tokIngredients
 	}
 	return m
 }()
@@ -153,12 +161,20 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		return hintNone, buf, cbuf
 	}
 	h := hintNone
-	pos, comments := false, false
+	pos, comments, ingredients := false, false, false
 	var jb [64]byte
 	for i, t := range buf {
 		f := tokenFlags[t]
+		if f == 0 && len(t) > 1 && t[len(t)-1] <= '9' {
+			// A numbered name ("sidebar1", "content2") names what its
+			// stem does.
+			f = tokenFlags[trimDigits(t)]
+		}
 		if f&tokPostClass != 0 {
 			return hintNone, buf, cbuf
+		}
+		if f&tokIngredients != 0 {
+			ingredients = true
 		}
 		comments = comments || f&tokComment != 0
 		if f&tokStrong != 0 {
@@ -186,6 +202,9 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	}
 	if comments {
 		return hintComments, buf, cbuf
+	}
+	if ingredients {
+		return hintPositive, buf, cbuf
 	}
 	if h == hintNone {
 		// camelCase names ("NewsletterBox", "authorProfile") count for
@@ -219,4 +238,29 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	// "article-comments", "post-share": a negative token wins, but a node
 	// named both for the body and for a weak hint ("article-meta") stays weak.
 	return h, buf, cbuf
+}
+
+// trimDigits returns t without the digits it ends in, or t when it is
+// all digits or ends in none.
+func trimDigits(t string) string {
+	i := len(t)
+	for i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+		i--
+	}
+	if i == 0 {
+		return t
+	}
+	return t[:i]
+}
+
+// namesIngredients reports an element named for a recipe's ingredients.
+// buf is scratch space, returned for reuse.
+func namesIngredients(n *html.Node, buf []string) (bool, []string) {
+	buf = classTokens(n, buf)
+	for _, t := range buf {
+		if tokenFlags[t]&tokIngredients != 0 {
+			return true, buf
+		}
+	}
+	return false, buf
 }

@@ -39,6 +39,13 @@ func TestClassify(t *testing.T) {
 		{`<div class="group dark:text-white-solid print:max-w-container-small">`, hintNone},
 		{`<div class="md:w-1/2 print:hidden article-body">`, hintPositive},
 		{`<div id="print:x" class="x">`, hintWeakNeg},
+		// A numbered name names what its stem does.
+		{`<div class="giz-sidebar1">`, hintStrongNeg},
+		{`<div id="content2">`, hintPositive},
+		{`<div class="col-2 x1">`, hintNone},
+		// A recipe's ingredients are text, whatever else the name says.
+		{`<ul class="ingredients table-header">`, hintPositive},
+		{`<div class="m053-ingredients">`, hintPositive},
 	}
 	for _, tt := range tests {
 		doc, err := html.Parse(strings.NewReader("<body>" + tt.tag + "x"))

@@ -560,6 +560,11 @@ func (x *extraction) subtitle() {
 		if !hit || firstDescendant(n, atom.Img) != nil || firstDescendant(n, atom.Figcaption) != nil {
 			return ""
 		}
+		// A line that is mostly a link points elsewhere ("This article is
+		// part of the special <a>…</a>"): a standfirst is the story's own.
+		if st := x.sc.stat(n); 3*st.link >= st.text && st.text > 0 {
+			return ""
+		}
 		t, all := boundedTextAll(n, 4000)
 		if !all || len(t) < 30 || len(t) > maxStandfirst || strings.Contains(t, "©") || squash(t) == squash(x.a.Title) || reDateOnly.MatchString(t) || isDateline(t) || x.isByline(t) {
 			return ""
@@ -631,9 +636,10 @@ func (x *extraction) subtitle() {
 const leadScan = 60
 
 // leadParagraph finds a standfirst that carries no name: the first
-// paragraph of plain text (a sentence or more, few links) between the
-// headline and the body container, in document order, outside figures and
-// boxes named for boilerplate (a header box is fine).
+// paragraph of plain text (a sentence or more, few links), or subheading
+// that ends a sentence, between the headline and the body container, in
+// document order, outside figures and boxes named for boilerplate (a
+// header box is fine).
 func (x *extraction) leadParagraph() (string, *html.Node) {
 	if x.container == nil || x.titleNode == nil || contains(x.titleNode, x.container) {
 		return "", nil
@@ -644,7 +650,7 @@ func (x *extraction) leadParagraph() (string, *html.Node) {
 		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
 			return "", nil
 		}
-		if n.Type != html.ElementNode || n.DataAtom != atom.P || contains(n, x.container) {
+		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) || contains(n, x.container) {
 			continue
 		}
 		st := x.sc.stat(n)
@@ -655,9 +661,19 @@ func (x *extraction) leadParagraph() (string, *html.Node) {
 		if !all || len(t) > maxStandfirst || strings.Contains(t, "©") || isDateline(t) || x.isByline(t) {
 			continue
 		}
+		// A standfirst set as a subheading (an h2 under the h1) reads as
+		// one: a sentence or more of text, not a section's title.
+		if n.DataAtom != atom.P && (st.text < leadText || !endsSentence(t)) {
+			continue
+		}
 		return t, n
 	}
 	return "", nil
+}
+
+// leadHeadingAtom reports the headings a standfirst may be set as.
+func leadHeadingAtom(a atom.Atom) bool {
+	return a == atom.H2 || a == atom.H3 || a == atom.H4
 }
 
 // nextInOrder returns the element after n in document order, not

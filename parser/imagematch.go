@@ -275,6 +275,9 @@ var reRelTime = regexp.MustCompile(`(?i)^(?:vor\s+\d+\s+\pL+|\d+\s+\pL+\s+ago|ha
 // a relative time ("vor 14 Minuten") or a byline with a date.
 func usableCaption(t string) bool {
 	switch {
+	case len(t) > maxCaptionText:
+		// Paragraphs of the story set in a figcaption, not a caption.
+		return false
 	case reDateOnly.MatchString(t), reRelTime.MatchString(t):
 		return false
 	case reBylinePrefix.MatchString(t) && reDigits.MatchString(t):

@@ -305,6 +305,9 @@ func TestSubtitle(t *testing.T) {
 		{"lead figure is not a standfirst", `<h1>The headline of the story</h1><figure class="fig--lead"><img src="/a.jpg"><figcaption>` + std + `</figcaption></figure>`, ""},
 		{"a long lead", `<h1>The headline of the story</h1><div class="teaser"><p class="abstract">` + long + `</p></div>`, long},
 		{"photo credits are a caption, not a standfirst", `<h1>The headline of the story</h1><p class="description">` + gallery + `</p>`, ""},
+		{"a named line that is mostly a link is not a standfirst", `<header><h1>The headline of the story</h1><div class="meta"><span>May 2024</span></div><p class="info">` + std + ` It goes on for a second, longer sentence.</p><p class="series-teaser">Part of the series <a href="/series">A long series name on the site</a></p></header>`, std + " It goes on for a second, longer sentence."},
+		{"standfirst set as a subheading in a box of its own", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>` + std + ` It goes on for a second, longer sentence, and a third and a fourth part.</h2></div></div>`, std + " It goes on for a second, longer sentence, and a third and a fourth part."},
+		{"a section heading is not a standfirst", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>What the committee of the regional parliament decided about the new harbour plans</h2></div></div>`, ""},
 		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
 	} {
 		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`
@@ -429,6 +432,29 @@ func TestAuthorHandles(t *testing.T) {
 		}
 		if got := strings.Join(a.Authors, "|"); got != tc.want {
 			t.Errorf("%s: authors %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestDescribedLead pins the description taken as the standfirst of a
+// page whose markup holds next to no text, and only of such a page.
+func TestDescribedLead(t *testing.T) {
+	const desc = "However large or small, a round tablecloth is easy to sew at home: this guide shows how in seven steps."
+	long := strings.Repeat("<p>The guide goes through every step of the work with the fabric and the needle in order.</p>", 6)
+	for _, tc := range []struct {
+		name, body string
+		described  bool
+	}{
+		{"client-rendered page", `<div id="app"><h1>Sew a round tablecloth</h1><p>Loading the guide.</p></div>`, true},
+		{"page with its own text", `<article><h1>Sew a round tablecloth</h1>` + long + `</article>`, false},
+	} {
+		page := `<html><head><title>Sew a round tablecloth</title><meta property="og:description" content="` + desc + `"></head><body>` + tc.body + `</body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/diy/2054/sew-a-round-tablecloth"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Subtitle == desc; got != tc.described {
+			t.Errorf("%s: subtitle %q, description taken %v, want %v", tc.name, a.Subtitle, got, tc.described)
 		}
 	}
 }

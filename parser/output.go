@@ -549,13 +549,34 @@ func (x *extraction) trimLead(blocks []block) []block {
 	for i, b := range blocks {
 		if i < first && b.kind != bFigure {
 			t := b.text
-			if b.h1 || isDateline(t) || b.kind == bList && shortItems(b) {
+			if b.h1 && x.headlineAgain(b) || isDateline(t) || b.kind == bList && shortItems(b) {
 				continue
 			}
 		}
 		out = append(out, b)
 	}
 	return out
+}
+
+// headlineAgain reports an h1 above the body that states the headline
+// again, perhaps worded otherwise, with a kicker or the site's name: the
+// page's first h1, or one half of whose words are the title's. A later
+// h1 that shares little with the title heads a part of the text
+// ("Curriculum vitae" on an "About us" page).
+func (x *extraction) headlineAgain(b block) bool {
+	title := strings.ToLower(x.a.Title)
+	if title == "" || len(x.info.h1) > 0 && b.src == x.info.h1[0] {
+		return true
+	}
+	t := b.text
+	words, hits := 0, 0
+	for w := range strings.FieldsSeq(strings.ToLower(t)) {
+		words++
+		if strings.Contains(title, w) {
+			hits++
+		}
+	}
+	return 2*hits >= words
 }
 
 var (

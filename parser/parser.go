@@ -194,11 +194,17 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 			blocks = x.emit(blocks, n, true)
 		}
 	} else {
-		x.container = x.mergeSections(x.widen(x.oneArticle(x.sc.best)))
+		x.container = x.tabPanes(x.mergeSections(x.widen(x.oneArticle(x.sc.best))))
 		x.a.Extraction = article.Extraction{Method: article.MethodGeneric, Version: Version}
 		x.finishMeta(false)
 		if x.container != nil {
 			before, after := x.extend(x.container)
+			ib, ia := x.ingredients(x.container)
+			if q := x.question(x.container); q != nil {
+				ib = append([]*html.Node{q}, ib...)
+			}
+			before = append(apart(ib, before, after), before...)
+			after = append(after, apart(ia, before, after)...)
 			ref := x.sc.stat(x.container).good
 			for _, n := range before {
 				blocks = x.emitRef(blocks, n, ref)
@@ -214,6 +220,9 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	if x.a.WordCount < minOwnWords && len(x.info.flight) > 0 {
 		e.flightBody(x, opts)
 	}
+	if x.a.WordCount < minOwnWords && x.a.Subtitle == "" {
+		x.describedLead()
+	}
 	if x.a.Language == "" {
 		x.a.Language = detectLang(x.a.Text)
 	}
@@ -223,6 +232,42 @@ func (e *Extractor) extract(page []byte, opts Options) (*extraction, error) {
 	isArt := x.isArticle()
 	x.a.IsArticle = &isArt
 	return x, nil
+}
+
+// describedLead takes the page's description (og:description, the meta
+// description) as the standfirst of a page whose markup holds next to no
+// text (a client-rendered page): it is all the page says of the story
+// before its script runs. A description the text already holds is not
+// taken.
+func (x *extraction) describedLead() {
+	d := normSpace(x.info.first("og:description", "description", "twitter:description"))
+	if len(d) < 80 || len(d) > maxStandfirst || strings.Contains(x.a.Text, d) || squash(d) == squash(x.a.Title) {
+		return
+	}
+	x.a.Subtitle = d
+}
+
+// apart returns the nodes of add that neither hold nor lie in a node of
+// before or after: what extend took already is not emitted twice.
+func apart(add, before, after []*html.Node) []*html.Node {
+	if len(add) == 0 {
+		return add
+	}
+	taken := append(before[:len(before):len(before)], after...)
+	out := add[:0]
+	for _, n := range add {
+		ok := true
+		for _, m := range taken {
+			if contains(m, n) || contains(n, m) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // minOwnWords is the fewest words of body the page's markup must give

@@ -67,6 +67,12 @@ func TestLinearTime(t *testing.T) {
 		{"nested date-named elements", func(n int) string {
 			return "<h1>Headline of it</h1>" + strings.Repeat(`<div class="date">12 34 5678 `, n) + strings.Repeat("</div>", n) + text
 		}},
+		{"ingredients in weak boxes", func(n int) string {
+			return text + strings.Repeat(`<div class="info"><ul class="ingredients"><li>1 egg</li></ul></div>`, n) + text
+		}},
+		{"tab panes and panel toggles", func(n int) string {
+			return `<div class="tab-content">` + strings.Repeat(`<div class="tab-pane"><div class="card-header"><span aria-expanded="false">Question?</span></div>`+text+`</div>`, n) + `</div>`
+		}},
 		{"standfirst search", func(n int) string {
 			return "<div><h1>Headline of it</h1>" + strings.Repeat(`<div class="lead"><div><div>`+strings.Repeat("<span>x</span>", 20)+`</div></div></div>`, n) + "</div>" + text
 		}},

@@ -33,6 +33,7 @@ type scorer struct {
 	pool  []nstat
 	buf   []string
 	cbuf  []string
+	ibuf  []string
 	cands []*html.Node
 	title *html.Node // the headline element, if known
 	best  *html.Node
@@ -45,6 +46,9 @@ type scorer struct {
 	commentGood float64
 	// room is the number of elements stats was made for.
 	room int
+	// ingredients are the elements named for a recipe's ingredients, in
+	// document order.
+	ingredients []*html.Node
 }
 
 // scorers holds released scorers: their table and nstats are most of what
@@ -77,7 +81,9 @@ func (s *scorer) release() {
 	clear(s.stats)
 	clear(s.buf[:cap(s.buf)])
 	clear(s.cbuf[:cap(s.cbuf)])
-	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], room: s.room}
+	clear(s.ibuf[:cap(s.ibuf)])
+	clear(s.ingredients[:cap(s.ingredients)])
+	*s = scorer{stats: s.stats, pool: s.pool[:0], buf: s.buf[:0], cbuf: s.cbuf[:0], ibuf: s.ibuf[:0], room: s.room, ingredients: s.ingredients[:0]}
 	scorers.Put(s)
 }
 
@@ -158,6 +164,12 @@ func (s *scorer) visit(n *html.Node, inLink bool) *nstat {
 	st := s.alloc()
 	s.stats[n] = st
 	st.h, s.buf, s.cbuf = classifyCamel(n, s.buf, s.cbuf)
+	if st.h == hintPositive {
+		var ok bool
+		if ok, s.ibuf = namesIngredients(n, s.ibuf); ok {
+			s.ingredients = append(s.ingredients, n)
+		}
+	}
 	isLink := inLink || n.DataAtom == atom.A
 	neutral := isHeading(n.DataAtom) || n.DataAtom == atom.Figcaption || n.DataAtom == atom.Caption
 	runText, runLink := 0, 0
@@ -241,6 +253,9 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	// its name says: several paragraphs of it, or one long run (text split by
 	// <br> rather than <p>).
 	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
+	if st.h == hintStrongNeg && !st.hasBlock && st.prose() && foldedText(n) {
+		st.h = hintNone
+	}
 	switch st.h {
 	case hintComments:
 		st.neg = !st.hasTitle && !s.discussion
@@ -267,6 +282,19 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 		s.cands = append(s.cands, n)
 	}
 	return sum
+}
+
+// foldedText reports an element named for a "read more" toggle
+// ("js-readmore", "read-more"): when it holds unlinked prose, it is text
+// the page shows folded until the reader opens it, not a link to more.
+func foldedText(n *html.Node) bool {
+	ts := classTokens(n, nil)
+	for i, t := range ts {
+		if t == "readmore" || t == "more" && i > 0 && ts[i-1] == "read" {
+			return true
+		}
+	}
+	return false
 }
 
 // pick chooses the best candidate that does not lie inside boilerplate.
@@ -374,12 +402,13 @@ func (x *extraction) oneArticle(c *html.Node) *html.Node {
 	return c
 }
 
-// widen turns a single winning paragraph into the run it belongs to: when
-// the best candidate is one <p> (its siblings, a share bar or an ad between
-// paragraphs, pulled its parent's score below its own), the parent is the
-// container and the siblings that score below zero are left out.
+// widen turns a single winning paragraph or list into the run it belongs
+// to: when the best candidate is one <p>, <ul> or <ol> (its siblings, a
+// share bar or an ad between paragraphs, short lines around a long list,
+// pulled its parent's score below its own), the parent is the container
+// and the siblings that score below zero are left out.
 func (x *extraction) widen(c *html.Node) *html.Node {
-	if c == nil || c.DataAtom != atom.P {
+	if c == nil || c.DataAtom != atom.P && c.DataAtom != atom.Ul && c.DataAtom != atom.Ol {
 		return c
 	}
 	p := c.Parent
@@ -462,10 +491,73 @@ func (x *extraction) mergeSections(c *html.Node) *html.Node {
 	return c
 }
 
+// tabLevels is how many ancestors of the container tabPanes looks at.
+const tabLevels = 3
+
+// tabPanes widens a container that is, or lies in, one pane of a set of
+// tabs (a product's description beside its details, a drug's label beside
+// its prices) to the set: the panes a script shows one at a time are one
+// page of text, and the one that scored best is only the longest. The
+// panes are the tab panel's siblings of the same kind (tag and first
+// class name) that are tab panels too.
+func (x *extraction) tabPanes(c *html.Node) *html.Node {
+	n := c
+	for level := 0; level <= tabLevels && n != nil; level++ {
+		p := n.Parent
+		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+			return c
+		}
+		if st := x.sc.stats[p]; st == nil || st.neg || st.inNeg {
+			return c
+		}
+		if tabPanel(n) {
+			kind := firstClass(n)
+			for s := p.FirstChild; s != nil; s = s.NextSibling {
+				if s != n && s.Type == html.ElementNode && s.Data == n.Data && firstClass(s) == kind && tabPanel(s) && x.sc.stat(s).text > 0 {
+					return p
+				}
+			}
+		}
+		n = p
+	}
+	return c
+}
+
+// tabPanel reports an element named as one pane of a set of tabs:
+// role=tabpanel, or a class such as "tab-pane", "tab--container",
+// "tabs__panel".
+func tabPanel(n *html.Node) bool {
+	if getAttr(n, "role") == "tabpanel" {
+		return true
+	}
+	prev := ""
+	for f := range strings.FieldsSeq(getAttr(n, "class")) {
+		for _, t := range splitTokens(f, nil, false) {
+			switch t {
+			case "tabpane", "tabpanel", "tabcontent":
+				return true
+			case "pane", "panel", "container", "content":
+				if prev == "tab" || prev == "tabs" {
+					return true
+				}
+			}
+			prev = t
+		}
+		prev = ""
+	}
+	return false
+}
+
 // section reports whether n holds article paragraphs: good text, few links,
 // no boilerplate name.
 func (x *extraction) section(n *html.Node) bool {
 	st := x.sc.stat(n)
+	if st.h == hintWeakNeg && !st.neg && st.prose() && !namesLine(n) {
+		// A box with a weak name that holds unlinked prose ("print-step"
+		// around each step of a how-to) is a section as much as an
+		// unnamed one.
+		return true
+	}
 	return st.paras > 0 && st.adj > 0 && !st.neg && st.h < hintWeakNeg && 3*st.link < st.text
 }
 

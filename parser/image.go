@@ -165,6 +165,11 @@ func (x *extraction) leadImage() {
 		img.Caption = normSpace(ldImg.caption)
 		img.Credit = normSpace(ldImg.credit)
 	}
+	// The page shows no credit: the JSON-LD image's (creditText,
+	// copyrightHolder, author) when it is the same picture.
+	if img.Credit == "" && ldImg.credit != "" && stem(img.URL) != "" && stem(ldImg.url) == stem(img.URL) {
+		img.Credit = cleanCredit(normSpace(ldImg.credit))
+	}
 	if img.URL != "" || img.Caption != "" {
 		x.a.Image = img
 	}

@@ -1,0 +1,53 @@
+package parser
+
+import (
+	"strings"
+	"testing"
+)
+
+// leadCaptionPage builds an article page with an og:image, JSON-LD and
+// some markup between the headline and the body.
+func leadCaptionPage(og, ld, head string) string {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p>`
+	page := `<html><head><meta property="og:title" content="The headline of the story"><meta property="og:image" content="` + og + `">`
+	if ld != "" {
+		page += `<script type="application/ld+json">` + ld + `</script>`
+	}
+	return page + `</head><body><article><header><h1>The headline of the story</h1>` + head + `</header><div class="body">` + body + `</div></article></body></html>`
+}
+
+func TestLeadImageCaptionCredit(t *testing.T) {
+	for _, tc := range []struct {
+		name, og, ld, head, caption, credit string
+	}{
+		{"JSON-LD copyrightHolder when the page shows no credit", "https://img.example.de/4db5b93f-7c39.jpeg?w=1200",
+			`{"@type":"NewsArticle","headline":"The headline of the story","image":[{"@type":"ImageObject","url":"https://img.example.de/4db5b93f-7c39.jpeg?w=1600","copyrightHolder":{"@type":"Person","name":"picture alliance/dpa | Jane Doe"}}]}`,
+			`<figure><img src="https://img.example.de/4db5b93f-7c39.jpeg?w=800" alt="The synod meets."><figcaption>The synod meets in spring.</figcaption></figure>`,
+			"The synod meets in spring.", "picture alliance/dpa | Jane Doe"},
+		{"JSON-LD image author when the page shows no credit", "https://images.example.de/image/16x9-1920/liverpool-110.jpg",
+			`{"@type":"NewsArticle","headline":"The headline of the story","image":[{"@type":"ImageObject","url":"https://images.example.de/image/16x9-1920/liverpool-110.jpg","author":"AFP/Paul Doe"}]}`,
+			`<figure><img src="https://images.example.de/image/original/liverpool-110.jpg" alt="x"><figcaption>The defender after the match.</figcaption></figure>`,
+			"The defender after the match.", "AFP/Paul Doe"},
+		{"a credit in the page wins over JSON-LD", "https://img.example.de/4db5b93f-7c39.jpeg",
+			`{"@type":"NewsArticle","headline":"The headline of the story","image":{"@type":"ImageObject","url":"https://img.example.de/4db5b93f-7c39.jpeg","copyrightHolder":"Agency"}}`,
+			`<figure><img src="https://img.example.de/4db5b93f-7c39.jpeg"><figcaption>The synod meets in spring. <small>Jane Doe</small></figcaption></figure>`,
+			"The synod meets in spring.", "Jane Doe"},
+		{"JSON-LD credit of another picture is not taken", "https://img.example.de/4db5b93f-7c39.jpeg",
+			`{"@type":"NewsArticle","headline":"The headline of the story","image":{"@type":"ImageObject","url":"https://img.example.de/other-picture.jpeg","copyrightHolder":"Agency"}}`,
+			`<figure><img src="https://img.example.de/4db5b93f-7c39.jpeg"><figcaption>The synod meets in spring.</figcaption></figure>`,
+			"The synod meets in spring.", ""},
+	} {
+		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var caption, credit string
+		if a.Image != nil {
+			caption, credit = a.Image.Caption, a.Image.Credit
+		}
+		if caption != tc.caption || credit != tc.credit {
+			t.Errorf("%s: caption %q credit %q, want %q %q", tc.name, caption, credit, tc.caption, tc.credit)
+		}
+	}
+}

@@ -51,3 +51,30 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 		}
 	}
 }
+
+func TestCaptionOnlyCredit(t *testing.T) {
+	for _, tc := range []struct{ in, caption, credit string }{
+		{"Picture: iStock", "", "iStock"},
+		{"коллаж: Андрей Калистратенко", "", "Андрей Калистратенко"},
+		{"(Foto: dpa)", "", "dpa"},
+		{"© Jane Doe/AP", "", "Jane Doe/AP"},
+		// A caption that only opens with a label-like word stays.
+		{"Source: the ministry says that prices rose. Then they fell.", "Source: the ministry says that prices rose. Then they fell.", ""},
+		{"Picture the scene at the harbour", "Picture the scene at the harbour", ""},
+	} {
+		caption, credit := splitCaptionText(tc.in)
+		if caption != tc.caption || credit != tc.credit {
+			t.Errorf("splitCaptionText(%q) = %q, %q; want %q, %q", tc.in, caption, credit, tc.caption, tc.credit)
+		}
+	}
+	// A JSON-LD caption that is only a credit.
+	page := leadCaptionPage("https://img.example.ua/images/4a611a79a88824d3.jpeg",
+		`{"@type":"NewsArticle","headline":"The headline of the story","image":{"@type":"ImageObject","url":"https://img.example.ua/images/4a611a79a88824d3.jpeg","caption":"коллаж: Андрей Калистратенко"}}`, "")
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Image == nil || a.Image.Caption != "" || a.Image.Credit != "Андрей Калистратенко" {
+		t.Errorf("JSON-LD caption that is a credit: got %+v", a.Image)
+	}
+}

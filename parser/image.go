@@ -165,6 +165,13 @@ func (x *extraction) leadImage() {
 		img.Caption = normSpace(ldImg.caption)
 		img.Credit = normSpace(ldImg.credit)
 	}
+	// A caption that is only a labelled credit ("Picture: iStock").
+	if c, ok := creditOnly(img.Caption); ok {
+		img.Caption = ""
+		if img.Credit == "" {
+			img.Credit = c
+		}
+	}
 	// The page shows no credit: the JSON-LD image's (creditText,
 	// copyrightHolder, author) when it is the same picture.
 	if img.Credit == "" && ldImg.credit != "" && stem(img.URL) != "" && stem(ldImg.url) == stem(img.URL) {
@@ -465,10 +472,28 @@ func captionParts(fc *html.Node) (caption, credit string) {
 	return strings.TrimRight(caption, " |/–—-"), cleanCredit(credit)
 }
 
+// reCreditOnly matches a caption that is only a labelled credit:
+// "Picture: iStock", "коллаж: Jane Doe", "© Agency", "(Foto: dpa)".
+var reCreditOnly = regexp.MustCompile(`(?i)^[(\[]?\s*(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|symbolfoto|symbolbild|billede|bilde|kuva|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright|фото|фотография|коллаж|колаж|иллюстрация|ілюстрація|источник|джерело)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s|©|\(c\)\s)\s*([^:]{2,80}?)\s*[)\]]?$`)
+
+// creditOnly returns the credit when s is nothing but a labelled credit
+// (a short one: a name or an agency, not a sentence).
+func creditOnly(s string) (string, bool) {
+	m := reCreditOnly.FindStringSubmatch(s)
+	if m == nil || hasFields(m[1], 9) || strings.Contains(m[1], ". ") {
+		return "", false
+	}
+	return cleanCredit(m[1]), true
+}
+
 // splitCaptionText splits a credit written into a caption's text off it:
-// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)".
+// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)". A
+// caption that is only a labelled credit ("Picture: iStock") is a credit.
 func splitCaptionText(s string) (caption, credit string) {
 	caption = normSpace(s)
+	if c, ok := creditOnly(caption); ok {
+		return "", c
+	}
 	for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
 		if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])

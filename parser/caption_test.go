@@ -37,6 +37,16 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`{"@type":"NewsArticle","headline":"The headline of the story","image":{"@type":"ImageObject","url":"https://img.example.de/other-picture.jpeg","copyrightHolder":"Agency"}}`,
 			`<figure><img src="https://img.example.de/4db5b93f-7c39.jpeg"><figcaption>The synod meets in spring.</figcaption></figure>`,
 			"The synod meets in spring.", ""},
+		{"a labelled credit in the figure outside its figcaption", "https://d39.example.cz/d_39/img/02.jpeg?fl=cro",
+			"",
+			`<figure><div><div><img src="//d39.example.cz/d_39/img/02.jpeg?fl=res,1200" loading="lazy"></div><span class="e_bj"><span class="e_bk"><span>Foto: Jana Nováková, Example News</span></span></span></div>` +
+				`<figcaption><p><span>The businessman escorted by the police.</span></p></figcaption></figure>`,
+			"The businessman escorted by the police.", "Jana Nováková, Example News"},
+		{"a short text in the figure that is no credit", "https://d39.example.cz/d_39/img/02.jpeg?fl=cro",
+			"",
+			`<figure><div><img src="//d39.example.cz/d_39/img/02.jpeg?fl=res,1200"><span>Gallery</span></div>` +
+				`<figcaption>The businessman escorted by the police.</figcaption></figure>`,
+			"The businessman escorted by the police.", ""},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -318,8 +318,8 @@ var (
 )
 
 // creditBeside returns a credit written in a figure outside its
-// figcaption: a <footer>, <small> or <cite>, or an element named for a
-// credit.
+// figcaption: a <footer>, <small> or <cite>, an element named for a
+// credit, or one whose text is a labelled credit ("Foto: Agency").
 func creditBeside(fig, fc *html.Node) string {
 	var buf []string
 	var found string
@@ -341,6 +341,13 @@ func creditBeside(fig, fc *html.Node) string {
 					found = t
 				}
 				continue
+			}
+			// An element that says it is a credit ("Foto: Agency").
+			if t, all := boundedTextAll(c, 200); all && t != "" {
+				if cr, ok := creditOnly(t); ok {
+					found = cr
+					continue
+				}
 			}
 			walk(c)
 		}

@@ -88,3 +88,24 @@ func TestCaptionOnlyCredit(t *testing.T) {
 		t.Errorf("JSON-LD caption that is a credit: got %+v", a.Image)
 	}
 }
+
+func TestLeadFigureBeforeBody(t *testing.T) {
+	body := `<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 5) + `</p><p>` +
+		strings.Repeat("Another paragraph of the article with more words to make it long. ", 5) + `</p>`
+	// No headline element the extractor recognises, an og:image at
+	// another rendition than the page's: the figure just before the body,
+	// whose caption is a paragraph, is the lead image.
+	page := `<html><head><meta property="og:title" content="Arms exports: a complaint is filed"><meta property="og:image" content="https://www.example.de/fileadmin/_processed_/7/e/csm_gaza_a395f41217.jpg"></head>` +
+		`<body><article><header><div class="kicker"><span>Arms exports</span></div><p class="meta">von <a href="/autoren/jane">Jane Doe</a></p>` +
+		`<figure class="reader__image"><div><img src="/fileadmin/_processed_/7/e/csm_gaza_93268333ee.jpg" width="2048"></div>` +
+		`<figcaption><p>The proceedings in Karlsruhe concern gearbox parts for tanks that were used in the war. <span>Foto: picture alliance / Jane Roe</span></p></figcaption></figure>` +
+		`</header><div class="article-text-wrapper">` + body + `</div></article></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "The proceedings in Karlsruhe concern gearbox parts for tanks that were used in the war."
+	if a.Image == nil || a.Image.Caption != want || a.Image.Credit != "picture alliance / Jane Roe" {
+		t.Errorf("got %+v, want caption %q", a.Image, want)
+	}
+}

@@ -266,7 +266,9 @@ func (x *extraction) firstFigureNear(c *html.Node, skip map[*html.Node]bool) *ht
 			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) && !skip[s] {
 				return s
 			}
-			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == 0 {
+			// A block that holds no paragraph but the figure's own (a
+			// caption may count as one).
+			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == x.sc.stat(f).paras {
 				return f
 			}
 		}

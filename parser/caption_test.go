@@ -47,6 +47,11 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`<figure><div><img src="//d39.example.cz/d_39/img/02.jpeg?fl=res,1200"><span>Gallery</span></div>` +
 				`<figcaption>The businessman escorted by the police.</figcaption></figure>`,
 			"The businessman escorted by the police.", ""},
+		{"a caption hidden from screen readers is shown", "https://images.example-cdn.se/v2/images/393640f8-03c2?fit=crop&w=1200",
+			"",
+			`<figure><img src="https://images.example-cdn.se/v2/images/393640f8-03c2?fit=crop&w=1900" alt="The police search the woods.">` +
+				`<figcaption><span class="image-caption" aria-hidden="true">The police search the woods.</span><span class="image-byline"> Foto: Rescue Photo</span></figcaption></figure>`,
+			"The police search the woods.", "Rescue Photo"},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

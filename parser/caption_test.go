@@ -52,6 +52,11 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`<figure><img src="https://images.example-cdn.se/v2/images/393640f8-03c2?fit=crop&w=1900" alt="The police search the woods.">` +
 				`<figcaption><span class="image-caption" aria-hidden="true">The police search the woods.</span><span class="image-byline"> Foto: Rescue Photo</span></figcaption></figure>`,
 			"The police search the woods.", "Rescue Photo"},
+		{"a figcaption after the figure's wrapper", "https://i2.example.co.uk/article365.ece/ALTERNATES/s1200/0_Gary-Doe.jpg",
+			"",
+			`<div class="image-embed"><div class="image-container"><figure><img src="https://i2.example.co.uk/article365.ece/ALTERNATES/s1200f/0_Gary-Doe.jpg" alt="x"><div class="label"><span>3</span></div></figure></div>` +
+				`<figcaption><span class="caption-title">Gary Doe is led into a courtroom</span> <span class="credit">Jane Roe/AP</span></figcaption></div>`,
+			"Gary Doe is led into a courtroom", "Jane Roe/AP"},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -217,6 +217,9 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 		if hasFigcaption(a) {
 			return a, nil
 		}
+		if h, fc := looseFigcaption(a); fc != nil {
+			return h, fc
+		}
 		if st := x.sc.stat(a); st.text > 0 && st.text <= maxBoxText {
 			return a, a
 		}
@@ -241,6 +244,31 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 			if st := x.sc.stat(s); st.text > 0 && st.text <= maxBoxText {
 				return w, s
 			}
+		}
+	}
+	return nil, nil
+}
+
+// looseFigcaption finds a <figcaption> a page put after a <figure>
+// rather than in it: the next element after the figure or after one of
+// its two nearest wrappers. It returns the element that holds both and
+// the figcaption.
+func looseFigcaption(fig *html.Node) (holder, fc *html.Node) {
+	w := fig
+	for i := 0; i < 3 && w != nil && w.Parent != nil; i, w = i+1, w.Parent {
+		s := w.NextSibling
+		for s != nil && s.Type != html.ElementNode {
+			if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+				break
+			}
+			s = s.NextSibling
+		}
+		if s != nil && s.Type == html.ElementNode && s.DataAtom == atom.Figcaption {
+			return w.Parent, s
+		}
+		if prevElement(w) != nil || s != nil {
+			// w has siblings: its parent is more than a wrapper.
+			return nil, nil
 		}
 	}
 	return nil, nil

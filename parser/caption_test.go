@@ -119,3 +119,39 @@ func TestLeadFigureBeforeBody(t *testing.T) {
 		t.Errorf("got %+v, want caption %q", a.Image, want)
 	}
 }
+
+func TestLeadImageAfterUnmatchedHeadline(t *testing.T) {
+	para := func(s string) string { return `<p>` + strings.Repeat(s+" ", 5) + `</p>` }
+	for _, tc := range []struct {
+		name, head, caption, credit string
+	}{
+		{"the first h1 starts the search when no headline matched a meta title",
+			`<div class="top"><div class="kicker"><h1>Ukraine: Kyiv under fire</h1></div></div>` +
+				`<div class="lead"><div><div><custom-island><figure><img src="/v2/images/fedea3df-9555-31bb?w=1440" width="3289">` +
+				`<figcaption><span>Smoke rises over the centre of Kyiv. <span>Foto: Dan Doe/AP</span></span></figcaption></figure></custom-island></div></div></div>`,
+			"Smoke rises over the centre of Kyiv.", "Dan Doe/AP"},
+		{"a figure whose caption is an author's name is a byline portrait",
+			`<h1>Record number of missiles fired at Ukraine</h1><div class="byline"><figure><img src="/img/leo-author-portrait.jpg" width="200"><figcaption>Leo Doe</figcaption></figure>` +
+				`<span>By <a href="/authors/leo-doe" rel="author">Leo Doe</a></span></div>` +
+				`<figure><img src="/v2/images/fedea3df-9555-31bb?w=1440" width="3289"><figcaption>Smoke rises over the centre of Kyiv.</figcaption></figure>`,
+			"Smoke rises over the centre of Kyiv.", ""},
+	} {
+		page := `<html><head><title>Record number of missiles fired at Ukraine</title><meta property="og:title" content="Record number of missiles fired at Ukraine"><meta name="twitter:title" content="Record number of missiles fired at Ukraine"><meta property="og:image" content="https://cdn.example.no/v2/images/0cefd588-bc8c-33bf.jpg">` +
+			`<meta name="author" content="Leo Doe"></head><body><div class="page"><div class="head">` + tc.head + `</div>` +
+			`<div class="wrap"><div class="a"><div class="b"><div class="inner"><section class="article-body">` +
+			para("A long paragraph of article text without any links in it at all.") +
+			para("Another paragraph of the article with more words to make it long.") +
+			`</section></div></div></div></div></div></body></html>`
+		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var caption, credit string
+		if a.Image != nil {
+			caption, credit = a.Image.Caption, a.Image.Credit
+		}
+		if caption != tc.caption || credit != tc.credit {
+			t.Errorf("%s: caption %q credit %q, want %q %q (authors %q, title %q)", tc.name, caption, credit, tc.caption, tc.credit, a.Authors, a.Title)
+		}
+	}
+}

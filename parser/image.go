@@ -75,7 +75,7 @@ func (x *extraction) leadImage() {
 				c.caption, c.credit = splitCaptionText(dc)
 			}
 		}
-		if c.caption != "" && !usableCaption(c.caption) {
+		if c.caption != "" && (!usableCaption(c.caption) || x.namesAuthor(c.caption)) {
 			c.caption, c.credit, c.rejected = "", "", true
 		}
 		if first == nil {
@@ -180,6 +180,17 @@ func (x *extraction) leadImage() {
 	if img.URL != "" || img.Caption != "" {
 		x.a.Image = img
 	}
+}
+
+// namesAuthor reports whether a caption is only the name of one of the
+// article's authors: the picture is a byline's portrait.
+func (x *extraction) namesAuthor(caption string) bool {
+	for _, a := range x.a.Authors {
+		if strings.EqualFold(a, caption) {
+			return true
+		}
+	}
+	return false
 }
 
 func figureHasImage(f *html.Node, s string) bool {
@@ -774,7 +785,18 @@ func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.
 		descend bool
 	}
 	var starts []from
-	if t := x.titleNode; t != nil && (precedes(t, c) || contains(c, t)) {
+	t := x.titleNode
+	if t == nil {
+		// No headline matched a meta title: the page's first <h1> before
+		// the body still marks where the article's head is.
+		for _, h := range x.info.h1 {
+			if precedes(h, c) && !x.insideNeg(h) {
+				t = h
+				break
+			}
+		}
+	}
+	if t != nil && (precedes(t, c) || contains(c, t)) {
 		starts = append(starts, from{t, false})
 		for a, i := t.Parent, 0; a != nil && i < 2 && a != c && !contains(a, c); a, i = a.Parent, i+1 {
 			starts = append(starts, from{a, true})

@@ -57,6 +57,16 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`<div class="image-embed"><div class="image-container"><figure><img src="https://i2.example.co.uk/article365.ece/ALTERNATES/s1200f/0_Gary-Doe.jpg" alt="x"><div class="label"><span>3</span></div></figure></div>` +
 				`<figcaption><span class="caption-title">Gary Doe is led into a courtroom</span> <span class="credit">Jane Roe/AP</span></figcaption></div>`,
 			"Gary Doe is led into a courtroom", "Jane Roe/AP"},
+		{"a credit line before a <br>", "https://example.jp/wp-content/uploads/2024/10/debate-216479.jpg",
+			"",
+			`<figure><a href="/attachment/216479/"><img src="https://example.jp/wp-content/uploads/2024/10/debate-216479.jpg" alt=""></a>` +
+				`<figcaption><span>The Example Shimbun</span><br>The leaders of seven parties take part in a debate in Tokyo on Saturday.</figcaption></figure>`,
+			"The leaders of seven parties take part in a debate in Tokyo on Saturday.", "The Example Shimbun"},
+		{"two lines of caption stay one caption", "https://example.jp/wp-content/uploads/2024/10/debate-216479.jpg",
+			"",
+			`<figure><img src="https://example.jp/wp-content/uploads/2024/10/debate-216479.jpg" alt="">` +
+				`<figcaption>The leaders meet in Tokyo.<br>They debate for two hours on Saturday.</figcaption></figure>`,
+			"The leaders meet in Tokyo. They debate for two hours on Saturday.", ""},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -457,6 +457,9 @@ func captionParts(fc *html.Node) (caption, credit string) {
 				switch c.DataAtom {
 				case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Button:
 					continue
+				case atom.Br:
+					capB.WriteByte(lineBreak)
+					continue
 				}
 				buf = classTokens(c, buf)
 				isCredit := c.DataAtom == atom.Small || c.DataAtom == atom.Cite
@@ -484,12 +487,48 @@ func captionParts(fc *html.Node) (caption, credit string) {
 		}
 	}
 	walk(fc)
-	caption = normSpace(capB.String())
+	text := capB.String()
+	if len(credits) == 0 && strings.IndexByte(text, lineBreak) >= 0 {
+		text, credit = creditLine(text)
+		if credit != "" {
+			return normSpace(text), cleanCredit(credit)
+		}
+	}
+	caption = normSpace(strings.ReplaceAll(text, string(lineBreak), " "))
 	credit = normSpace(strings.Join(credits, " "))
 	if credit == "" {
 		return splitCaptionText(caption)
 	}
 	return strings.TrimRight(caption, " |/–—-"), cleanCredit(credit)
+}
+
+// lineBreak marks a <br> in a caption's text.
+const lineBreak = '\x00'
+
+// creditLine splits off a caption's first or last line (lines end at a
+// <br>) when it is a credit: a name or an agency, no sentence, while the
+// rest is the caption ("<span>The Yomiuri Shimbun</span><br>Caption.").
+func creditLine(text string) (caption, credit string) {
+	lines := strings.Split(text, string(lineBreak))
+	var kept []string
+	for _, l := range lines {
+		if l = normSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	creditLike := func(t string) bool {
+		return len(t) >= 2 && len(t) <= 80 && !hasFields(t, 7) && !strings.ContainsAny(t, ".!?:") &&
+			(reAgency.MatchString(t) || looksLikeName(t))
+	}
+	if len(kept) == 2 {
+		switch {
+		case creditLike(kept[0]) && len(kept[1]) >= 20 && !creditLike(kept[1]):
+			return kept[1], kept[0]
+		case creditLike(kept[1]) && len(kept[0]) >= 20 && !creditLike(kept[0]):
+			return kept[0], kept[1]
+		}
+	}
+	return strings.Join(kept, " "), ""
 }
 
 // reCreditOnly matches a caption that is only a labelled credit:

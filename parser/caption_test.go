@@ -67,6 +67,16 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`<figure><img src="https://example.jp/wp-content/uploads/2024/10/debate-216479.jpg" alt="">` +
 				`<figcaption>The leaders meet in Tokyo.<br>They debate for two hours on Saturday.</figcaption></figure>`,
 			"The leaders meet in Tokyo. They debate for two hours on Saturday.", ""},
+		{"a copyright element after the figure's wrapper", "https://example.de/uploads/2024/10/trump-dollar.jpg",
+			"",
+			`<x-element><x-featured><figure><img src="https://example.de/uploads/2024/10/trump-dollar-1024x683.jpg"><figcaption><span class="caption">The dollar rises with the polls.</span></figcaption></figure></x-featured></x-element>` +
+				`<x-element><x-section class="image-meta-data"><x-html class="image-description"><div>The dollar rises with the polls.</div></x-html><x-html class="image-copyright"><div>Bildrechte: picture alliance / AP | Alex Doe</div></x-html></x-section></x-element>`,
+			"The dollar rises with the polls.", "picture alliance / AP | Alex Doe"},
+		{"an author box after the figure is no credit", "https://example.de/uploads/2024/10/trump-dollar.jpg",
+			"",
+			`<figure><img src="https://example.de/uploads/2024/10/trump-dollar-1024x683.jpg"><figcaption>The dollar rises with the polls.</figcaption></figure>` +
+				`<div class="author">Jane Doe</div>`,
+			"The dollar rises with the polls.", ""},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -157,6 +157,9 @@ func (x *extraction) leadImage() {
 			}
 		}
 		img.Caption, img.Credit = got.caption, got.credit
+		if img.Credit == "" {
+			img.Credit = cleanCredit(x.creditAfter(fig))
+		}
 		if fig.DataAtom == atom.Figure || x.sc.stat(fig).text <= maxBoxText {
 			x.leadFig = fig
 		}
@@ -369,6 +372,62 @@ func creditBeside(fig, fc *html.Node) string {
 	return found
 }
 
+// strongCreditTokens name an element as an image credit beyond doubt
+// (not "author" or "source", which name bylines and sources too).
+var strongCreditTokens = map[string]bool{
+	"credit": true, "credits": true, "copyright": true, "photographer": true, "rights": true, "courtesy": true,
+	"photocredit": true, "imagecredit": true, "fotograf": true, "attribution": true, "bildrechte": true,
+}
+
+// creditAfter returns the credit in a separate element that follows the
+// lead image's holder: an element named for a credit or copyright
+// (strongCreditTokens) among the next two elements after the holder or
+// after one of its two nearest ancestors, with a short text.
+func (x *extraction) creditAfter(fig *html.Node) string {
+	var buf []string
+	steps := 0
+	var find func(n *html.Node) string
+	find = func(n *html.Node) string {
+		if n.Type != html.ElementNode || steps > 60 {
+			return ""
+		}
+		steps++
+		buf = classTokens(n, buf)
+		for _, t := range buf {
+			if strongCreditTokens[t] {
+				if t, all := boundedTextAll(n, 200); all && t != "" {
+					return t
+				}
+				return ""
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if t := find(c); t != "" {
+				return t
+			}
+		}
+		return ""
+	}
+	w := fig
+	for level := 0; level < 3 && w != nil && w.DataAtom != atom.Body && w != x.container; level++ {
+		i := 0
+		for s := w.NextSibling; s != nil && i < 2; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				continue
+			}
+			i++
+			if x.sc.stat(s).text > maxBoxText {
+				return ""
+			}
+			if t := find(s); t != "" {
+				return t
+			}
+		}
+		w = w.Parent
+	}
+	return ""
+}
+
 // cleanCredit strips what surrounds a credit: brackets, ©, and labels
 // such as "Foto:" or "Photo by".
 func cleanCredit(c string) string {
@@ -416,7 +475,7 @@ func halfRepeated(s string) string {
 	return s
 }
 
-var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s|copyright\s+(?:\(c\)\s*|©\s*)?(?:(?:19|20)\d\d\s+)?)\s*`)
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|bildrechte|bildquelle|bildnachweis|fotoquelle|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s|copyright\s+(?:\(c\)\s*|©\s*)?(?:(?:19|20)\d\d\s+)?)\s*`)
 
 // looksLikeName reports a short run of capitalised words: "Edu Luque".
 func looksLikeName(s string) bool {

@@ -116,6 +116,7 @@ func TestCleanCredit(t *testing.T) {
 		"Tous droits réservés Euronews Tous droits réservés Euronews":        "Tous droits réservés Euronews",
 		"Copyright 2024 Reuters":  "Reuters",
 		"© Jane Doe":              "Jane Doe",
+		"Bildrechte: Jane Doe/AP": "Jane Doe/AP",
 		"(Foto: dpa)":             "dpa",
 		"Photo by Ann Lee | AFP":  "Ann Lee | AFP",
 		"Reuters Reuters Reuters": "Reuters Reuters Reuters",

@@ -175,3 +175,31 @@ func TestLeadImageAfterUnmatchedHeadline(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadImageThroughProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name, og, ld, head, caption, credit string
+	}{
+		{"an image served through a proxy that names it in its query", "https://www.example.my/uploads/images/2024/11/22/thumbs/400x400/246270.jpg",
+			"",
+			`<p>` + strings.Repeat("The opening paragraph of the story, before the picture. ", 4) + `</p>` +
+				`<div class="article-image-gallery"><div class="layout-ratio"><picture><img class="figure-img" src="https://cdn4.example.com/?url=https://example.my/uploads/images/2024/11/22/246270.jpg&w=1000&q=100"></picture></div>` +
+				`<div class="image-caption">The minister speaks in Shah Alam on November 19, 2024. — Picture by Yusof Doe</div></div>` +
+				`<div class="share"><a href="/share">Share</a></div>`,
+			"The minister speaks in Shah Alam on November 19, 2024.", "Yusof Doe"},
+	} {
+		// The picture comes after the first paragraph, where only the
+		// og:image finds it.
+		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var caption, credit string
+		if a.Image != nil {
+			caption, credit = a.Image.Caption, a.Image.Credit
+		}
+		if caption != tc.caption || credit != tc.credit {
+			t.Errorf("%s: caption %q credit %q, want %q %q", tc.name, caption, credit, tc.caption, tc.credit)
+		}
+	}
+}

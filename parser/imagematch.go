@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -103,10 +104,36 @@ func imageURLs(n *html.Node, f func(string) bool) bool {
 				if strings.ContainsAny(tok, "./") && f(tok) {
 					return true
 				}
+				if in := proxiedURL(tok); in != "" && f(in) {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+// proxiedURL returns the picture an image proxy or resizer serves, given
+// in its query ("https://cdn.example.com/?url=https://site/img/246270.jpg&w=1000"),
+// or "".
+func proxiedURL(u string) string {
+	q := strings.IndexByte(u, '?')
+	if q < 0 {
+		return ""
+	}
+	for _, kv := range strings.Split(u[q+1:], "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k != "url" && k != "src" && k != "image" && k != "img" {
+			continue
+		}
+		if d, err := url.QueryUnescape(v); err == nil {
+			v = d
+		}
+		if strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
+			return v
+		}
+	}
+	return ""
 }
 
 // findImages returns the <img> and <source> elements of the page (outside

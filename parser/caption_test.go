@@ -77,6 +77,12 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 			`<figure><img src="https://example.de/uploads/2024/10/trump-dollar-1024x683.jpg"><figcaption>The dollar rises with the polls.</figcaption></figure>` +
 				`<div class="author">Jane Doe</div>`,
 			"The dollar rises with the polls.", ""},
+		{"a caption box with figcaptions after the figure's wrapper and an empty element", "https://image.example.ag/2192435.jpg?imageId=2192435&width=1200",
+			"",
+			`<div class="media"><figure><div class="img"><picture><img src="https://image.example.ag/2192435.webp?imageId=2192435&width=960" alt=""></picture></div></figure>` +
+				`<div class="floatingText"></div></div><div class="caption"><figcaption itemprop="caption">The premier has noted the poll's results.</figcaption>` +
+				`<figcaption itemprop="author">Foto: Mads Doe</figcaption></div>`,
+			"The premier has noted the poll's results.", "Mads Doe"},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

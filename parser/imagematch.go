@@ -244,7 +244,7 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 		if hasFigcaption(a) {
 			return a, nil
 		}
-		if h, fc := looseFigcaption(a); fc != nil {
+		if h, fc := x.looseFigcaption(a); fc != nil {
 			return h, fc
 		}
 		if st := x.sc.stat(a); st.text > 0 && st.text <= maxBoxText {
@@ -278,24 +278,35 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 
 // looseFigcaption finds a <figcaption> a page put after a <figure>
 // rather than in it: the next element after the figure or after one of
-// its two nearest wrappers. It returns the element that holds both and
-// the figcaption.
-func looseFigcaption(fig *html.Node) (holder, fc *html.Node) {
+// its two nearest wrappers (empty elements between are passed over), or
+// a caption box there that holds a figcaption. It returns the element
+// that holds both and the caption's element.
+func (x *extraction) looseFigcaption(fig *html.Node) (holder, fc *html.Node) {
 	w := fig
-	for i := 0; i < 3 && w != nil && w.Parent != nil; i, w = i+1, w.Parent {
+	for i := 0; i < 3 && w != nil && w.Parent != nil && w.Parent.DataAtom != atom.Body; i, w = i+1, w.Parent {
 		s := w.NextSibling
-		for s != nil && s.Type != html.ElementNode {
+		for s != nil && (s.Type != html.ElementNode || x.sc.stat(s).text == 0 && s.DataAtom != atom.Figcaption) {
 			if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
-				break
+				return nil, nil
 			}
 			s = s.NextSibling
 		}
-		if s != nil && s.Type == html.ElementNode && s.DataAtom == atom.Figcaption {
-			return w.Parent, s
-		}
-		if prevElement(w) != nil || s != nil {
-			// w has siblings: its parent is more than a wrapper.
+		if s != nil {
+			if s.DataAtom == atom.Figcaption {
+				return w.Parent, s
+			}
+			var named bool
+			if x.buf, named = namedCaption(s, x.buf); named && firstDescendant(s, atom.Figcaption) != nil && x.sc.stat(s).text <= maxBoxText {
+				return w.Parent, s
+			}
 			return nil, nil
+		}
+		for p := w.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type == html.ElementNode && x.sc.stat(p).text > 0 || p.Type == html.TextNode && strings.TrimSpace(p.Data) != "" {
+				// w has siblings with text: its parent is more than a
+				// wrapper.
+				return nil, nil
+			}
 		}
 	}
 	return nil, nil

@@ -83,6 +83,12 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 				`<div class="floatingText"></div></div><div class="caption"><figcaption itemprop="caption">The premier has noted the poll's results.</figcaption>` +
 				`<figcaption itemprop="author">Foto: Mads Doe</figcaption></div>`,
 			"The premier has noted the poll's results.", "Mads Doe"},
+		{"a figcaption after a picture with no figure", "https://images.example.com/images/1200/570/q_80/s_fb/1072476.jpg",
+			"",
+			`<div class="author-box"><strong>Tom Doe</strong><p>Formula 1 and motorbikes, that is my thing. I have followed the sport for years and write about it every day.</p></div>` +
+				`<picture class="detail-view"><img src="https://images.example.com/images/960/540/q_80/1072476.jpg" width="960"></picture>` +
+				`<figcaption><span>The superbike riders after the race. Foto: LAT Images</span></figcaption>`,
+			"The superbike riders after the race.", "LAT Images"},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -234,8 +234,8 @@ func namedCaption(n *html.Node, buf []string) ([]string, bool) {
 // imageHolder returns what holds an image found in the page and where its
 // caption is: the enclosing <figure> (caption root nil: its
 // <figcaption>, or the figure itself when it holds only a short text);
-// else the short block of text around the image; else an element named
-// for a caption just after the image's wrapper.
+// else the short block of text around the image; else a figcaption or an
+// element named for a caption just after the image's wrapper.
 func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 	for a := img.Parent; a != nil && a.DataAtom != atom.Body; a = a.Parent {
 		if a.DataAtom != atom.Figure {
@@ -266,8 +266,11 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 			continue
 		}
 		i++
-		var ok bool
-		if x.buf, ok = namedCaption(s, x.buf); ok {
+		ok := s.DataAtom == atom.Figcaption
+		if !ok {
+			x.buf, ok = namedCaption(s, x.buf)
+		}
+		if ok {
 			if st := x.sc.stat(s); st.text > 0 && st.text <= maxBoxText {
 				return w, s
 			}

@@ -22,7 +22,7 @@ var creditTokens = map[string]bool{
 // must end in a colon or "by", so that "Images via Getty Images" is not
 // cut at "Image"; © needs nothing after it.
 var (
-	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
+	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—,;-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
 	reCreditSign  = regexp.MustCompile(`(?i)^(.*?)\s*[(\[]?\s*(?:©|\(c\))\s*(.{2,150}?)\s*$`)
 )
 

@@ -97,6 +97,7 @@ func TestSplitCaptionText(t *testing.T) {
 		{"Polizei-Razzia, hier beim ersten Einsatz in La Soledat / Lorenzo Marina", "Polizei-Razzia, hier beim ersten Einsatz in La Soledat", "Lorenzo Marina"},
 		{"気象庁で開かれた評価検討会＝１３日午後１０時３１分（代表撮影）", "気象庁で開かれた評価検討会＝１３日午後１０時３１分", "代表"},
 		{"A portrait of the author. Courtesy of Tanner Fischer", "A portrait of the author.", "Tanner Fischer"},
+		{"Kawasaki will not race like this in 2025, Foto: LAT Images", "Kawasaki will not race like this in 2025", "LAT Images"},
 		// No credit to split.
 		{"The minister in Bern. She spoke for an hour.", "The minister in Bern. She spoke for an hour.", ""},
 		{"The minister met the press in Bern. Later she left.", "The minister met the press in Bern. Later she left.", ""},

@@ -13,6 +13,7 @@ func TestLooseStem(t *testing.T) {
 		{"https://www.example.de/DYNIMG/22/17/13862217_W2040C2040x1360o0x0.jpg", "https://pics.example.de/DYNIMG/x/22/17/13862217_M400x267.jpg"},
 		{"https://www.example.lu/Bilder/Der-Slowene-Timi-Zajc-34357og.jpg", "/Bilder/Der-Slowene-Timi-Zajc-34357t.jpg"},
 		{"https://cdn.example.com/photo-of-the-day@2x.png?w=1200", "https://cdn.example.com/photo-of-the-day.png"},
+		{"https://lh3.example.com/hwjrfw1hPrVNOAk6LFPem1EcB3BKIAJJ=s1000", "//lh3.example.com/hwjrfw1hPrVNOAk6LFPem1EcB3BKIAJJ=s750"},
 	} {
 		if la, lb := looseStem(tc.a), looseStem(tc.b); la != lb || len(la) < 6 {
 			t.Errorf("looseStem(%q) = %q, looseStem(%q) = %q: want equal", tc.a, la, tc.b, lb)

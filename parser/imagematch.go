@@ -11,8 +11,8 @@ import (
 
 // looseStem is stem without the size and crop tokens that image servers
 // append to a file name ("_v16_9_1200", "-1445x790", "_M400x267",
-// "-scaled", "@2x"), so that the og:image and the <img> in the page, which
-// are often different renditions of one picture, match. A trailing run of
+// "-scaled", "@2x", "=s1000"), so that the og:image and the <img> in the
+// page, which are often different renditions of one picture, match. A trailing run of
 // such tokens is taken off only when one of them is unmistakable (not a
 // bare number, which may be a year or a picture's number), and only while
 // at least six characters remain.
@@ -30,7 +30,7 @@ func looseStem(u string) string {
 	}
 	cut := len(s)
 	for end := len(s); ; {
-		i := strings.LastIndexAny(s[:end], "-_.@,")
+		i := strings.LastIndexAny(s[:end], "-_.@,=")
 		if i < 6 {
 			break
 		}

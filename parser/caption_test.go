@@ -215,3 +215,25 @@ func TestLeadImageThroughProxy(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadImageAfterStandfirst(t *testing.T) {
+	para := func(s string) string { return `<p>` + strings.Repeat(s+" ", 5) + `</p>` }
+	// The standfirst, a paragraph named for one, comes before the lead
+	// image; the body's first paragraph comes after it.
+	page := `<html><head><title>The hard business of slaughter</title><meta property="og:title" content="The hard business of slaughter">` +
+		`<meta property="og:image" content="https://cdn.example.de/slaughter-110_v-variantBig16x9_wm-true_zc-ecbbafc6.jpg"></head><body><div class="lineWrapper">` +
+		`<h1>The hard business of slaughter</h1>` +
+		`<p class="einleitung">Thuringia eats a lot of meat, but fewer and fewer animals are slaughtered in the state. A visit to a mid-sized abattoir.</p>` +
+		`<div class="mediaCon"><div class="media"><div class="imageWrapper"><img src="https://cdn.example.de/slaughter-110_v-variantBig16x9_w-576_zc-915c23fa.jpg" width="576"></div>` +
+		`<div class="mediaInfo"><span class="mediaSubtitle">About 45 pigs are slaughtered every hour.</span> <span class="mediaRights">Bildrechte: MDR/Jane Doe</span></div></div></div>` +
+		para("A long paragraph of article text without any links in it at all.") +
+		para("Another paragraph of the article with more words to make it long.") +
+		`</div></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Image == nil || a.Image.Caption != "About 45 pigs are slaughtered every hour." || a.Image.Credit != "MDR/Jane Doe" {
+		t.Errorf("got %+v", a.Image)
+	}
+}

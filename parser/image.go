@@ -675,6 +675,18 @@ var subtitleTokens = map[string]bool{
 	"articlelead": true, "articleintro": true, "leadtext": true, "introtext": true, "headline2": true,
 }
 
+// namedStandfirst reports an element whose class or id names it as a
+// standfirst ("lead", "intro", "einleitung").
+func namedStandfirst(n *html.Node, buf []string) ([]string, bool) {
+	buf = classTokens(n, buf)
+	for i, t := range buf {
+		if subtitleTokens[t] || i > 0 && subtitleTokens[buf[i-1]+t] {
+			return buf, true
+		}
+	}
+	return buf, false
+}
+
 // maxStandfirst is the longest text (bytes) taken as a standfirst: a
 // long lead runs to 150 words. A text with a photo credit ("©") is a
 // caption, not a standfirst.
@@ -865,8 +877,12 @@ func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.
 				continue
 			}
 			if ch.DataAtom == atom.P && x.sc.stat(ch).paras > 0 {
-				firstPara = ch
-				return true
+				var lead bool
+				if x.buf, lead = namedStandfirst(ch, x.buf); !lead {
+					firstPara = ch
+					return true
+				}
+				continue
 			}
 			if x.sc.stat(ch).paras > 0 && find(ch) {
 				return true

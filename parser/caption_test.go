@@ -89,6 +89,13 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 				`<picture class="detail-view"><img src="https://images.example.com/images/960/540/q_80/1072476.jpg" width="960"></picture>` +
 				`<figcaption><span>The superbike riders after the race. Foto: LAT Images</span></figcaption>`,
 			"The superbike riders after the race.", "LAT Images"},
+		{"a link to the og:image around a smaller rendition", "https://cdn.example.net/media/1738253380/Megeve-Les-Fermes.jpg",
+			"",
+			`<p>` + strings.Repeat("The standfirst of the story comes first here. ", 3) + `</p>` +
+				`<figure><a href="https://cdn.example.net/media/1738253380/Megeve-Les-Fermes.jpg" class="has-maximize"><picture>` +
+				`<img alt="" src="/image/placeholder/800x600.png" data-src="https://cdn.example.net/media/1738253380/4x3/1200.jpg" width="800"></picture></a>` +
+				`<figcaption><span class="small">Credits: Supplied Image</span></figcaption></figure>`,
+			"", "Supplied Image"},
 	} {
 		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -444,6 +444,7 @@ func cleanCredit(c string) string {
 		}
 		c = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(c, "©"), "(c)"))
 		c = strings.TrimLeft(c, "|/–—-· ")
+		c = strings.TrimRight(c, ";, ")
 		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
 			c = c[m[1]:]
 		}

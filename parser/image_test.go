@@ -116,12 +116,13 @@ func TestCleanCredit(t *testing.T) {
 	for in, want := range map[string]string{
 		"Copyright Shakh Aivazov/Copyright 2024 The AP. All rights reserved": "Shakh Aivazov",
 		"Tous droits réservés Euronews Tous droits réservés Euronews":        "Tous droits réservés Euronews",
-		"Copyright 2024 Reuters":  "Reuters",
-		"© Jane Doe":              "Jane Doe",
-		"Bildrechte: Jane Doe/AP": "Jane Doe/AP",
-		"(Foto: dpa)":             "dpa",
-		"Photo by Ann Lee | AFP":  "Ann Lee | AFP",
-		"Reuters Reuters Reuters": "Reuters Reuters Reuters",
+		"Copyright 2024 Reuters":   "Reuters",
+		"© Jane Doe":               "Jane Doe",
+		"Bildrechte: Jane Doe/AP":  "Jane Doe/AP",
+		"Credits: Supplied Image;": "Supplied Image",
+		"(Foto: dpa)":              "dpa",
+		"Photo by Ann Lee | AFP":   "Ann Lee | AFP",
+		"Reuters Reuters Reuters":  "Reuters Reuters Reuters",
 	} {
 		if got := cleanCredit(in); got != want {
 			t.Errorf("cleanCredit(%q) = %q, want %q", in, got, want)

@@ -203,6 +203,15 @@ func findImages(root *html.Node, urls []string, limit int) (exact, near []*html.
 					near = append(near, c)
 				}
 				continue
+			case atom.A:
+				// A link to the full-size picture around a smaller
+				// rendition (a lightbox): the image it holds shows it.
+				if h := getAttr(c, "href"); h != "" && match(h) == 2 {
+					if img := firstDescendant(c, atom.Img); img != nil && !tinyImage(img) {
+						exact = append(exact, img)
+						continue
+					}
+				}
 			}
 			walk(c)
 		}

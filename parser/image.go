@@ -22,7 +22,7 @@ var creditTokens = map[string]bool{
 // must end in a colon or "by", so that "Images via Getty Images" is not
 // cut at "Image"; © needs nothing after it.
 var (
-	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
+	reCreditLabel = regexp.MustCompile(`(?i)^(.*?)[\s(\[|/–—,;-]*\b(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|billede|bilde|kuva|isithombe|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s)\s*(.{2,150}?)\s*$`)
 	reCreditSign  = regexp.MustCompile(`(?i)^(.*?)\s*[(\[]?\s*(?:©|\(c\))\s*(.{2,150}?)\s*$`)
 )
 
@@ -75,7 +75,7 @@ func (x *extraction) leadImage() {
 				c.caption, c.credit = splitCaptionText(dc)
 			}
 		}
-		if c.caption != "" && !usableCaption(c.caption) {
+		if c.caption != "" && (!usableCaption(c.caption) || x.namesAuthor(c.caption)) {
 			c.caption, c.credit, c.rejected = "", "", true
 		}
 		if first == nil {
@@ -157,6 +157,9 @@ func (x *extraction) leadImage() {
 			}
 		}
 		img.Caption, img.Credit = got.caption, got.credit
+		if img.Credit == "" {
+			img.Credit = cleanCredit(x.creditAfter(fig))
+		}
 		if fig.DataAtom == atom.Figure || x.sc.stat(fig).text <= maxBoxText {
 			x.leadFig = fig
 		}
@@ -165,9 +168,32 @@ func (x *extraction) leadImage() {
 		img.Caption = normSpace(ldImg.caption)
 		img.Credit = normSpace(ldImg.credit)
 	}
+	// A caption that is only a labelled credit ("Picture: iStock").
+	if c, ok := creditOnly(img.Caption); ok {
+		img.Caption = ""
+		if img.Credit == "" {
+			img.Credit = c
+		}
+	}
+	// The page shows no credit: the JSON-LD image's (creditText,
+	// copyrightHolder, author) when it is the same picture.
+	if img.Credit == "" && ldImg.credit != "" && stem(img.URL) != "" && stem(ldImg.url) == stem(img.URL) {
+		img.Credit = cleanCredit(normSpace(ldImg.credit))
+	}
 	if img.URL != "" || img.Caption != "" {
 		x.a.Image = img
 	}
+}
+
+// namesAuthor reports whether a caption is only the name of one of the
+// article's authors: the picture is a byline's portrait.
+func (x *extraction) namesAuthor(caption string) bool {
+	for _, a := range x.a.Authors {
+		if strings.EqualFold(a, caption) {
+			return true
+		}
+	}
+	return false
 }
 
 func figureHasImage(f *html.Node, s string) bool {
@@ -254,7 +280,9 @@ func (x *extraction) firstFigureNear(c *html.Node, skip map[*html.Node]bool) *ht
 			if s.DataAtom == atom.Figure && hasFigcaption(s) && hasImage(s) && !skip[s] {
 				return s
 			}
-			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == 0 {
+			// A block that holds no paragraph but the figure's own (a
+			// caption may count as one).
+			if f := firstDescendant(s, atom.Figure); f != nil && hasFigcaption(f) && hasImage(f) && !skip[f] && x.sc.stat(s).paras == x.sc.stat(f).paras {
 				return f
 			}
 		}
@@ -306,8 +334,8 @@ var (
 )
 
 // creditBeside returns a credit written in a figure outside its
-// figcaption: a <footer>, <small> or <cite>, or an element named for a
-// credit.
+// figcaption: a <footer>, <small> or <cite>, an element named for a
+// credit, or one whose text is a labelled credit ("Foto: Agency").
 func creditBeside(fig, fc *html.Node) string {
 	var buf []string
 	var found string
@@ -330,11 +358,74 @@ func creditBeside(fig, fc *html.Node) string {
 				}
 				continue
 			}
+			// An element that says it is a credit ("Foto: Agency").
+			if t, all := boundedTextAll(c, 200); all && t != "" {
+				if cr, ok := creditOnly(t); ok {
+					found = cr
+					continue
+				}
+			}
 			walk(c)
 		}
 	}
 	walk(fig)
 	return found
+}
+
+// strongCreditTokens name an element as an image credit beyond doubt
+// (not "author" or "source", which name bylines and sources too).
+var strongCreditTokens = map[string]bool{
+	"credit": true, "credits": true, "copyright": true, "photographer": true, "rights": true, "courtesy": true,
+	"photocredit": true, "imagecredit": true, "fotograf": true, "attribution": true, "bildrechte": true,
+}
+
+// creditAfter returns the credit in a separate element that follows the
+// lead image's holder: an element named for a credit or copyright
+// (strongCreditTokens) among the next two elements after the holder or
+// after one of its two nearest ancestors, with a short text.
+func (x *extraction) creditAfter(fig *html.Node) string {
+	var buf []string
+	steps := 0
+	var find func(n *html.Node) string
+	find = func(n *html.Node) string {
+		if n.Type != html.ElementNode || steps > 60 {
+			return ""
+		}
+		steps++
+		buf = classTokens(n, buf)
+		for _, t := range buf {
+			if strongCreditTokens[t] {
+				if t, all := boundedTextAll(n, 200); all && t != "" {
+					return t
+				}
+				return ""
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if t := find(c); t != "" {
+				return t
+			}
+		}
+		return ""
+	}
+	w := fig
+	for level := 0; level < 3 && w != nil && w.DataAtom != atom.Body && w != x.container; level++ {
+		i := 0
+		for s := w.NextSibling; s != nil && i < 2; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				continue
+			}
+			i++
+			if x.sc.stat(s).text > maxBoxText {
+				return ""
+			}
+			if t := find(s); t != "" {
+				return t
+			}
+		}
+		w = w.Parent
+	}
+	return ""
 }
 
 // cleanCredit strips what surrounds a credit: brackets, ©, and labels
@@ -353,6 +444,7 @@ func cleanCredit(c string) string {
 		}
 		c = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(c, "©"), "(c)"))
 		c = strings.TrimLeft(c, "|/–—-· ")
+		c = strings.TrimRight(c, ";, ")
 		if m := reCreditPrefix.FindStringIndex(c); m != nil && m[1] < len(c) {
 			c = c[m[1]:]
 		}
@@ -384,7 +476,7 @@ func halfRepeated(s string) string {
 	return s
 }
 
-var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s|copyright\s+(?:\(c\)\s*|©\s*)?(?:(?:19|20)\d\d\s+)?)\s*`)
+var reCreditPrefix = regexp.MustCompile(`(?i)^(?:(?:photos?|photograph|picture|images?|fotos?|bild|bilder|bildrechte|bildquelle|bildnachweis|fotoquelle|isithombe|credits?|quelle|source|copyright|symbolfoto|symbolbild)\s*(?::|\s+by\s|\s+von\s)|(?:photo\s+)?courtesy\s+of\s|copyright\s+(?:\(c\)\s*|©\s*)?(?:(?:19|20)\d\d\s+)?)\s*`)
 
 // looksLikeName reports a short run of capitalised words: "Edu Luque".
 func looksLikeName(s string) bool {
@@ -425,6 +517,9 @@ func captionParts(fc *html.Node) (caption, credit string) {
 				switch c.DataAtom {
 				case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Button:
 					continue
+				case atom.Br:
+					capB.WriteByte(lineBreak)
+					continue
 				}
 				buf = classTokens(c, buf)
 				isCredit := c.DataAtom == atom.Small || c.DataAtom == atom.Cite
@@ -452,7 +547,14 @@ func captionParts(fc *html.Node) (caption, credit string) {
 		}
 	}
 	walk(fc)
-	caption = normSpace(capB.String())
+	text := capB.String()
+	if len(credits) == 0 && strings.IndexByte(text, lineBreak) >= 0 {
+		text, credit = creditLine(text)
+		if credit != "" {
+			return normSpace(text), cleanCredit(credit)
+		}
+	}
+	caption = normSpace(strings.ReplaceAll(text, string(lineBreak), " "))
 	credit = normSpace(strings.Join(credits, " "))
 	if credit == "" {
 		return splitCaptionText(caption)
@@ -460,10 +562,57 @@ func captionParts(fc *html.Node) (caption, credit string) {
 	return strings.TrimRight(caption, " |/–—-"), cleanCredit(credit)
 }
 
+// lineBreak marks a <br> in a caption's text.
+const lineBreak = '\x00'
+
+// creditLine splits off a caption's first or last line (lines end at a
+// <br>) when it is a credit: a name or an agency, no sentence, while the
+// rest is the caption ("<span>The Yomiuri Shimbun</span><br>Caption.").
+func creditLine(text string) (caption, credit string) {
+	lines := strings.Split(text, string(lineBreak))
+	var kept []string
+	for _, l := range lines {
+		if l = normSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	creditLike := func(t string) bool {
+		return len(t) >= 2 && len(t) <= 80 && !hasFields(t, 7) && !strings.ContainsAny(t, ".!?:") &&
+			(reAgency.MatchString(t) || looksLikeName(t))
+	}
+	if len(kept) == 2 {
+		switch {
+		case creditLike(kept[0]) && len(kept[1]) >= 20 && !creditLike(kept[1]):
+			return kept[1], kept[0]
+		case creditLike(kept[1]) && len(kept[0]) >= 20 && !creditLike(kept[0]):
+			return kept[0], kept[1]
+		}
+	}
+	return strings.Join(kept, " "), ""
+}
+
+// reCreditOnly matches a caption that is only a labelled credit:
+// "Picture: iStock", "коллаж: Jane Doe", "© Agency", "(Foto: dpa)".
+var reCreditOnly = regexp.MustCompile(`(?i)^[(\[]?\s*(?:(?:photos?|photograph|picture|images?|fotos?|fotografie|bild|bilder|bildquelle|bildnachweis|fotoquelle|symbolfoto|symbolbild|billede|bilde|kuva|fotó|credits?|crédit|crédito|quelle|source|fuente|fonte|copyright|фото|фотография|коллаж|колаж|иллюстрация|ілюстрація|источник|джерело)\s*(?::|\s+by\s|\s+von\s)|courtesy\s+of\s|©|\(c\)\s)\s*([^:]{2,80}?)\s*[)\]]?$`)
+
+// creditOnly returns the credit when s is nothing but a labelled credit
+// (a short one: a name or an agency, not a sentence).
+func creditOnly(s string) (string, bool) {
+	m := reCreditOnly.FindStringSubmatch(s)
+	if m == nil || hasFields(m[1], 9) || strings.Contains(m[1], ". ") {
+		return "", false
+	}
+	return cleanCredit(m[1]), true
+}
+
 // splitCaptionText splits a credit written into a caption's text off it:
-// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)".
+// "Caption. Foto: Agency", "Caption © Agency", "Caption. (Agency)". A
+// caption that is only a labelled credit ("Picture: iStock") is a credit.
 func splitCaptionText(s string) (caption, credit string) {
 	caption = normSpace(s)
+	if c, ok := creditOnly(caption); ok {
+		return "", c
+	}
 	for _, re := range []*regexp.Regexp{reCreditLabel, reCreditSign} {
 		if m := re.FindStringSubmatch(caption); m != nil && len(strings.TrimSpace(m[1])) > 0 {
 			caption, credit = strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
@@ -525,6 +674,18 @@ var subtitleTokens = map[string]bool{
 	"abstract": true, "strapline": true, "teaser": true, "kicker": false, "sapo": true, "chapo": true,
 	"entradilla": true, "bajada": true, "sottotitolo": true, "occhiello": false, "vorspann": true, "einleitung": true,
 	"articlelead": true, "articleintro": true, "leadtext": true, "introtext": true, "headline2": true,
+}
+
+// namedStandfirst reports an element whose class or id names it as a
+// standfirst ("lead", "intro", "einleitung").
+func namedStandfirst(n *html.Node, buf []string) ([]string, bool) {
+	buf = classTokens(n, buf)
+	for i, t := range buf {
+		if subtitleTokens[t] || i > 0 && subtitleTokens[buf[i-1]+t] {
+			return buf, true
+		}
+	}
+	return buf, false
 }
 
 // maxStandfirst is the longest text (bytes) taken as a standfirst: a
@@ -733,8 +894,12 @@ func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.
 				continue
 			}
 			if ch.DataAtom == atom.P && x.sc.stat(ch).paras > 0 {
-				firstPara = ch
-				return true
+				var lead bool
+				if x.buf, lead = namedStandfirst(ch, x.buf); !lead {
+					firstPara = ch
+					return true
+				}
+				continue
 			}
 			if x.sc.stat(ch).paras > 0 && find(ch) {
 				return true
@@ -751,7 +916,18 @@ func (x *extraction) leadInRegion(skip map[*html.Node]bool) (fig, capRoot *html.
 		descend bool
 	}
 	var starts []from
-	if t := x.titleNode; t != nil && (precedes(t, c) || contains(c, t)) {
+	t := x.titleNode
+	if t == nil {
+		// No headline matched a meta title: the page's first <h1> before
+		// the body still marks where the article's head is.
+		for _, h := range x.info.h1 {
+			if precedes(h, c) && !x.insideNeg(h) {
+				t = h
+				break
+			}
+		}
+	}
+	if t != nil && (precedes(t, c) || contains(c, t)) {
 		starts = append(starts, from{t, false})
 		for a, i := t.Parent, 0; a != nil && i < 2 && a != c && !contains(a, c); a, i = a.Parent, i+1 {
 			starts = append(starts, from{a, true})

@@ -13,6 +13,7 @@ func TestLooseStem(t *testing.T) {
 		{"https://www.example.de/DYNIMG/22/17/13862217_W2040C2040x1360o0x0.jpg", "https://pics.example.de/DYNIMG/x/22/17/13862217_M400x267.jpg"},
 		{"https://www.example.lu/Bilder/Der-Slowene-Timi-Zajc-34357og.jpg", "/Bilder/Der-Slowene-Timi-Zajc-34357t.jpg"},
 		{"https://cdn.example.com/photo-of-the-day@2x.png?w=1200", "https://cdn.example.com/photo-of-the-day.png"},
+		{"https://lh3.example.com/hwjrfw1hPrVNOAk6LFPem1EcB3BKIAJJ=s1000", "//lh3.example.com/hwjrfw1hPrVNOAk6LFPem1EcB3BKIAJJ=s750"},
 	} {
 		if la, lb := looseStem(tc.a), looseStem(tc.b); la != lb || len(la) < 6 {
 			t.Errorf("looseStem(%q) = %q, looseStem(%q) = %q: want equal", tc.a, la, tc.b, lb)
@@ -97,6 +98,7 @@ func TestSplitCaptionText(t *testing.T) {
 		{"Polizei-Razzia, hier beim ersten Einsatz in La Soledat / Lorenzo Marina", "Polizei-Razzia, hier beim ersten Einsatz in La Soledat", "Lorenzo Marina"},
 		{"気象庁で開かれた評価検討会＝１３日午後１０時３１分（代表撮影）", "気象庁で開かれた評価検討会＝１３日午後１０時３１分", "代表"},
 		{"A portrait of the author. Courtesy of Tanner Fischer", "A portrait of the author.", "Tanner Fischer"},
+		{"Kawasaki will not race like this in 2025, Foto: LAT Images", "Kawasaki will not race like this in 2025", "LAT Images"},
 		// No credit to split.
 		{"The minister in Bern. She spoke for an hour.", "The minister in Bern. She spoke for an hour.", ""},
 		{"The minister met the press in Bern. Later she left.", "The minister met the press in Bern. Later she left.", ""},
@@ -114,11 +116,13 @@ func TestCleanCredit(t *testing.T) {
 	for in, want := range map[string]string{
 		"Copyright Shakh Aivazov/Copyright 2024 The AP. All rights reserved": "Shakh Aivazov",
 		"Tous droits réservés Euronews Tous droits réservés Euronews":        "Tous droits réservés Euronews",
-		"Copyright 2024 Reuters":  "Reuters",
-		"© Jane Doe":              "Jane Doe",
-		"(Foto: dpa)":             "dpa",
-		"Photo by Ann Lee | AFP":  "Ann Lee | AFP",
-		"Reuters Reuters Reuters": "Reuters Reuters Reuters",
+		"Copyright 2024 Reuters":   "Reuters",
+		"© Jane Doe":               "Jane Doe",
+		"Bildrechte: Jane Doe/AP":  "Jane Doe/AP",
+		"Credits: Supplied Image;": "Supplied Image",
+		"(Foto: dpa)":              "dpa",
+		"Photo by Ann Lee | AFP":   "Ann Lee | AFP",
+		"Reuters Reuters Reuters":  "Reuters Reuters Reuters",
 	} {
 		if got := cleanCredit(in); got != want {
 			t.Errorf("cleanCredit(%q) = %q, want %q", in, got, want)

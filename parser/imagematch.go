@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -10,8 +11,8 @@ import (
 
 // looseStem is stem without the size and crop tokens that image servers
 // append to a file name ("_v16_9_1200", "-1445x790", "_M400x267",
-// "-scaled", "@2x"), so that the og:image and the <img> in the page, which
-// are often different renditions of one picture, match. A trailing run of
+// "-scaled", "@2x", "=s1000"), so that the og:image and the <img> in the
+// page, which are often different renditions of one picture, match. A trailing run of
 // such tokens is taken off only when one of them is unmistakable (not a
 // bare number, which may be a year or a picture's number), and only while
 // at least six characters remain.
@@ -29,7 +30,7 @@ func looseStem(u string) string {
 	}
 	cut := len(s)
 	for end := len(s); ; {
-		i := strings.LastIndexAny(s[:end], "-_.@,")
+		i := strings.LastIndexAny(s[:end], "-_.@,=")
 		if i < 6 {
 			break
 		}
@@ -103,10 +104,36 @@ func imageURLs(n *html.Node, f func(string) bool) bool {
 				if strings.ContainsAny(tok, "./") && f(tok) {
 					return true
 				}
+				if in := proxiedURL(tok); in != "" && f(in) {
+					return true
+				}
 			}
 		}
 	}
 	return false
+}
+
+// proxiedURL returns the picture an image proxy or resizer serves, given
+// in its query ("https://cdn.example.com/?url=https://site/img/246270.jpg&w=1000"),
+// or "".
+func proxiedURL(u string) string {
+	q := strings.IndexByte(u, '?')
+	if q < 0 {
+		return ""
+	}
+	for _, kv := range strings.Split(u[q+1:], "&") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k != "url" && k != "src" && k != "image" && k != "img" {
+			continue
+		}
+		if d, err := url.QueryUnescape(v); err == nil {
+			v = d
+		}
+		if strings.HasPrefix(v, "http") || strings.HasPrefix(v, "/") {
+			return v
+		}
+	}
+	return ""
 }
 
 // findImages returns the <img> and <source> elements of the page (outside
@@ -176,6 +203,15 @@ func findImages(root *html.Node, urls []string, limit int) (exact, near []*html.
 					near = append(near, c)
 				}
 				continue
+			case atom.A:
+				// A link to the full-size picture around a smaller
+				// rendition (a lightbox): the image it holds shows it.
+				if h := getAttr(c, "href"); h != "" && match(h) == 2 {
+					if img := firstDescendant(c, atom.Img); img != nil && !tinyImage(img) {
+						exact = append(exact, img)
+						continue
+					}
+				}
 			}
 			walk(c)
 		}
@@ -207,8 +243,8 @@ func namedCaption(n *html.Node, buf []string) ([]string, bool) {
 // imageHolder returns what holds an image found in the page and where its
 // caption is: the enclosing <figure> (caption root nil: its
 // <figcaption>, or the figure itself when it holds only a short text);
-// else the short block of text around the image; else an element named
-// for a caption just after the image's wrapper.
+// else the short block of text around the image; else a figcaption or an
+// element named for a caption just after the image's wrapper.
 func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 	for a := img.Parent; a != nil && a.DataAtom != atom.Body; a = a.Parent {
 		if a.DataAtom != atom.Figure {
@@ -216,6 +252,9 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 		}
 		if hasFigcaption(a) {
 			return a, nil
+		}
+		if h, fc := x.looseFigcaption(a); fc != nil {
+			return h, fc
 		}
 		if st := x.sc.stat(a); st.text > 0 && st.text <= maxBoxText {
 			return a, a
@@ -236,10 +275,49 @@ func (x *extraction) imageHolder(img *html.Node) (fig, capRoot *html.Node) {
 			continue
 		}
 		i++
-		var ok bool
-		if x.buf, ok = namedCaption(s, x.buf); ok {
+		ok := s.DataAtom == atom.Figcaption
+		if !ok {
+			x.buf, ok = namedCaption(s, x.buf)
+		}
+		if ok {
 			if st := x.sc.stat(s); st.text > 0 && st.text <= maxBoxText {
 				return w, s
+			}
+		}
+	}
+	return nil, nil
+}
+
+// looseFigcaption finds a <figcaption> a page put after a <figure>
+// rather than in it: the next element after the figure or after one of
+// its two nearest wrappers (empty elements between are passed over), or
+// a caption box there that holds a figcaption. It returns the element
+// that holds both and the caption's element.
+func (x *extraction) looseFigcaption(fig *html.Node) (holder, fc *html.Node) {
+	w := fig
+	for i := 0; i < 3 && w != nil && w.Parent != nil && w.Parent.DataAtom != atom.Body; i, w = i+1, w.Parent {
+		s := w.NextSibling
+		for s != nil && (s.Type != html.ElementNode || x.sc.stat(s).text == 0 && s.DataAtom != atom.Figcaption) {
+			if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
+				return nil, nil
+			}
+			s = s.NextSibling
+		}
+		if s != nil {
+			if s.DataAtom == atom.Figcaption {
+				return w.Parent, s
+			}
+			var named bool
+			if x.buf, named = namedCaption(s, x.buf); named && firstDescendant(s, atom.Figcaption) != nil && x.sc.stat(s).text <= maxBoxText {
+				return w.Parent, s
+			}
+			return nil, nil
+		}
+		for p := w.PrevSibling; p != nil; p = p.PrevSibling {
+			if p.Type == html.ElementNode && x.sc.stat(p).text > 0 || p.Type == html.TextNode && strings.TrimSpace(p.Data) != "" {
+				// w has siblings with text: its parent is more than a
+				// wrapper.
+				return nil, nil
 			}
 		}
 	}

@@ -262,6 +262,17 @@ func ldAuthors(v any) []string {
 	return nil
 }
 
+// ldImageCredit returns an ImageObject's credit: its creditText, else
+// the name of its copyrightHolder, author or creator.
+func ldImageCredit(x map[string]any) string {
+	for _, k := range []string{"creditText", "copyrightHolder", "author", "creator"} {
+		if s := ldString(x[k]); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 func ldImages(v any, out []ldImage) []ldImage {
 	switch x := v.(type) {
 	case string:
@@ -276,7 +287,7 @@ func ldImages(v any, out []ldImage) []ldImage {
 			u = ldString(x["contentUrl"])
 		}
 		if u != "" {
-			out = append(out, ldImage{url: u, caption: ldString(x["caption"]), credit: ldString(x["creditText"])})
+			out = append(out, ldImage{url: u, caption: ldString(x["caption"]), credit: ldImageCredit(x)})
 		}
 	}
 	return out

@@ -117,8 +117,20 @@ func rubyFallback(n *html.Node) bool {
 	return false
 }
 
+// inFigcaption reports whether n lies in a figcaption (three levels up at
+// most). A caption hidden from screen readers (aria-hidden, since the
+// image's alt says the same) is still shown.
+func inFigcaption(n *html.Node) bool {
+	for a, i := n.Parent, 0; a != nil && i < 3; a, i = a.Parent, i+1 {
+		if a.DataAtom == atom.Figcaption {
+			return true
+		}
+	}
+	return false
+}
+
 func hidden(n *html.Node) bool {
-	if hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure {
+	if hasAttr(n, "hidden") || getAttr(n, "aria-hidden") == "true" && n.DataAtom != atom.Figure && !inFigcaption(n) {
 		return true
 	}
 	// CSS frameworks' utility classes for display:none. Only these exact

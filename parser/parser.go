@@ -301,6 +301,9 @@ func (x *extraction) finishMeta(rule bool) {
 		x.leadImage()
 	}
 	x.subtitle()
+	if x.a.PublishedAt.IsZero() && x.container != nil {
+		x.a.PublishedAt = x.dateAtContainer()
+	}
 }
 
 // emit appends n's blocks to dst.

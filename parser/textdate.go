@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -68,7 +69,14 @@ var reWordDate = regexp.MustCompile(`(?i)(?:^|[^\p{L}\d])(?:(\d{1,2})(?:\.|º|er
 // textDate finds the first date written in s, with its time of day when
 // one follows. dayFirst decides an ambiguous "03/04/2020".
 func textDate(s string, dayFirst bool) (time.Time, bool) {
-	best, bestAt := time.Time{}, -1
+	t, _, ok := textDateSpan(s, dayFirst)
+	return t, ok
+}
+
+// textDateSpan is textDate that also reports how many bytes of s the
+// date (and its time of day) takes.
+func textDateSpan(s string, dayFirst bool) (time.Time, int, bool) {
+	best, bestAt, bestLen := time.Time{}, -1, 0
 	consider := func(y, mo, d, end, at int) {
 		if mo < 1 || mo > 12 || d < 1 || d > 31 || (bestAt >= 0 && at >= bestAt) {
 			return
@@ -77,7 +85,12 @@ func textDate(s string, dayFirst bool) (time.Time, bool) {
 		if t.Day() != d { // 31 June
 			return
 		}
+		span := end - at
+		if at < len(s) && (s[at] < '0' || s[at] > '9') && s[at] < 0x80 && !unicode.IsLetter(rune(s[at])) {
+			span-- // the separator the pattern took before the date
+		}
 		if m := reTimeOfDay.FindStringSubmatch(s[end:]); m != nil {
+			span += len(m[0])
 			h, mi := atoi(m[1]), atoi(m[2])
 			switch strings.ReplaceAll(strings.ToLower(m[3]), ".", "") {
 			case "pm":
@@ -93,7 +106,7 @@ func textDate(s string, dayFirst bool) (time.Time, bool) {
 				t = t.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute)
 			}
 		}
-		best, bestAt = t, at
+		best, bestAt, bestLen = t, at, span
 	}
 	for _, m := range reNumericDate.FindAllStringSubmatchIndex(s, 3) {
 		g := func(i int) int { return atoi(s[m[2*i]:m[2*i+1]]) }
@@ -131,7 +144,7 @@ func textDate(s string, dayFirst bool) (time.Time, bool) {
 			consider(atoi(s[m[12]:m[13]]), mo, atoi(s[m[10]:m[11]]), end, m[0])
 		}
 	}
-	return best, bestAt >= 0
+	return best, bestLen, bestAt >= 0
 }
 
 // visibleDate is the publication date a page shows its readers: the first
@@ -143,13 +156,7 @@ func (x *extraction) visibleDate() time.Time {
 	if body == nil {
 		return time.Time{}
 	}
-	// "03/04/2020" is 3 April but in American English (the language is
-	// read after the dates, so from the page's own declarations)
-	lang := strings.ToLower(x.info.lang)
-	if lang == "" {
-		lang = strings.ToLower(x.info.first("content-language", "og:locale"))
-	}
-	dayFirst := !(lang == "en" || strings.HasPrefix(lang, "en-us") || strings.HasPrefix(lang, "en_us"))
+	dayFirst := x.dayFirst()
 	var titled, written time.Time
 	// a bound on the date-named elements read: a page of thousands of
 	// "meta" boxes must not cost thousands of text scans
@@ -240,6 +247,17 @@ func lastDescendant(n *html.Node) *html.Node {
 	return n
 }
 
+// dayFirst reports whether "03/04/2020" is 3 April: everywhere but in
+// American English (the language is read after the dates, so from the
+// page's own declarations).
+func (x *extraction) dayFirst() bool {
+	lang := strings.ToLower(x.info.lang)
+	if lang == "" {
+		lang = strings.ToLower(x.info.first("content-language", "og:locale"))
+	}
+	return !(lang == "en" || strings.HasPrefix(lang, "en-us") || strings.HasPrefix(lang, "en_us"))
+}
+
 // writtenDate reads the date in a date-named element's own short text.
 func (x *extraction) writtenDate(n *html.Node, dayFirst bool) (time.Time, bool) {
 	t, all := boundedTextAll(n, 160)
@@ -269,4 +287,52 @@ func inComments(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// dateAtContainer is the last resort once the article's container is
+// known (boilerplate pruned): a short line that is mostly a date in the few
+// blocks just before the container or among its first elements, before
+// its prose starts, where pages put an unlabelled date over the text.
+func (x *extraction) dateAtContainer() time.Time {
+	dayFirst := x.dayFirst()
+	prose := false // past the first paragraph of prose, a line must be mostly its date
+	try := func(n *html.Node) (time.Time, bool) {
+		t, all := boundedTextAll(n, 100)
+		if !all || len(t) < 6 || len(t) > 60 || !hasDigits(t, 4) || reUpdatedLabel.MatchString(t) || inComments(n) {
+			return time.Time{}, false
+		}
+		d, span, ok := textDateSpan(t, dayFirst)
+		if !ok || d.Year() < 1995 || d.After(time.Now().Add(48*time.Hour)) || prose && 2*span < len(t) {
+			return time.Time{}, false
+		}
+		return d, true
+	}
+	prev := x.container.PrevSibling
+	for i := 0; prev != nil && i < 5; prev = prev.PrevSibling {
+		if prev.Type != html.ElementNode {
+			continue
+		}
+		i++
+		if d, ok := try(prev); ok {
+			return d
+		}
+	}
+	seen := 0
+	for n := x.container.FirstChild; n != nil && seen < 40; n = nextInOrder(n, x.container) {
+		if !contains(x.container, n) {
+			break
+		}
+		if n.Type != html.ElementNode {
+			continue
+		}
+		seen++
+		if n.DataAtom == atom.P && !prose {
+			_, all := boundedTextAll(n, 150)
+			prose = !all // "Meeting on 10.11.2021" in the text is no dateline
+		}
+		if d, ok := try(n); ok {
+			return d
+		}
+	}
+	return time.Time{}
 }

@@ -53,6 +53,8 @@ func TestVisibleDate(t *testing.T) {
 		{"no date line in the prose", `<html><body><div class="content"><h1>Title here</h1>` + body + `<p>Meeting on 10.11.2021</p></div></body></html>`, ""},
 		{"time element in a share bar, as a last resort", `<html><body><article><h1>Title here</h1><div class="share-bar"><time datetime="2021-11-25T16:11:00+01:00">25. November 2021</time> Share</div>` + body + `</article></body></html>`, "2021-11-25T16:11:00+01:00"},
 		{"time element in comments is not", `<html><body><article><h1>Title here</h1>` + body + `</article><div class="comments"><time datetime="2021-11-26T10:00:00+01:00">26. November 2021</time><p>First!</p></div></body></html>`, ""},
+		{"an unlabelled date line over the text", `<html lang="de"><head><title>Titel der Seite</title></head><body><div class="content"><div><span>12.03.2021</span></div>` + body + `</div></body></html>`, "2021-03-12T00:00:00Z"},
+		{"a closing date line after the prose", `<html lang="de"><head><title>Titel der Seite</title></head><body><div class="content">` + body + `<p>Stand: 12.03.2021</p></div></body></html>`, "2021-03-12T00:00:00Z"},
 		{"URL date when the page writes none", `<html><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2016-05-22T00:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

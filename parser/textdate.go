@@ -200,8 +200,8 @@ func (x *extraction) visibleDate() time.Time {
 	return written
 }
 
-// dateNearTitle reads a short line that is mostly a date among the
-// elements right after the display heading, before the body's prose
+// dateNearTitle reads a short line (up to 60 bytes) holding a date among
+// the elements right after the display heading, before the body's prose
 // starts: "<h1>…</h1><p><em>10.11.2021</em></p>", "Stand: 05. Februar
 // 2020".
 func (x *extraction) dateNearTitle(dayFirst bool) time.Time {

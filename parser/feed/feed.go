@@ -29,6 +29,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
+	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
 	xhtml "golang.org/x/net/html"
 
@@ -184,10 +185,15 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Feed
 	if info != nil && len(info.ItemBases) == len(gf.Items) {
 		itemBases = info.ItemBases
 	}
-	// the RSS items as read, for what gofeed's translation leaves out
+	// the RSS and JSON Feed items as read, for what gofeed's translation
+	// leaves out
 	var rssItems []*rss.Item
 	if rf, ok := gf.OriginalFeed().(*rss.Feed); ok && rf != nil && len(rf.Items) == len(gf.Items) {
 		rssItems = rf.Items
+	}
+	var jsonItems []*jsonfeed.Item
+	if jf, ok := gf.OriginalFeed().(*jsonfeed.Feed); ok && jf != nil && len(jf.Items) == len(gf.Items) {
+		jsonItems = jf.Items
 	}
 	ids := newIdentity()
 	for i, it := range gf.Items {
@@ -205,6 +211,11 @@ func ParseOptions(data []byte, contentType, baseURL string, opts Options) (*Feed
 		out, ok := item(b, it, opts.Now, &warn)
 		if out.Link == "" && rssItems != nil {
 			out.Link = permaLink(b, rssItems[i])
+		}
+		if ji := jsonItemAt(jsonItems, i); ji != nil && ji.ContentHTML == "" && ji.ContentText != "" {
+			// JSON Feed's content_text is text, where content is HTML:
+			// "a <b> c" there is three words, not a tag
+			out.Content = html.EscapeString(strings.TrimSpace(ji.ContentText))
 		}
 		if !ok {
 			continue
@@ -340,6 +351,13 @@ func item(base *url.URL, it *gofeed.Item, now time.Time, warn *[]string) (Item, 
 		return out, false
 	}
 	return out, true
+}
+
+func jsonItemAt(items []*jsonfeed.Item, i int) *jsonfeed.Item {
+	if i < len(items) {
+		return items[i]
+	}
+	return nil
 }
 
 // permaLink is an RSS item's guid when it is the item's address: RSS 2.0

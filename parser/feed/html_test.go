@@ -121,3 +121,22 @@ func FuzzSanitizeHTML(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONFeedContentText checks that JSON Feed's plain-text content is
+// text: angle brackets in it are characters, not tags.
+func TestJSONFeedContentText(t *testing.T) {
+	const doc = `{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[
+{"id":"1","url":"https://ex.org/a","content_text":"Plain & simple <not a tag>"},
+{"id":"2","url":"https://ex.org/b","content_html":"<p>Hi <script>x()</script></p>","content_text":"Hi"}]}`
+	f := mustParse(t, doc, "application/feed+json", "https://ex.org/feed.json")
+	lines := f.Lines()
+	if len(lines) != 2 {
+		t.Fatalf("%d items", len(lines))
+	}
+	if got, want := lines[0].Content, "Plain &amp; simple &lt;not a tag&gt;"; got != want {
+		t.Errorf("content_text: %q, want %q", got, want)
+	}
+	if got, want := lines[1].Content, "<p>Hi </p>"; got != want {
+		t.Errorf("content_html: %q, want %q", got, want)
+	}
+}

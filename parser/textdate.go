@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsfeed/newsfeed/internal/months"
 )
 
 // Dates written for readers, the last resort of dates() when a page has no
@@ -31,36 +33,6 @@ var reNumericDate = regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?
 
 // reTimeOfDay matches a time of day right after a date.
 var reTimeOfDay = regexp.MustCompile(`^[\s,|·–-]*(?:(?:um|at|à|a las|alle|às|в|om|kl\.?)\s+)?(\d{1,2})[:.h](\d{2})(?:\s*(am|pm|a\.m\.|p\.m\.))?`)
-
-// months maps month names and their abbreviations in the languages of the
-// corpus and of common news sites to month numbers.
-var months = func() map[string]int {
-	m := map[string]int{}
-	for _, names := range [][]string{
-		{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"},
-		{"januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"},
-		{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-		{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-		{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
-		{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
-		{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
-		{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
-		{"jänner", "feber", "", "", "", "", "", "", "sept", "", "", ""},
-	} {
-		for i, n := range names {
-			if n == "" {
-				continue
-			}
-			m[n] = i + 1
-			if r := []rune(n); len(r) > 3 {
-				if _, taken := m[string(r[:3])]; !taken {
-					m[string(r[:3])] = i + 1
-				}
-			}
-		}
-	}
-	return m
-}()
 
 // reWordDate matches "5. Juni 2015", "8 January 2020", "November 22,
 // 2011", "Jan. 21, 2015", "3 de maio de 2022", "21 января 2020".
@@ -135,13 +107,13 @@ func textDateSpan(s string, dayFirst bool) (time.Time, int, bool) {
 			end-- // the trailing non-digit the pattern consumed
 		}
 		if m[2] >= 0 {
-			if mo, ok := months[strings.ToLower(s[m[4]:m[5]])]; ok {
-				consider(atoi(s[m[6]:m[7]]), mo, atoi(s[m[2]:m[3]]), end, m[0])
+			if mo, ok := months.Lookup(s[m[4]:m[5]]); ok {
+				consider(atoi(s[m[6]:m[7]]), int(mo), atoi(s[m[2]:m[3]]), end, m[0])
 			}
 			continue
 		}
-		if mo, ok := months[strings.ToLower(s[m[8]:m[9]])]; ok {
-			consider(atoi(s[m[12]:m[13]]), mo, atoi(s[m[10]:m[11]]), end, m[0])
+		if mo, ok := months.Lookup(s[m[8]:m[9]]); ok {
+			consider(atoi(s[m[12]:m[13]]), int(mo), atoi(s[m[10]:m[11]]), end, m[0])
 		}
 	}
 	return best, bestLen, bestAt >= 0

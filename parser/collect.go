@@ -16,6 +16,7 @@ type pageInfo struct {
 	lang      string
 	jsonld    []string
 	flight    []string     // Next.js streamed payload scripts (self.__next_f.push)
+	scripts   []*html.Node // other scripts with text (the first maxScripts)
 	authorRel []*html.Node // rel=author links
 	h1        []*html.Node
 	h2        []*html.Node // the first maxH2 h2 elements
@@ -23,6 +24,9 @@ type pageInfo struct {
 	itemprops map[string][]*html.Node // microdata outside <meta>
 	figures   []*html.Node
 }
+
+// maxScripts bounds the scripts kept for reading dates from their data.
+const maxScripts = 100
 
 // maxH2 bounds the h2 elements kept as headline candidates.
 const maxH2 = 40
@@ -74,6 +78,8 @@ func collect(root *html.Node) *pageInfo {
 					p.jsonld = append(p.jsonld, n.FirstChild.Data)
 				} else if n.FirstChild != nil && strings.HasPrefix(n.FirstChild.Data, flightPrefix) {
 					p.flight = append(p.flight, n.FirstChild.Data)
+				} else if n.FirstChild != nil && n.FirstChild.Type == html.TextNode && len(p.scripts) < maxScripts {
+					p.scripts = append(p.scripts, n)
 				}
 				return
 			case atom.Style, atom.Noscript, atom.Template:

@@ -843,32 +843,23 @@ func (x *extraction) dates() {
 		}
 	}
 	if _, off := a.PublishedAt.Zone(); off == 0 && !a.PublishedAt.IsZero() {
-		// a date given in UTC keeps the publisher's offset when another
-		// statement of the same instant on the page gives it
+		// a date given in UTC takes the publisher's offset when another
+		// statement of the same instant on the page shows it (offset.go);
+		// an update time in UTC then takes it too
 		alts := append(append([]string{}, pub...), mod...)
 		for _, n := range x.info.times {
 			alts = append(alts, getAttr(n, "datetime"))
 		}
-		a.PublishedAt = withOffsetOf(a.PublishedAt, alts)
+		if z := x.publisherZone(a.PublishedAt, alts); z != nil {
+			a.PublishedAt = a.PublishedAt.In(z)
+			if _, off := a.UpdatedAt.Zone(); off == 0 && !a.UpdatedAt.IsZero() {
+				a.UpdatedAt = a.UpdatedAt.In(z)
+			}
+		}
 	}
 	if !a.UpdatedAt.IsZero() && !a.PublishedAt.IsZero() && a.UpdatedAt.Before(a.PublishedAt) {
 		a.UpdatedAt = time.Time{}
 	}
-}
-
-// withOffsetOf returns t in the zone of the first of alts that states the
-// same instant (within a minute) with a non-zero UTC offset, else t.
-func withOffsetOf(t time.Time, alts []string) time.Time {
-	for _, v := range alts {
-		u, ok := parseDate(v)
-		if !ok {
-			continue
-		}
-		if _, off := u.Zone(); off != 0 && u.Sub(t).Abs() < time.Minute {
-			return t.In(u.Location())
-		}
-	}
-	return t
 }
 
 func sameDay(a, b time.Time) bool {

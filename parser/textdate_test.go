@@ -92,25 +92,3 @@ func FuzzTextDate(f *testing.F) {
 		}
 	})
 }
-
-// TestPublisherOffset checks that a publication date given in UTC takes
-// the offset another statement of the same instant on the page gives.
-func TestPublisherOffset(t *testing.T) {
-	page := func(head string) string {
-		return `<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Title here","datePublished":"2020-02-25T02:25:54Z"}</script>` + head +
-			`</head><body><article><h1>Title here</h1><p>` + longPara + `</p></article></body></html>`
-	}
-	for _, tc := range []struct{ name, head, want string }{
-		{"same instant with an offset", `<meta property="article:published_time" content="2020-02-24T21:25:54-05:00">`, "2020-02-24T21:25:54-05:00"},
-		{"another instant does not lend its offset", `<meta property="article:modified_time" content="2020-02-26T10:00:00-05:00">`, "2020-02-25T02:25:54Z"},
-		{"no other statement", ``, "2020-02-25T02:25:54Z"},
-	} {
-		a, err := New(nil).Extract([]byte(page(tc.head)), Options{URL: "https://news.example/a/title-here"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := a.PublishedAt.Format(time.RFC3339); got != tc.want {
-			t.Errorf("%s: published_at %s, want %s", tc.name, got, tc.want)
-		}
-	}
-}

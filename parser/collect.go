@@ -25,6 +25,10 @@ type pageInfo struct {
 	figures   []*html.Node
 }
 
+// rdfaDate holds the schema.org date properties read from RDFa property
+// attributes (after any prefix) outside <meta>.
+var rdfaDate = map[string]bool{"datePublished": true, "dateCreated": true, "dateModified": true}
+
 // maxScripts bounds the scripts kept for reading dates from their data.
 const maxScripts = 100
 
@@ -99,9 +103,19 @@ func collect(root *html.Node) *pageInfo {
 					p.authorRel = append(p.authorRel, n)
 				}
 			}
-			if ip := getAttr(n, "itemprop"); ip != "" && n.DataAtom != atom.Meta {
-				for k := range strings.FieldsSeq(ip) {
-					p.itemprops[k] = append(p.itemprops[k], n)
+			if n.DataAtom != atom.Meta {
+				if ip := getAttr(n, "itemprop"); ip != "" {
+					for k := range strings.FieldsSeq(ip) {
+						p.itemprops[k] = append(p.itemprops[k], n)
+					}
+				}
+				// RDFa dates: <span property="schema:dateCreated" content="…">
+				if pr := getAttr(n, "property"); pr != "" {
+					for k := range strings.FieldsSeq(pr) {
+						if k = k[strings.IndexByte(k, ':')+1:]; rdfaDate[k] {
+							p.itemprops[k] = append(p.itemprops[k], n)
+						}
+					}
 				}
 			}
 		}

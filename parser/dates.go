@@ -49,7 +49,10 @@ var dateLayouts = []string{
 	"2 January 2006",
 	"02.01.2006 15:04",
 	"02.01.2006, 15:04",
+	"02.01.2006 15:04:05",
+	"02.01.2006, 15:04:05",
 	"02.01.2006",
+	"02-01-2006T15:04:05Z0700",
 	"2006/01/02 15:04:05",
 	"2006/01/02 15:04",
 	"2006/01/02",
@@ -87,6 +90,10 @@ func parseDateLayouts(s string) (time.Time, bool) {
 	if len(s) > 20 && (s[len(s)-6] == '+' || s[len(s)-6] == '-') && s[len(s)-7] == ' ' && s[len(s)-3] == ':' {
 		s = s[:len(s)-7] + s[len(s)-6:]
 	}
+	// "2022-01-10T22:06:08:684Z": milliseconds after a colon
+	if len(s) > 23 && s[10] == 'T' && s[19] == ':' && s[4] == '-' && isDigits(s[20:23]) {
+		s = s[:19] + "." + s[20:]
+	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			if t.Year() < 1990 || t.Year() > 2100 {
@@ -103,6 +110,16 @@ func parseDateLayouts(s string) (time.Time, bool) {
 // characters, a sign and three digits at the least). Strings with fewer
 // are not tried: every failed time.Parse allocates its error.
 const minDateDigits = 4
+
+// isDigits reports whether s is all ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // hasDigits reports whether s has at least n ASCII digits.
 func hasDigits(s string, n int) bool {

@@ -810,7 +810,20 @@ func (x *extraction) dates() {
 		// an hAtom <abbr> keeps the machine date in its title
 		pub = append(pub, itemValue(n), getAttr(n, "title"))
 	}
+	for _, n := range p.itemprops["dateCreated"] {
+		pub = append(pub, itemValue(n))
+	}
 	a.PublishedAt = try(pub...)
+	if a.PublishedAt.IsZero() {
+		// a labelled publication date written for readers:
+		// <span itemprop="datePublished">28. Dezember 2022</span>
+		for _, n := range p.itemprops["datePublished"] {
+			if t, ok := textDate(boundedText(n, 200), x.dayFirst()); ok {
+				a.PublishedAt = t
+				break
+			}
+		}
+	}
 	var mod []string
 	if ld != nil {
 		mod = append(mod, ld.modified)

@@ -55,6 +55,8 @@ func TestVisibleDate(t *testing.T) {
 		{"time element in comments is not", `<html><body><article><h1>Title here</h1>` + body + `</article><div class="comments"><time datetime="2021-11-26T10:00:00+01:00">26. November 2021</time><p>First!</p></div></body></html>`, ""},
 		{"an unlabelled date line over the text", `<html lang="de"><head><title>Titel der Seite</title></head><body><div class="content"><div><span>12.03.2021</span></div>` + body + `</div></body></html>`, "2021-03-12T00:00:00Z"},
 		{"a closing date line after the prose", `<html lang="de"><head><title>Titel der Seite</title></head><body><div class="content">` + body + `<p>Stand: 12.03.2021</p></div></body></html>`, "2021-03-12T00:00:00Z"},
+		{"RDFa date property", `<html><body><article><h1>Title here</h1><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00" class="rdf-meta"></span>` + body + `</article></body></html>`, "2022-01-28T12:45:46Z"},
+		{"datePublished written for readers", `<html lang="de"><body><article><h1>Titel der Seite</h1><span itemprop="datePublished">28. Dezember 2022</span>` + body + `</article></body></html>`, "2022-12-28T00:00:00Z"},
 		{"URL date when the page writes none", `<html><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2016-05-22T00:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

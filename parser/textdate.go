@@ -167,6 +167,9 @@ func (x *extraction) visibleDate() time.Time {
 		return titled
 	}
 	if written.IsZero() {
+		written = x.labelledDate(body, dayFirst)
+	}
+	if written.IsZero() {
 		written = x.dateNearTitle(dayFirst)
 	}
 	return written
@@ -299,12 +302,112 @@ func (x *extraction) dateAtContainer() time.Time {
 		}
 		seen++
 		if n.DataAtom == atom.P && !prose {
-			_, all := boundedTextAll(n, 150)
+			t, all := boundedTextAll(n, 150)
 			prose = !all // "Meeting on 10.11.2021" in the text is no dateline
+			if d, ok := datelineDate(t, dayFirst); ok && !reUpdatedLabel.MatchString(t[:min(len(t), 48)]) {
+				return d
+			}
 		}
 		if d, ok := try(n); ok {
 			return d
 		}
 	}
 	return time.Time{}
+}
+
+// reDateLabel matches a label that introduces a publication date in
+// running text: "Veröffentlicht am:", "Posted on", "Publié le",
+// "Pressemitteilung vom".
+var reDateLabel = regexp.MustCompile(`(?i)(?:veröffentlicht|veröffentlichung|erschienen am|publiziert am|posted on|published on|published:|publié le|publicado el|publicado em|pubblicato il|pressemitteilung vom|opublikowano|gepubliceerd op|publicerad)[\s:]*`)
+
+// dateLabelHints are byte strings one of which every match of reDateLabel
+// holds, in either case of its first letter: a cheap screen before the
+// regexp.
+var dateLabelHints = []string{"ffentlich", "rschienen", "ubliz", "osted", "ublished", "ublié", "ublicad", "ubblicat", "itteilung", "publikow", "epubliceerd", "ublicerad"}
+
+// maxLabelNodes bounds the text nodes labelledDate reads.
+const maxLabelNodes = 4000
+
+// labelledDate finds a date that a publication label introduces in a short
+// line outside boilerplate and comments: "<span>Veröffentlicht am:</span>
+// <abbr>6. August 2009</abbr>", "Posted on September 21, 2020 by …". The
+// date must follow the label closely (within 30 bytes); a line that also
+// labels an update is passed over.
+func (x *extraction) labelledDate(body *html.Node, dayFirst bool) time.Time {
+	read := 0
+	for n := body; n != nil && read < maxLabelNodes; n = nextNode(n) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Select:
+				n = lastDescendant(n)
+			}
+			continue
+		}
+		if n.Type != html.TextNode {
+			continue
+		}
+		read++
+		if len(n.Data) > 200 || !hasLabelHint(n.Data) {
+			continue
+		}
+		line := n.Parent
+		t, all := boundedTextAll(line, 160)
+		long := !all || len(t) > 150
+		if long {
+			// a long line: a label that opens this text, and its date
+			// ("Pressemitteilung vom 25. Januar 2022 | Berlin – …"); a
+			// label inside prose ("the book was published on …") is not
+			t = normSpace(n.Data)
+		}
+		if len(t) < 30 && line.Parent != nil {
+			// the date may sit in the label's next sibling
+			if pt, pall := boundedTextAll(line.Parent, 160); pall && len(pt) <= 150 {
+				t = pt
+			}
+		}
+		loc := reDateLabel.FindStringIndex(t)
+		if loc == nil || long && loc[0] > 0 || reUpdatedLabel.MatchString(t) {
+			continue
+		}
+		rest := t[loc[1]:]
+		rest = rest[:min(len(rest), 30)]
+		d, ok := textDate(rest, dayFirst)
+		if !ok || d.Year() < 1995 || d.After(time.Now().Add(48*time.Hour)) || inComments(line) || x.insideNeg(line) {
+			continue
+		}
+		return d
+	}
+	return time.Time{}
+}
+
+func hasLabelHint(s string) bool {
+	for _, h := range dateLabelHints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// datelineDate reads a dateline that opens a paragraph: "01.02.2022 –
+// Der Arbeitsmarkt …", "Berlin, 25. Januar 2022 – …". The part before the
+// first dash, bar or opening quote (within 48 bytes) must be mostly the
+// date.
+func datelineDate(t string, dayFirst bool) (time.Time, bool) {
+	head := t[:min(len(t), 48)]
+	k := -1
+	for _, sep := range []string{" - ", "–", "—", "|", "„", "“", "\""} {
+		if i := strings.Index(head, sep); i > 0 && (k < 0 || i < k) {
+			k = i
+		}
+	}
+	if k < 0 {
+		return time.Time{}, false
+	}
+	seg := strings.TrimSpace(head[:k])
+	d, span, ok := textDateSpan(seg, dayFirst)
+	if !ok || 2*span < len(seg) || d.Year() < 1995 || d.After(time.Now().Add(48*time.Hour)) {
+		return time.Time{}, false
+	}
+	return d, true
 }

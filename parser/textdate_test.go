@@ -57,6 +57,12 @@ func TestVisibleDate(t *testing.T) {
 		{"a closing date line after the prose", `<html lang="de"><head><title>Titel der Seite</title></head><body><div class="content">` + body + `<p>Stand: 12.03.2021</p></div></body></html>`, "2021-03-12T00:00:00Z"},
 		{"RDFa date property", `<html><body><article><h1>Title here</h1><span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00" class="rdf-meta"></span>` + body + `</article></body></html>`, "2022-01-28T12:45:46Z"},
 		{"datePublished written for readers", `<html lang="de"><body><article><h1>Titel der Seite</h1><span itemprop="datePublished">28. Dezember 2022</span>` + body + `</article></body></html>`, "2022-12-28T00:00:00Z"},
+		{"a labelled date in a meta line", `<html lang="de"><body><article><h1>Titel der Seite</h1>` + body + `<div class="postinfo"><span>Veröffentlicht am:</span> <a href="/2009/08">6. August 2009</a></div></article></body></html>`, "2009-08-06T00:00:00Z"},
+		{"posted on … by", `<html lang="en"><body><article><h1>Title here</h1><div>Posted on September 21, 2020 by Adi Tzlil</div>` + body + `</article></body></html>`, "2020-09-21T00:00:00Z"},
+		{"a label opening a long line", `<html lang="de"><body><article><h1>Titel der Seite</h1><p>Pressemitteilung vom 25. Januar 2022 | Berlin<strong> </strong>– ` + longPara + `</p>` + body + `</article></body></html>`, "2022-01-25T00:00:00Z"},
+		{"a label inside prose is not", `<html lang="en"><body><article><h1>Title here</h1><p>` + longPara + ` The first edition was published on 12 June 1998 by a small press.</p>` + body + `</article></body></html>`, ""},
+		{"a dateline opening the first paragraph", `<html lang="de"><body><div class="content"><h1>Titel der Meldung</h1><p>27.1.2022 - ` + longPara + `</p>` + body + `</div></body></html>`, "2022-01-27T00:00:00Z"},
+		{"a date in the first sentence is no dateline", `<html lang="en"><body><div class="content"><h1>Title here</h1><p>The meeting on 10.11.2021 – ` + longPara + `</p>` + body + `</div></body></html>`, ""},
 		{"URL date when the page writes none", `<html><body><article><h1>Title here</h1>` + body + `</article></body></html>`, "2016-05-22T00:00:00Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -122,6 +122,9 @@ func cleanName(p string, handles bool) string {
 	if p == "" || len(p) > 60 || strings.ContainsAny(p, "@#:") || reDigits.MatchString(p) {
 		return ""
 	}
+	if notAName(p) {
+		return ""
+	}
 	words := strings.Fields(p)
 	// "Reporter Jane Doe", "신현주 기자": job titles around a name go, when
 	// what is left is a name ("Guardian staff reporter" stays whole).
@@ -195,4 +198,19 @@ func initialEnd(p string) bool {
 	}
 	last := []rune(p[i+1:])
 	return len(last) == 1 && unicode.IsUpper(last[0])
+}
+
+// notAName reports the other text of a post's metadata line that a byline
+// element may hold: a publication label without its date ("Publiziert
+// am", "Posted on"), a category ("in Uncategorized") or a link to the
+// comments ("Hinterlasse einen Kommentar", "Leave a comment").
+func notAName(p string) bool {
+	if loc := reDateLabel.FindStringIndex(p); loc != nil && loc[0] == 0 {
+		return true
+	}
+	if strings.HasPrefix(p, "in ") || strings.HasPrefix(p, "im ") {
+		return true
+	}
+	l := strings.ToLower(p)
+	return strings.Contains(l, "kommentar") || strings.Contains(l, "comment") || strings.Contains(l, "reply") || strings.Contains(l, "antworten")
 }

@@ -38,6 +38,10 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"vom Support Team"}, "Support Team"},
 		{[]string{"~ Cem Basman"}, "Cem Basman"},
 		{[]string{"Karsten Ruppert More Posts"}, "Karsten Ruppert"},
+		{[]string{"Publiziert am"}, ""},
+		{[]string{"Posted on"}, ""},
+		{[]string{"freeman1984 · in Uncategorized · Hinterlasse einen Kommentar"}, ""},
+		{[]string{"Leave a comment"}, ""},
 		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
 		{[]string{"Nicolas Gutierrez C."}, "Nicolas Gutierrez C."},
 		{[]string{"Grant Tinsley, PhD"}, "Grant Tinsley"},
@@ -424,6 +428,8 @@ func TestAuthorHandles(t *testing.T) {
 		{"rel=author", "", `<a rel="author" href="/author/flerche">flerche</a>`, "flerche"},
 		{"generic account", `<meta name="author" content="admin">`, "", ""},
 		{"class-name guess", "", `<div class="byline">gizzmo</div>`, ""},
+		{"an author's biography is no byline", "", `<p class="author-bio">Alles über Lautsprecher, Heimkino und HiFi-Trends. Zudem haben wir Tipps und Tricks für zu Hause.</p>`, ""},
+		{"a short author box is", "", `<div class="author_short_bio-name">Martin Chikilian</div>`, "Martin Chikilian"},
 	} {
 		page := `<html><head>` + tc.head + `</head><body><article><h1>A headline here</h1>` + tc.body + para + para + `</article></body></html>`
 		a, err := New(nil).Extract([]byte(page), Options{URL: "https://blog.example/a-headline-here/"})

@@ -744,7 +744,7 @@ func (x *extraction) bylineFromDOM() []string {
 		cls := getAttr(n, "class") + " " + getAttr(n, "id") + " " + getAttr(n, "rel")
 		if bylineClass(cls) {
 			t, all := boundedTextAll(n, 2000)
-			if all && t != "" && len(t) < 150 {
+			if all && t != "" && len(t) < 150 && !sentences(t) {
 				if names := cleanAuthors([]string{t}); len(names) > 0 && len(names) <= 6 {
 					found = names
 					return true
@@ -762,6 +762,27 @@ func (x *extraction) bylineFromDOM() []string {
 		walk(body, 0)
 	}
 	return found
+}
+
+// sentences reports text that runs on past the end of a sentence (a word
+// of four or more letters ending in a full stop, then more text): an
+// author's biography, not a byline.
+func sentences(t string) bool {
+	for i := strings.Index(t, ". "); i >= 0; {
+		j := i - 1
+		for j >= 0 && (t[j] >= 'a' && t[j] <= 'z' || t[j] >= 0x80) {
+			j--
+		}
+		if i-j-1 >= 4 && i+2 < len(t) {
+			return true
+		}
+		k := strings.Index(t[i+2:], ". ")
+		if k < 0 {
+			break
+		}
+		i += 2 + k
+	}
+	return false
 }
 
 func findItemprop(n *html.Node, prop string) *html.Node {

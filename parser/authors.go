@@ -42,12 +42,23 @@ var roleWords = map[string]bool{
 	"기자": true, "특파원": true, "記者": true, "记者": true, "编辑": true, "特派員": true,
 }
 
+// isJob reports a job title around a name: a job word, or a compound
+// that ends in one ("FOCUS-Online-Experte").
+func isJob(w string) bool {
+	lw := strings.ToLower(strings.Trim(w, ".,"))
+	if jobWords[lw] {
+		return true
+	}
+	i := strings.LastIndexByte(lw, '-')
+	return i > 0 && jobWords[lw[i+1:]]
+}
+
 // jobWords are the role words that stand before or after a name.
 var jobWords = map[string]bool{
 	"reporter": true, "correspondent": true, "editor": true, "writer": true, "journalist": true,
 	"columnist": true, "contributor": true, "photographer": true, "redakteur": true, "redakteurin": true,
 	"korrespondent": true, "korrespondentin": true, "기자": true, "특파원": true, "記者": true, "记者": true,
-	"编辑": true, "特派員": true,
+	"编辑": true, "特派員": true, "experte": true, "expertin": true,
 }
 
 var monthWords = map[string]bool{
@@ -129,10 +140,10 @@ func cleanName(p string, handles bool) string {
 	// "Reporter Jane Doe", "신현주 기자": job titles around a name go, when
 	// what is left is a name ("Guardian staff reporter" stays whole).
 	w := words
-	for len(w) > 1 && jobWords[strings.ToLower(strings.Trim(w[0], ".,"))] {
+	for len(w) > 1 && isJob(w[0]) {
 		w = w[1:]
 	}
-	for len(w) > 1 && jobWords[strings.ToLower(strings.Trim(w[len(w)-1], ".,"))] {
+	for len(w) > 1 && isJob(w[len(w)-1]) {
 		w = w[:len(w)-1]
 	}
 	if len(w) < len(words) {
@@ -155,7 +166,7 @@ func cleanName(p string, handles bool) string {
 		lw := strings.ToLower(strings.Trim(w, ".,"))
 		// Month names are also first names (Jan, May, June): they count
 		// against a name only with role words around them.
-		if roleWords[lw] || monthWords[lw] {
+		if roleWords[lw] || monthWords[lw] || isJob(w) {
 			roles++
 		}
 	}

@@ -42,6 +42,8 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"Posted on"}, ""},
 		{[]string{"freeman1984 · in Uncategorized · Hinterlasse einen Kommentar"}, ""},
 		{[]string{"Leave a comment"}, ""},
+		{[]string{"FOCUS-Online-Experte Robin Tschöpe"}, "Robin Tschöpe"},
+		{[]string{"Robin Tschöpe, Finanz-Redakteur"}, "Robin Tschöpe"},
 		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
 		{[]string{"Nicolas Gutierrez C."}, "Nicolas Gutierrez C."},
 		{[]string{"Grant Tinsley, PhD"}, "Grant Tinsley"},

@@ -62,6 +62,7 @@ func parseJSONLD(scripts []string) *ldArticle {
 		}
 		objs = flattenLD(v, objs, 0)
 	}
+	refs := ldRefs(objs)
 	for _, o := range objs {
 		rank := -1
 		for _, t := range ldTypes(o) {
@@ -72,7 +73,7 @@ func parseJSONLD(scripts []string) *ldArticle {
 		if rank < 0 {
 			continue
 		}
-		a := toArticle(o)
+		a := toArticle(o, refs)
 		if a.published != "" || a.body != "" {
 			rank++
 		}
@@ -115,6 +116,51 @@ func flattenLD(v any, out []map[string]any, depth int) []map[string]any {
 		}
 	}
 	return out
+}
+
+// ldRefs maps the @id of every object that says more than its @id to the
+// object: a graph (Yoast SEO's, on many WordPress sites) names an
+// article's author, image and publisher by reference,
+// {"author": {"@id": "…/#/schema/person/c49…"}}, and gives the Person
+// elsewhere in the graph.
+func ldRefs(objs []map[string]any) map[string]map[string]any {
+	var refs map[string]map[string]any
+	for _, o := range objs {
+		id, ok := o["@id"].(string)
+		if !ok || id == "" || len(o) < 3 {
+			continue
+		}
+		if refs == nil {
+			refs = make(map[string]map[string]any)
+		}
+		if _, dup := refs[id]; !dup {
+			refs[id] = o
+		}
+	}
+	return refs
+}
+
+// ldResolve replaces a reference ({"@id": …} alone, or with its @type)
+// by the object it names, in v or in the elements of v.
+func ldResolve(v any, refs map[string]map[string]any) any {
+	if refs == nil {
+		return v
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if id, ok := x["@id"].(string); ok && len(x) <= 2 && (len(x) == 1 || x["@type"] != nil) {
+			if o, ok := refs[id]; ok {
+				return o
+			}
+		}
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = ldResolve(e, refs)
+		}
+		return out
+	}
+	return v
 }
 
 func ldTypes(o map[string]any) []string {
@@ -176,7 +222,7 @@ func ldStrings(v any) []string {
 	return nil
 }
 
-func toArticle(o map[string]any) *ldArticle {
+func toArticle(o map[string]any, refs map[string]map[string]any) *ldArticle {
 	a := &ldArticle{
 		headline:    ldString(o["headline"]),
 		altHeadline: ldString(o["alternativeHeadline"]),
@@ -200,7 +246,7 @@ func toArticle(o map[string]any) *ldArticle {
 		a.section = strings.TrimSpace(s[0])
 	}
 	if p, ok := o["publisher"]; ok {
-		a.publisher = ldString(p)
+		a.publisher = ldString(ldResolve(p, refs))
 	}
 	switch u := o["mainEntityOfPage"].(type) {
 	case string:
@@ -211,9 +257,9 @@ func toArticle(o map[string]any) *ldArticle {
 	if a.url == "" {
 		a.url = ldString(o["url"])
 	}
-	a.authors = ldAuthors(o["author"])
+	a.authors = ldAuthors(ldResolve(o["author"], refs))
 	if len(a.authors) == 0 {
-		a.authors = ldAuthors(o["creator"])
+		a.authors = ldAuthors(ldResolve(o["creator"], refs))
 	}
 	switch k := o["keywords"].(type) {
 	case string:
@@ -229,7 +275,7 @@ func toArticle(o map[string]any) *ldArticle {
 			}
 		}
 	}
-	a.images = ldImages(o["image"], nil)
+	a.images = ldImages(ldResolve(o["image"], refs), nil)
 	switch f := o["isAccessibleForFree"].(type) {
 	case bool:
 		a.free = &f

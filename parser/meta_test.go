@@ -466,3 +466,36 @@ func TestDescribedLead(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLDReferences checks that an article's author, image and
+// publisher given by @id reference (Yoast SEO's graph) are read from the
+// objects the graph names.
+func TestJSONLDReferences(t *testing.T) {
+	const graph = `{"@context":"https://schema.org","@graph":[
+		{"@type":"Article","@id":"https://blog.example/p/#article","headline":"A headline here",
+		 "author":{"@id":"https://blog.example/#/schema/person/c49"},
+		 "publisher":{"@id":"https://blog.example/#organization"},
+		 "image":{"@id":"https://blog.example/p/#primaryimage"},
+		 "datePublished":"2020-05-01T10:00:00+02:00"},
+		{"@type":"ImageObject","@id":"https://blog.example/p/#primaryimage","url":"https://blog.example/lead.jpg","caption":"The lead picture"},
+		{"@type":"Organization","@id":"https://blog.example/#organization","name":"Example Blog"},
+		{"@type":"Person","@id":"https://blog.example/#/schema/person/c49","name":"Poppy Reid"}]}`
+	ld := parseJSONLD([]string{graph})
+	if ld == nil {
+		t.Fatal("no article")
+	}
+	if got := strings.Join(ld.authors, "|"); got != "Poppy Reid" {
+		t.Errorf("authors %q, want Poppy Reid", got)
+	}
+	if ld.publisher != "Example Blog" {
+		t.Errorf("publisher %q, want Example Blog", ld.publisher)
+	}
+	if len(ld.images) != 1 || ld.images[0].url != "https://blog.example/lead.jpg" || ld.images[0].caption != "The lead picture" {
+		t.Errorf("images %+v", ld.images)
+	}
+	// a reference to nothing in the graph gives nothing, not the @id
+	ld = parseJSONLD([]string{`{"@type":"Article","headline":"A headline here","author":{"@id":"https://blog.example/#nobody"}}`})
+	if ld == nil || len(ld.authors) != 0 {
+		t.Errorf("unresolved reference: %+v", ld)
+	}
+}

@@ -59,6 +59,7 @@ var jobWords = map[string]bool{
 	"columnist": true, "contributor": true, "photographer": true, "redakteur": true, "redakteurin": true,
 	"korrespondent": true, "korrespondentin": true, "기자": true, "특파원": true, "記者": true, "记者": true,
 	"编辑": true, "特派員": true, "experte": true, "expertin": true,
+	"ceo": true, "cto": true, "founder": true, "co-founder": true, "gründer": true, "gründerin": true,
 }
 
 var monthWords = map[string]bool{
@@ -97,6 +98,7 @@ func cleanAuthorsFrom(raw []string, handles bool) []string {
 			r = r[:i]
 		}
 		r = reGluedLabel.ReplaceAllString(r, "$1 $2")
+		r = reMoreBy.ReplaceAllString(r, "")
 		r = reMorePosts.ReplaceAllString(r, "")
 		for i := 0; i < 3; i++ {
 			r2 := reBylinePrefix.ReplaceAllString(r, "")
@@ -130,6 +132,7 @@ func cleanName(p string, handles bool) string {
 		p += "." // "Nicolas Gutierrez C." keeps the point of its initial
 	}
 	p = reBylinePrefix.ReplaceAllString(p, "")
+	p = halfRepeat(p)
 	if p == "" || len(p) > 60 || strings.ContainsAny(p, "@#:") || reDigits.MatchString(p) {
 		return ""
 	}
@@ -209,6 +212,23 @@ func initialEnd(p string) bool {
 	}
 	last := []rune(p[i+1:])
 	return len(last) == 1 && unicode.IsUpper(last[0])
+}
+
+// reMoreBy matches the label of a link to an author's other articles
+// ("Alle Artikel von", "More from", "View all posts by").
+var reMoreBy = regexp.MustCompile(`(?i)^(?:zeige\s+)?(?:alle\s+(?:artikel|beiträge)(?:\s+von)?|mehr(?:\s+(?:artikel|beiträge))?\s+von|(?:view\s+)?(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)|more\s+(?:from|by)|(?:articles|posts)\s+by)(?:\s+|$)`)
+
+// halfRepeat returns the first half of a name printed twice ("Kathrin
+// Führes Kathrin Führes": an image's alt text and the link's text).
+func halfRepeat(p string) string {
+	w := strings.Fields(p)
+	if n := len(w); n >= 2 && n%2 == 0 {
+		a, b := strings.Join(w[:n/2], " "), strings.Join(w[n/2:], " ")
+		if a == b {
+			return a
+		}
+	}
+	return p
 }
 
 // notAName reports the other text of a post's metadata line that a byline

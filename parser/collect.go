@@ -10,24 +10,41 @@ import (
 // pageInfo is what one walk over the whole document collects for the
 // metadata: meta tags, links, JSON-LD, microdata and a few elements.
 type pageInfo struct {
-	meta      map[string][]string // lower-case name/property/itemprop (in head) → contents
-	canonical string
-	title     string
-	lang      string
-	jsonld    []string
-	flight    []string     // Next.js streamed payload scripts (self.__next_f.push)
-	scripts   []*html.Node // other scripts with text (the first maxScripts)
-	authorRel []*html.Node // rel=author links
-	h1        []*html.Node
-	h2        []*html.Node // the first maxH2 h2 elements
-	times     []*html.Node
-	itemprops map[string][]*html.Node // microdata outside <meta>
-	figures   []*html.Node
+	meta       map[string][]string // lower-case name/property/itemprop (in head) → contents
+	canonical  string
+	title      string
+	lang       string
+	jsonld     []string
+	flight     []string     // Next.js streamed payload scripts (self.__next_f.push)
+	scripts    []*html.Node // other scripts with text (the first maxScripts)
+	authorRel  []*html.Node // rel=author links
+	authorHref []*html.Node // links to an author's page (/author/jane-doe/), the first maxAuthorHrefs
+	h1         []*html.Node
+	h2         []*html.Node // the first maxH2 h2 elements
+	times      []*html.Node
+	itemprops  map[string][]*html.Node // microdata outside <meta>
+	figures    []*html.Node
 }
 
 // rdfaDate holds the schema.org date properties read from RDFa property
 // attributes (after any prefix) outside <meta>.
 var rdfaDate = map[string]bool{"datePublished": true, "dateCreated": true, "dateModified": true}
+
+// maxAuthorHrefs bounds the links to author pages kept.
+const maxAuthorHrefs = 20
+
+// authorHref reports a link to an author's page on the site: a path with
+// an /author/, /authors/, /autor/, /autoren/ or /auteur/ segment followed
+// by the author's slug.
+func authorHref(href string) bool {
+	for _, seg := range []string{"/author/", "/authors/", "/autor/", "/autoren/", "/auteur/"} {
+		if i := strings.Index(href, seg); i >= 0 {
+			rest := strings.Trim(href[i+len(seg):], "/")
+			return rest != "" && !strings.ContainsAny(rest, "?#")
+		}
+	}
+	return false
+}
 
 // maxScripts bounds the scripts kept for reading dates from their data.
 const maxScripts = 100
@@ -101,6 +118,8 @@ func collect(root *html.Node) *pageInfo {
 			case atom.A:
 				if strings.Contains(strings.ToLower(getAttr(n, "rel")), "author") {
 					p.authorRel = append(p.authorRel, n)
+				} else if len(p.authorHref) < maxAuthorHrefs && authorHref(getAttr(n, "href")) {
+					p.authorHref = append(p.authorHref, n)
 				}
 			}
 			if n.DataAtom != atom.Meta {

@@ -43,6 +43,12 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"freeman1984 · in Uncategorized · Hinterlasse einen Kommentar"}, ""},
 		{[]string{"Leave a comment"}, ""},
 		{[]string{"FOCUS-Online-Experte Robin Tschöpe"}, "Robin Tschöpe"},
+		{[]string{"Alle Artikel von Tanja Karrasch"}, "Tanja Karrasch"},
+		{[]string{"Mehr von Catch more fish"}, "Catch more fish"},
+		{[]string{"View all posts by Jane Doe"}, "Jane Doe"},
+		{[]string{"Zeige alle Artikel"}, ""},
+		{[]string{"Kathrin Führes Kathrin Führes"}, "Kathrin Führes"},
+		{[]string{"Ryan Merkley, CEO"}, "Ryan Merkley"},
 		{[]string{"Robin Tschöpe, Finanz-Redakteur"}, "Robin Tschöpe"},
 		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
 		{[]string{"Nicolas Gutierrez C."}, "Nicolas Gutierrez C."},
@@ -432,6 +438,10 @@ func TestAuthorHandles(t *testing.T) {
 		{"class-name guess", "", `<div class="byline">gizzmo</div>`, ""},
 		{"an author's biography is no byline", "", `<p class="author-bio">Alles über Lautsprecher, Heimkino und HiFi-Trends. Zudem haben wir Tipps und Tricks für zu Hause.</p>`, ""},
 		{"a short author box is", "", `<div class="author_short_bio-name">Martin Chikilian</div>`, "Martin Chikilian"},
+		{"a link to the author's page", "", `<address>By <a href="https://blog.example/author/tanderson/"> Tim Anderson </a></address>`, "Tim Anderson"},
+		{"two links in one byline", "", `<p>Von <a href="/autoren/loew-clara">Clara Löw</a> und <a href="/autoren/jacob-klaus">Klaus Jacob</a></p>`, "Clara Löw|Klaus Jacob"},
+		{"a link's label is no name", "", `<p><a href="/author/matthias/">Zeige alle Artikel</a></p>`, ""},
+		{"an author's page linked elsewhere", "", `<p><a href="/author/jane-doe/">Jane Doe</a></p><div><p><a href="/author/john-roe/">John Roe</a></p></div>`, "Jane Doe"},
 	} {
 		page := `<html><head>` + tc.head + `</head><body><article><h1>A headline here</h1>` + tc.body + para + para + `</article></body></html>`
 		a, err := New(nil).Extract([]byte(page), Options{URL: "https://blog.example/a-headline-here/"})

@@ -663,6 +663,23 @@ func (x *extraction) authors() {
 		}
 	}
 	dom = append(dom, rel)
+	// Links to an author's page, as the byline shows them: the first
+	// one whose text names the author of the page it links to, and those
+	// beside it (a byline of several authors shares its element).
+	var hrefs []string
+	var first *html.Node
+	for _, n := range p.authorHref {
+		if first != nil && !sameByline(first, n) || x.insideNeg(n) || inComments(n) {
+			continue
+		}
+		if t := boundedText(n, 300); t != "" && slugNames(getAttr(n, "href"), t) {
+			if first == nil {
+				first = n
+			}
+			hrefs = append(hrefs, t)
+		}
+	}
+	dom = append(dom, hrefs)
 	var siteOnly []string
 	take := func(raw []string, fromDOM, handles bool) bool {
 		names := cleanAuthorsFrom(raw, handles)
@@ -762,6 +779,63 @@ func (x *extraction) bylineFromDOM() []string {
 		walk(body, 0)
 	}
 	return found
+}
+
+// sameByline reports whether links a and b sit in one byline: the same
+// parent or grandparent.
+func sameByline(a, b *html.Node) bool {
+	pa, pb := a.Parent, b.Parent
+	if pa == nil || pb == nil {
+		return false
+	}
+	return pa == pb || pa.Parent != nil && pa.Parent == pb.Parent
+}
+
+// slugNames reports whether the text of a link to an author's page names
+// that author: a word of the text of three or more letters is in the
+// page's slug ("/autoren/gathmann-moritz" and "MORITZ GATHMANN",
+// "/author/tanderson/" and "Tim Anderson"), not "Zeige alle Artikel".
+func slugNames(href, text string) bool {
+	slug := strings.ToLower(href)
+	if i := strings.IndexAny(slug, "?#"); i >= 0 {
+		slug = slug[:i]
+	}
+	slug = strings.Trim(slug, "/")
+	if i := strings.LastIndexByte(slug, '/'); i >= 0 {
+		slug = slug[i+1:]
+	}
+	slug = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(slug)
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		w = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(strings.Trim(w, ".,;:()"))
+		if len(w) >= 3 && strings.Contains(slug, foldASCII(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldASCII drops the accents of Latin letters ("josé" → "jose"), as
+// URL slugs do.
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'á', 'à', 'â', 'ã', 'å':
+			return 'a'
+		case 'é', 'è', 'ê', 'ë':
+			return 'e'
+		case 'í', 'ì', 'î', 'ï':
+			return 'i'
+		case 'ó', 'ò', 'ô', 'õ', 'ø':
+			return 'o'
+		case 'ú', 'ù', 'û':
+			return 'u'
+		case 'ñ':
+			return 'n'
+		case 'ç':
+			return 'c'
+		}
+		return r
+	}, s)
 }
 
 // sentences reports text that runs on past the end of a sentence (a word

@@ -16,7 +16,7 @@ var (
 	// "Veröffentlicht vonChris Jung").
 	reGluedLabel = regexp.MustCompile(`^((?:[Pp]ost )?[Aa]uthor|[Aa]utor(?:in)?|(?:\p{L}+ )?von|[Bb]y)(\p{Lu}\p{Ll})`)
 	// reMorePosts is an author-box link after the name.
-	reMorePosts   = regexp.MustCompile(`(?i)\s+(?:more posts|all posts|view all posts|see all posts|alle beiträge|weitere beiträge|tous ses articles)(?:\s.*)?$`)
+	reMorePosts   = regexp.MustCompile(`(?i)\s+(?:more posts|all posts|view all posts|see all posts|alle beiträge|alle artikel|weitere beiträge|weitere artikel|tous ses articles)(?:\s.*)?$`)
 	reAuthorSplit = regexp.MustCompile(`(?i)\s*(?:,|;|\||/|•|·|&)\s*|\s+(?:and|und|et|y|e|og|och|sowie|i|и)\s+`)
 	reParens      = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
 	reDigits      = regexp.MustCompile(`\d`)

@@ -49,6 +49,7 @@ func TestCleanAuthors(t *testing.T) {
 		{[]string{"Zeige alle Artikel"}, ""},
 		{[]string{"Kathrin Führes Kathrin Führes"}, "Kathrin Führes"},
 		{[]string{"Ryan Merkley, CEO"}, "Ryan Merkley"},
+		{[]string{"Johanna Kropfitsch Alle Artikel"}, "Johanna Kropfitsch"},
 		{[]string{"Robin Tschöpe, Finanz-Redakteur"}, "Robin Tschöpe"},
 		{[]string{"Scritto da Marco Rossi"}, "Marco Rossi"},
 		{[]string{"Nicolas Gutierrez C."}, "Nicolas Gutierrez C."},

@@ -520,6 +520,14 @@ func TestBodyRules(t *testing.T) {
 </main></body></html>`,
 			must: []string{"Omicron is"},
 		},
+		{
+			name: "a credit named so inside a caption or a paragraph stays out",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<p class="image-text">Omicron stands beside the winner of the vote at the meeting.<span class="credits">Zeta Agency / Eta</span></p>
+` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Omicron stands beside", "Beta is"},
+			mustNot: []string{"Zeta Agency"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -259,7 +259,7 @@ func (e *emitter) inline(n *xhtml.Node, in *inl, inLink bool) {
 	default:
 		return
 	}
-	if e.skip[n] {
+	if e.skip[n] || e.inlineCredit(n) {
 		return
 	}
 	switch n.DataAtom {
@@ -302,6 +302,32 @@ func (e *emitter) inline(n *xhtml.Node, in *inl, inLink bool) {
 	}
 	e.inlineChildren(n, in, inLink)
 }
+
+// inlineCredit reports an inline element named for a credit ("credit",
+// "credits", "photo-credit") with a short text, in a caption or a
+// paragraph: the agency or photographer of a picture ("DCV / Oppitz"),
+// not part of the sentence. A site rule's body keeps it.
+func (e *emitter) inlineCredit(n *xhtml.Node) bool {
+	if e.rule || n.DataAtom == atom.A {
+		return false
+	}
+	st := e.sc.stat(n)
+	if st.h != hintWeakNeg || st.text == 0 || st.text > maxInlineCredit || st.hasBlock {
+		return false
+	}
+	e.buf = classTokens(n, e.buf)
+	for _, t := range e.buf {
+		switch t {
+		case "credit", "credits", "photocredit", "imagecredit":
+			return true
+		}
+	}
+	return false
+}
+
+// maxInlineCredit is the most text (non-space bytes) an inline credit
+// holds.
+const maxInlineCredit = 80
 
 func (e *emitter) resolve(href string) string {
 	href = strings.TrimSpace(href)

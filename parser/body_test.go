@@ -528,6 +528,15 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Omicron stands beside", "Beta is"},
 			mustNot: []string{"Zeta Agency"},
 		},
+		{
+			name: "a note on affiliate links stays out, named for its text or not",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="affiliate-text"><p>Zeta is how we pay for our work: when you buy through the links marked with a star on this page, the shop pays us a fee for it.</p></div>
+<p class="comp disclosure-text text-block">Eta is a note that we may receive compensation when you visit the partners we recommend on this page.</p>
+` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta is", "Eta is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

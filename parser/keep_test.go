@@ -67,6 +67,11 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Aufrufe: 1120 | Hinzugefügt von: Posh | Tags: Denken, Bilder | Rating: 0.0/0", false},
 		{bPara, "Views: 12 ·\nCategory: News · Comments: 3", false},
 		{bPara, "Result: 2:1 | the home side led at the break | Scorers: Lee, Kim", true},
+		// A note that the text advertises, set apart by a star or brackets.
+		{bPara, "*Werbung. Dieser Beitrag enthält Werbung für Marke.", false},
+		{bPara, "[Anzeige] Dieser Artikel entstand in Kooperation mit Marke.", false},
+		{bPara, "(Sponsored) This post is paid for by Brand.", false},
+		{bPara, "(Die Werbung lief nur im Mai.) Danach kam das Verbot.", true},
 		// Template markers left for a script to fill.
 		{bPara, "$$ARTICLEAD$$", false},
 		{bPara, "{{ ad_slot }}", false},

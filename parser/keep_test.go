@@ -67,6 +67,9 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Aufrufe: 1120 | Hinzugefügt von: Posh | Tags: Denken, Bilder | Rating: 0.0/0", false},
 		{bPara, "Views: 12 ·\nCategory: News · Comments: 3", false},
 		{bPara, "Result: 2:1 | the home side led at the break | Scorers: Lee, Kim", true},
+		{bPara, "January 13, 2020 at 08:45 AM | categories: Python, Mercurial | View Comments", false},
+		{bPara, "12.03.2021 | Kategorie: Politik | 3 Kommentare", false},
+		{bPara, "January 13, 2020 | View Comments | 3 Comments", true},
 		// A note that the text advertises, set apart by a star or brackets.
 		{bPara, "*Werbung. Dieser Beitrag enthält Werbung für Marke.", false},
 		{bPara, "[Anzeige] Dieser Artikel entstand in Kooperation mit Marke.", false},

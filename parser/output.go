@@ -73,7 +73,10 @@ var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d
 
 // fieldList reports a line of three fields or more, each a label and its
 // value, between bars or dots: an entry's metadata ("Views: 1120 | Added
-// by: Jane | Tags: a, b | Rating: 0.0/0").
+// by: Jane | Tags: a, b | Rating: 0.0/0"). A date and a link to the
+// comments are such fields without a label ("January 13, 2020 at 08:45
+// AM | categories: Python | View Comments"), but one field at least has
+// one.
 func fieldList(t string) bool {
 	t = normSpace(t)
 	sep := " | "
@@ -84,13 +87,23 @@ func fieldList(t string) bool {
 	if len(parts) < 3 {
 		return false
 	}
+	labelled := false
 	for _, p := range parts {
-		if !reField.MatchString(strings.TrimSpace(p)) {
+		p = strings.TrimSpace(p)
+		switch {
+		case reField.MatchString(p):
+			labelled = true
+		case len(p) < 60 && (reDateOnly.MatchString(p) || reCommentsLink.MatchString(p)):
+		default:
 			return false
 		}
 	}
-	return true
+	return labelled
 }
+
+// reCommentsLink matches a link to an entry's comments or their count
+// ("View Comments", "3 Kommentare", "Leave a comment").
+var reCommentsLink = regexp.MustCompile(`(?i)^(?:(?:\d+|no|keine|view|show|read|leave an?|add an?|write an?|post an?) )?(?:comments?|kommentare?|comentarios?|commentaires?|commenti|responses?|replies)$`)
 
 // reField matches a label of up to three words, a colon and a value.
 var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)

@@ -75,6 +75,12 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "[Anzeige] Dieser Artikel entstand in Kooperation mit Marke.", false},
 		{bPara, "(Sponsored) This post is paid for by Brand.", false},
 		{bPara, "(Die Werbung lief nur im Mai.) Danach kam das Verbot.", true},
+		// A publication or update date under its label, or the label alone.
+		{bPara, "Aktualisiert am 17.01.2021.", false},
+		{bPara, "Last updated: March 3, 2022", false},
+		{bPara, "Release Date:", false},
+		{bPara, "Published on the eve of the vote, the report shocked many.", true},
+		{bPara, "Aktualisiert am Montag wurde nur die Karte.", true},
 		// Template markers left for a script to fill.
 		{bPara, "$$ARTICLEAD$$", false},
 		{bPara, "{{ ad_slot }}", false},

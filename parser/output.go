@@ -71,6 +71,22 @@ var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
+// datedLabel reports a line that is a publication or update label and
+// a date, or the label alone ("Aktualisiert am 17.01.2021.", "Last
+// updated: March 3, 2022", "Release Date:").
+func datedLabel(t string) bool {
+	m := reLineDateLabel.FindStringIndex(t)
+	if m == nil {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t[m[1]:]), "."))
+	return rest == "" || reDateOnly.MatchString(rest)
+}
+
+// reLineDateLabel matches the label of a publication or update date
+// opening a line.
+var reLineDateLabel = regexp.MustCompile(`(?i)^(?:(?:zuletzt )?aktualisiert(?: am)?|(?:zuletzt )?geändert am|veröffentlicht(?: am)?|erstellt am|erscheinungsdatum|(?:last )?updated(?: on)?|published(?: on)?|posted on|release date|publication date|date published|publié le|mis à jour le|actualizado(?: el)?|publicado(?: el)?|pubblicato il|aggiornato il)\b\s*:?`)
+
 // fieldList reports a line of three fields or more, each a label and its
 // value, between bars or dots: an entry's metadata ("Views: 1120 | Added
 // by: Jane | Tags: a, b | Rating: 0.0/0"). A date and a link to the
@@ -161,7 +177,7 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		// A photo credit or a caption with one, a copyright line.
 		return false
 	}
-	if n < 60 && reDateOnly.MatchString(t) {
+	if n < 60 && (reDateOnly.MatchString(t) || datedLabel(t)) {
 		return false
 	}
 	if n < 60 && rePlaceholder.MatchString(t) {

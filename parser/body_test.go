@@ -537,6 +537,16 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Zeta is", "Eta is"},
 		},
+		{
+			name: "an Instagram embed's markup stays out, a tweet stays in",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/"><div><p>&nbsp;</p><div><div></div></div><div><div>Sieh dir diesen Beitrag auf Instagram an</div></div><p>Zeta is a post shared by Somebody (@somebody)</p></div></blockquote>
+` + para("Beta", 4) + `
+<blockquote class="twitter-tweet"><p>Omicron is what the minister wrote about the vote this morning.</p>&mdash; Minister (@minister) <a href="https://twitter.com/minister/status/1">May 4, 2022</a></blockquote>
+` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is", "Omicron is"},
+			mustNot: []string{"Instagram", "Zeta is"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -75,6 +75,17 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "[Anzeige] Dieser Artikel entstand in Kooperation mit Marke.", false},
 		{bPara, "(Sponsored) This post is paid for by Brand.", false},
 		{bPara, "(Die Werbung lief nur im Mai.) Danach kam das Verbot.", true},
+		// Calls to follow, donate, log in or get mail; placeholders of
+		// widgets that load later; a PHP warning printed into the page.
+		{bPara, "Folge mir auf Instagram!", false},
+		{bPara, "Das Magazin ist spendenfinanziert!", false},
+		{bPara, "Sie sind bereits registriert?", false},
+		{bPara, "Erhalten Sie kostenlos täglich die wichtigsten News direkt per E-Mail.", false},
+		{bPara, "Karte wird geladen - bitte warten...", false},
+		{bPara, "Loading...", false},
+		{bPara, "Strict Standards: Only variables should be passed by reference in /www/wp-includes/wp-db.php on line 785", false},
+		{bPara, "Die Fans folgen dem Team auf Instagram und auf jede Auswärtsfahrt.", true},
+		{bPara, "Loading the ship took three days.", true},
 		// A publication or update date under its label, or the label alone.
 		{bPara, "Aktualisiert am 17.01.2021.", false},
 		{bPara, "Last updated: March 3, 2022", false},

@@ -547,6 +547,18 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is", "Gamma is", "Omicron is"},
 			mustNot: []string{"Instagram", "Zeta is"},
 		},
+		{
+			name: "a box of other stories under a related heading goes, the text below it and a note on further reading stay",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="section"><h3>Weitere Meldungen</h3><div class="row"><div class="post"><a href="/sport">Sport</a><h2><a href="/news/2">Zeta wins the cup</a></h2><p>Zeta won the final on Sunday ...</p></div>
+<div class="post"><a href="/city">City</a><h2><a href="/news/3">Eta opens a shop</a></h2><p>Eta is a baker in the old town ...</p></div></div></div>
+` + para("Beta", 4) + `
+<div><h2>Mehr zum Thema</h2><p>Omicron is where you find a detailed overview of the new interface, and more on it on the maker's pages:</p>
+<ul><li><a href="https://example.com/help">Using the interface in the help centre</a></li><li><a href="https://example.com/maker">More about the maker</a></li></ul></div>
+</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Omicron is"},
+			mustNot: []string{"Zeta", "Eta is", "Weitere Meldungen"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

@@ -3,6 +3,7 @@ package parser
 import (
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -69,6 +70,9 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		return true
 	}
 	st := e.sc.stat(n)
+	if st.hasBlock && !e.rule && relatedBox(n, st, e.sc.stat(e.root)) {
+		return true
+	}
 	switch st.h {
 	case hintComments:
 		return !e.sc.discussion
@@ -84,6 +88,41 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	}
 	return false
 }
+
+// relatedBox reports a box that a heading over pointers to other stories
+// opens ("Related", "Read next", "Weitere Artikel") and that lists them:
+// its first child element is such a heading, a quarter of its text or
+// more is links, and below the heading it holds the headlines of the
+// stories. It holds less than half the body's text. Only the box goes:
+// the article may go on below it. A note under such a heading that
+// points to further reading ("Mehr zum Thema: details in the help
+// centre", and a list of links) has no headlines and stays; its links
+// alone are judged as links.
+func relatedBox(n *xhtml.Node, st, root *nstat) bool {
+	if 2*st.text >= root.text || 4*st.link < st.text {
+		return false
+	}
+	c := n.FirstChild
+	for c != nil && (c.Type != xhtml.ElementNode && (c.Type != xhtml.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != xhtml.ElementNode || !isHeading(c.DataAtom) {
+		return false
+	}
+	t := nodeText(c)
+	if len(t) >= 80 || !reRelatedHeading.MatchString(strings.TrimSpace(t)) {
+		return false
+	}
+	for s := c.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == xhtml.ElementNode && (isHeading(s.DataAtom) || hasHeading(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// reRelatedHeading matches the label over a list of other stories.
+var reRelatedHeading = regexp.MustCompile(`(?i)^(?:related(?: (?:articles|posts|stories|content|news|reading|links))?|read (?:next|more|also|further)|more (?:stories|articles|news|from|on this|to read)|you (?:might|may) also (?:like|enjoy)|recommended(?: for you| articles| stories)?|also read|see also|more like this|weitere (?:artikel|beiträge|themen|nachrichten|meldungen)|ähnliche (?:artikel|beiträge|themen)|verwandte (?:artikel|beiträge|themen)|mehr zum thema|lesen sie auch|auch interessant|das könnte (?:sie|dich) auch interessieren|artículos relacionados|noticias relacionadas|te puede interesar|también te puede interesar|articles similaires|à lire aussi|lire aussi|leia também|articoli correlati|leggi anche)\b`)
 
 // holdsIngredients reports a box that holds a recipe's ingredients, up
 // to cardLevels above them: the recipe card, whatever its name says

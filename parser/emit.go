@@ -121,8 +121,9 @@ func relatedBox(n *xhtml.Node, st, root *nstat) bool {
 	return false
 }
 
-// reRelatedHeading matches the label over a list of other stories.
-var reRelatedHeading = regexp.MustCompile(`(?i)^(?:related(?: (?:articles|posts|stories|content|news|reading|links))?|read (?:next|more|also|further)|more (?:stories|articles|news|from|on this|to read)|you (?:might|may) also (?:like|enjoy)|recommended(?: for you| articles| stories)?|also read|see also|more like this|weitere (?:artikel|beiträge|themen|nachrichten|meldungen)|ähnliche (?:artikel|beiträge|themen)|verwandte (?:artikel|beiträge|themen)|mehr zum thema|lesen sie auch|auch interessant|das könnte (?:sie|dich) auch interessieren|artículos relacionados|noticias relacionadas|te puede interesar|también te puede interesar|articles similaires|à lire aussi|lire aussi|leia também|articoli correlati|leggi anche)\b`)
+// reRelatedHeading matches the label over a list of other stories, alone
+// or with a gloss after a dash ("Related — 有關").
+var reRelatedHeading = regexp.MustCompile(`(?i)^(?:related(?: (?:articles|posts|stories|content|news|reading|links))?|read (?:next|more|also|further)|more (?:stories|articles|news|from|on this|to read)|you (?:might|may) also (?:like|enjoy)|recommended(?: for you| articles| stories)?|also read|see also|more like this|weitere (?:artikel|beiträge|themen|nachrichten|meldungen)|ähnliche (?:artikel|beiträge|themen)|verwandte (?:artikel|beiträge|themen)|mehr zum thema|lesen sie auch|auch interessant|das könnte (?:sie|dich) auch interessieren|artículos relacionados|noticias relacionadas|te puede interesar|también te puede interesar|articles similaires|à lire aussi|lire aussi|leia também|articoli correlati|leggi anche|neueste (?:artikel|beiträge|nachrichten)|(?:latest|recent|popular) (?:posts|news|articles|stories)|most (?:read|popular|viewed)|meistgelesen|top stories|trending|últimas noticias|lo más leído|les plus lus|derniers articles)\s*[:.!]?\s*(?:[—–|-].*)?$`)
 
 // holdsIngredients reports a box that holds a recipe's ingredients, up
 // to cardLevels above them: the recipe card, whatever its name says

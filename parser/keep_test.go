@@ -161,3 +161,28 @@ func TestWrittenAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestRelatedHeading pins the labels relatedBox takes for a heading over
+// other stories.
+func TestRelatedHeading(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"Weitere Meldungen", true},
+		{"Related — 有關", true},
+		{"Neueste Artikel", true},
+		{"Most read", true},
+		{"Latest posts", true},
+		{"Lo más leído", true},
+		{"Das könnte Sie auch interessieren!", true},
+		{"Related factors in the decline", false},
+		{"Relatives of the victims", false},
+		{"Die neueste Entwicklung", false},
+		{"Mostly sunny", false},
+	} {
+		if got := reRelatedHeading.MatchString(tc.text); got != tc.want {
+			t.Errorf("reRelatedHeading(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -86,6 +86,13 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Strict Standards: Only variables should be passed by reference in /www/wp-includes/wp-db.php on line 785", false},
 		{bPara, "Die Fans folgen dem Team auf Instagram und auf jede Auswärtsfahrt.", true},
 		{bPara, "Loading the ship took three days.", true},
+		// The notice shown in place of an external embed until the reader
+		// consents to load it.
+		{bHeading, "Empfohlener redaktioneller Inhalt", false},
+		{bPara, "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.\nDu kannst ihn dir mit einem Klick anzeigen lassen und wieder ausblenden.", false},
+		{bPara, "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Damit können personenbezogene Daten an Drittplattformen übermittelt werden.", false},
+		{bPara, "To view this content, you need to accept social media cookies.", false},
+		{bPara, "An dieser Stelle ist ein Umbau geplant, sagte der Bürgermeister.", true},
 		// A publication or update date under its label, or the label alone.
 		{bPara, "Aktualisiert am 17.01.2021.", false},
 		{bPara, "Last updated: March 3, 2022", false},

@@ -124,6 +124,14 @@ var reCommentsLink = regexp.MustCompile(`(?i)^(?:(?:\d+|no|keine|view|show|read|
 // reField matches a label of up to three words, a colon and a value.
 var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
 
+// reEmbedConsent matches the notice a page shows in place of an external
+// embed (a video, a post, a map) until the reader consents to load it:
+// "Empfohlener redaktioneller Inhalt", "An dieser Stelle finden Sie einen
+// externen Inhalt …", "Ich bin damit einverstanden, dass mir externe
+// Inhalte angezeigt werden", "To view this content, you need to accept
+// cookies".
+var reEmbedConsent = regexp.MustCompile(`(?i)^(?:empfohlener (?:redaktioneller|externer) inhalt|an dieser stelle (?:findest du|finden sie|ist) (?:einen|ein) .{0,80}externe[nrs]? (?:inhalt|medium|video|beitrag)|ich bin damit einverstanden, dass mir (?:der |die )?externe[rn]? inhalte?|(?:zum|um den) (?:anzeigen|laden) (?:des|der|von) (?:externen|eingebetteten) inhalte?|this (?:content|embed|video|post) (?:is provided by|is hosted by|is from) (?:a )?third[- ]part|to (?:view|see|display|watch) this (?:content|video|post|embed),? (?:you (?:need|have) to|please) (?:accept|enable|allow|consent))`)
+
 // rePlaceholder matches a template's marker left in the text for a script
 // to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
 var rePlaceholder = regexp.MustCompile(`^(?:\$\$|\{\{|%%|\[\[)\s*[\w.-]+\s*(?:\$\$|\}\}|%%|\]\])$`)
@@ -181,6 +189,9 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		return false
 	}
 	if n < 60 && rePlaceholder.MatchString(t) {
+		return false
+	}
+	if n < 500 && (b.kind == bPara || b.kind == bHeading) && reEmbedConsent.MatchString(t) {
 		return false
 	}
 	if n < 240 && b.kind == bPara && fieldList(t) {

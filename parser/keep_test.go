@@ -86,6 +86,12 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Strict Standards: Only variables should be passed by reference in /www/wp-includes/wp-db.php on line 785", false},
 		{bPara, "Die Fans folgen dem Team auf Instagram und auf jede Auswärtsfahrt.", true},
 		{bPara, "Loading the ship took three days.", true},
+		// Labels that end in a letter outside ASCII.
+		{bPara, "Реклама:", false},
+		{bPara, "Publicité", false},
+		{bPara, "Leia também: o plano do governo", false},
+		{bPara, "Рекламации клиентов выросли.", true},
+		{bPara, "Publicités et marketing sont interdits.", true},
 		// The notice shown in place of an external embed until the reader
 		// consents to load it.
 		{bHeading, "Empfohlener redaktioneller Inhalt", false},

@@ -99,6 +99,11 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Damit können personenbezogene Daten an Drittplattformen übermittelt werden.", false},
 		{bPara, "To view this content, you need to accept social media cookies.", false},
 		{bPara, "An dieser Stelle ist ein Umbau geplant, sagte der Bürgermeister.", true},
+		{bPara, "Get the latest news to your phone Join us on WhatsApp", false},
+		{bPara, "Do you have a story to tell? Email: news@example.com", false},
+		{bPara, "You can unsubscribe at any time. Read our Privacy Policy", false},
+		{bPara, "Please read our community guidelines before you post.", false},
+		{bPara, "Every village has a story to tell, she said.", true},
 		// A publication or update date under its label, or the label alone.
 		{bPara, "Aktualisiert am 17.01.2021.", false},
 		{bPara, "Last updated: March 3, 2022", false},
@@ -141,6 +146,10 @@ func TestLabelOnly(t *testing.T) {
 		{bPara, "Quellenangaben:", false},
 		{bHeading, "Jetzt entdecken", false},
 		{bHeading, "Quellen der Energiewende", true},
+		{bPara, "Partager cet article", false},
+		{bPara, "Auf dieser Seite:", false},
+		{bHeading, "In this article", false},
+		{bHeading, "In this article we test three phones", true},
 		// A bare domain name: the source's attribution.
 		{bPara, "EXAMPLE-NEWS.COM", false},
 		{bPara, "www.example.de", false},

@@ -70,6 +70,8 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "January 13, 2020 at 08:45 AM | categories: Python, Mercurial | View Comments", false},
 		{bPara, "12.03.2021 | Kategorie: Politik | 3 Kommentare", false},
 		{bPara, "January 13, 2020 | View Comments | 3 Comments", true},
+		{bPara, "By TPN, in News, Portugal, Business · 31 Jan 2025, 20:02 · 0 Comments", false},
+		{bPara, "By the river · by the sea · by the hills", true},
 		// A note that the text advertises, set apart by a star or brackets.
 		{bPara, "*Werbung. Dieser Beitrag enthält Werbung für Marke.", false},
 		{bPara, "[Anzeige] Dieser Artikel entstand in Kooperation mit Marke.", false},

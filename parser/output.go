@@ -96,7 +96,8 @@ var reLineDateLabel = regexp.MustCompile(`(?i)^(?:(?:zuletzt )?aktualisiert(?: a
 // by: Jane | Tags: a, b | Rating: 0.0/0"). A date and a link to the
 // comments are such fields without a label ("January 13, 2020 at 08:45
 // AM | categories: Python | View Comments"), but one field at least has
-// one.
+// one, or is a byline ("By TPN, in News, Portugal · 31 Jan 2025, 20:02 ·
+// 0 Comments").
 func fieldList(t string) bool {
 	t = normSpace(t)
 	sep := " | "
@@ -111,7 +112,7 @@ func fieldList(t string) bool {
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
 		switch {
-		case reField.MatchString(p):
+		case reField.MatchString(p), len(p) < 100 && reBylineField.MatchString(p):
 			labelled = true
 		case len(p) < 60 && (reDateOnly.MatchString(p) || reCommentsLink.MatchString(p)):
 		default:
@@ -120,6 +121,9 @@ func fieldList(t string) bool {
 	}
 	return labelled
 }
+
+// reBylineField matches a byline among an entry's metadata fields.
+var reBylineField = regexp.MustCompile(`^(?i:by|von|par|por|di|door|av|af|posted by|geschrieben von|written by) \p{Lu}`)
 
 // reCommentsLink matches a link to an entry's comments or their count
 // ("View Comments", "3 Kommentare", "Leave a comment").

@@ -106,6 +106,13 @@ func TestKeepBoilerLines(t *testing.T) {
 		{bPara, "You can unsubscribe at any time. Read our Privacy Policy", false},
 		{bPara, "Please read our community guidelines before you post.", false},
 		{bPara, "Every village has a story to tell, she said.", true},
+		// A dateline with a time of day, wherever it stands; a date alone
+		// may be a fact of the text.
+		{bPara, "Heute, 12:37 Uhr", false},
+		{bPara, "včera 14:40", false},
+		{bPara, "5 gennaio 2025 ( modifica il 6 gennaio 2025 | 15:24)", false},
+		{bPara, "Einsendeschluss: 03.11.2019 (Poststempel)", true},
+		{bPara, "Seit Mai 2022 Chefkontrolleur", true},
 		// A publication or update date under its label, or the label alone.
 		{bPara, "Aktualisiert am 17.01.2021.", false},
 		{bPara, "Last updated: March 3, 2022", false},

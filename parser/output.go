@@ -196,6 +196,12 @@ func (x *extraction) keep(b *block, rule bool) bool {
 	if n < 60 && (reDateOnly.MatchString(t) || datedLabel(t)) {
 		return false
 	}
+	if n < 80 && b.kind == bPara && reClockTime.MatchString(t) && isDateline(t) {
+		// A dateline below the first paragraph ("Heute, 12:37 Uhr",
+		// "23. 12. 2024 13:31"): with a time of day, not a date alone
+		// ("Einsendeschluss: 03.11.2019", "Seit Mai 2022 Chefkontrolleur").
+		return false
+	}
 	if n < 60 && rePlaceholder.MatchString(t) {
 		return false
 	}
@@ -626,6 +632,10 @@ func (x *extraction) headlineAgain(b block) bool {
 	}
 	return 2*hits >= words
 }
+
+// reClockTime matches a time of day: hours and minutes between a colon,
+// or before "Uhr" or "h".
+var reClockTime = regexp.MustCompile(`\b\d{1,2}:\d{2}\b|\b\d{1,2}[.:]\d{2}\s?(?:Uhr|h)\b`)
 
 var (
 	reClock     = regexp.MustCompile(`\b\d{1,2}[:.]\d{2}\b`)

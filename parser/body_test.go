@@ -559,6 +559,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is", "Omicron is"},
 			mustNot: []string{"Zeta", "Eta is", "Weitere Meldungen"},
 		},
+		{
+			name: "a custom element is named by its tag as a class names an element",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<pp-inline-teaser><h3>Zeta questions</h3><p>Zeta answers to your questions.</p></pp-inline-teaser>
+` + para("Beta", 4) + `<social-share-bar><p>Eta share on the networks</p></social-share-bar></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta", "Eta share"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

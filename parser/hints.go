@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strings"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -168,6 +170,11 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		return hintPositive, buf, cbuf
 	}
 	buf = classTokens(n, buf)
+	if n.DataAtom == 0 && strings.IndexByte(n.Data, '-') > 0 {
+		// A custom element's name says what it is as a class does
+		// ("pp-inline-teaser", "social-share-bar").
+		buf = splitTokens(n.Data, buf, false)
+	}
 	if len(buf) == 0 {
 		return hintNone, buf, cbuf
 	}

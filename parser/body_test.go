@@ -567,6 +567,14 @@ func TestBodyRules(t *testing.T) {
 			must:    []string{"Alpha is", "Beta is"},
 			mustNot: []string{"Zeta", "Eta share"},
 		},
+		{
+			name: "a box about the author that a label opens stays out, a section on an author stays in",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="highlight"><div class="content"><div class="header">AUTOR</div><h3>Dr. Zeta Example</h3><p>Zeta is a founding partner of a law firm in Berlin, working on banking law and consumer protection.</p></div></div>
+` + para("Beta", 4) + `<h2>The author</h2>` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

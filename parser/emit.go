@@ -70,7 +70,7 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		return true
 	}
 	st := e.sc.stat(n)
-	if st.hasBlock && !e.rule && relatedBox(n, st, e.sc.stat(e.root)) {
+	if st.hasBlock && !e.rule && (relatedBox(n, st, e.sc.stat(e.root)) || authorBox(n, st, e.sc.stat(e.root))) {
 		return true
 	}
 	switch st.h {
@@ -120,6 +120,32 @@ func relatedBox(n *xhtml.Node, st, root *nstat) bool {
 	}
 	return false
 }
+
+// authorBox reports a box about the author that a label opens ("Autor",
+// "Über den Autor", "About the author"): its first child element is the
+// label alone, and the box holds a short bio, less than a third of the
+// body's text.
+func authorBox(n *xhtml.Node, st, root *nstat) bool {
+	if st.text > maxAuthorBox || 3*st.text >= root.text {
+		return false
+	}
+	c := n.FirstChild
+	for c != nil && (c.Type != xhtml.ElementNode && (c.Type != xhtml.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != xhtml.ElementNode || c.NextSibling == nil {
+		return false
+	}
+	t := nodeText(c)
+	return len(t) < 40 && reAuthorLabel.MatchString(strings.TrimSpace(t))
+}
+
+// maxAuthorBox is the most text (non-space bytes) a box about the author
+// holds.
+const maxAuthorBox = 1000
+
+// reAuthorLabel matches the label over a box about the author.
+var reAuthorLabel = regexp.MustCompile(`(?i)^(?:(?:über (?:den|die) |zum |zur |der |die |the |about the |sobre el |sobre la |à propos de l'|l'|el |la |o |a |l')?(?:autor|autorin|autor:innen|autorinnen|author|authors|auteur|auteure|autore|autrice)|zur person)\s*:?$`)
 
 // reRelatedHeading matches the label over a list of other stories, alone
 // or with a gloss after a dash ("Related — 有關").

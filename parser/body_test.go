@@ -520,6 +520,61 @@ func TestBodyRules(t *testing.T) {
 </main></body></html>`,
 			must: []string{"Omicron is"},
 		},
+		{
+			name: "a credit named so inside a caption or a paragraph stays out",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<p class="image-text">Omicron stands beside the winner of the vote at the meeting.<span class="credits">Zeta Agency / Eta</span></p>
+` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Omicron stands beside", "Beta is"},
+			mustNot: []string{"Zeta Agency"},
+		},
+		{
+			name: "a note on affiliate links stays out, named for its text or not",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="affiliate-text"><p>Zeta is how we pay for our work: when you buy through the links marked with a star on this page, the shop pays us a fee for it.</p></div>
+<p class="comp disclosure-text text-block">Eta is a note that we may receive compensation when you visit the partners we recommend on this page.</p>
+` + para("Beta", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta is", "Eta is"},
+		},
+		{
+			name: "an Instagram embed's markup stays out, a tweet stays in",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/"><div><p>&nbsp;</p><div><div></div></div><div><div>Sieh dir diesen Beitrag auf Instagram an</div></div><p>Zeta is a post shared by Somebody (@somebody)</p></div></blockquote>
+` + para("Beta", 4) + `
+<blockquote class="twitter-tweet"><p>Omicron is what the minister wrote about the vote this morning.</p>&mdash; Minister (@minister) <a href="https://twitter.com/minister/status/1">May 4, 2022</a></blockquote>
+` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is", "Omicron is"},
+			mustNot: []string{"Instagram", "Zeta is"},
+		},
+		{
+			name: "a box of other stories under a related heading goes, the text below it and a note on further reading stay",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="section"><h3>Weitere Meldungen</h3><div class="row"><div class="post"><a href="/sport">Sport</a><h2><a href="/news/2">Zeta wins the cup</a></h2><p>Zeta won the final on Sunday ...</p></div>
+<div class="post"><a href="/city">City</a><h2><a href="/news/3">Eta opens a shop</a></h2><p>Eta is a baker in the old town ...</p></div></div></div>
+` + para("Beta", 4) + `
+<div><h2>Mehr zum Thema</h2><p>Omicron is where you find a detailed overview of the new interface, and more on it on the maker's pages:</p>
+<ul><li><a href="https://example.com/help">Using the interface in the help centre</a></li><li><a href="https://example.com/maker">More about the maker</a></li></ul></div>
+</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Omicron is"},
+			mustNot: []string{"Zeta", "Eta is", "Weitere Meldungen"},
+		},
+		{
+			name: "a custom element is named by its tag as a class names an element",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<pp-inline-teaser><h3>Zeta questions</h3><p>Zeta answers to your questions.</p></pp-inline-teaser>
+` + para("Beta", 4) + `<social-share-bar><p>Eta share on the networks</p></social-share-bar></main></body></html>`,
+			must:    []string{"Alpha is", "Beta is"},
+			mustNot: []string{"Zeta", "Eta share"},
+		},
+		{
+			name: "a box about the author that a label opens stays out, a section on an author stays in",
+			page: `<html><body><main><h1>Headline</h1>` + para("Alpha", 4) + `
+<div class="highlight"><div class="content"><div class="header">AUTOR</div><h3>Dr. Zeta Example</h3><p>Zeta is a founding partner of a law firm in Berlin, working on banking law and consumer protection.</p></div></div>
+` + para("Beta", 4) + `<h2>The author</h2>` + para("Gamma", 4) + `</main></body></html>`,
+			must:    []string{"Alpha is", "Beta is", "Gamma is"},
+			mustNot: []string{"Zeta"},
+		},
 	} {
 		a, err := New(nil).Extract([]byte(tc.page), Options{URL: "https://example.org/news/1"})
 		if err != nil {

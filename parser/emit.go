@@ -3,6 +3,7 @@ package parser
 import (
 	"html"
 	"net/url"
+	"regexp"
 	"strings"
 
 	xhtml "golang.org/x/net/html"
@@ -69,6 +70,9 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 		return true
 	}
 	st := e.sc.stat(n)
+	if st.hasBlock && !e.rule && (relatedBox(n, st, e.sc.stat(e.root)) || authorBox(n, st, e.sc.stat(e.root))) {
+		return true
+	}
 	switch st.h {
 	case hintComments:
 		return !e.sc.discussion
@@ -84,6 +88,68 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	}
 	return false
 }
+
+// relatedBox reports a box that a heading over pointers to other stories
+// opens ("Related", "Read next", "Weitere Artikel") and that lists them:
+// its first child element is such a heading, a quarter of its text or
+// more is links, and below the heading it holds the headlines of the
+// stories. It holds less than half the body's text. Only the box goes:
+// the article may go on below it. A note under such a heading that
+// points to further reading ("Mehr zum Thema: details in the help
+// centre", and a list of links) has no headlines and stays; its links
+// alone are judged as links.
+func relatedBox(n *xhtml.Node, st, root *nstat) bool {
+	if 2*st.text >= root.text || 4*st.link < st.text {
+		return false
+	}
+	c := n.FirstChild
+	for c != nil && (c.Type != xhtml.ElementNode && (c.Type != xhtml.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != xhtml.ElementNode || !isHeading(c.DataAtom) {
+		return false
+	}
+	t := nodeText(c)
+	if len(t) >= 80 || !reRelatedHeading.MatchString(strings.TrimSpace(t)) {
+		return false
+	}
+	for s := c.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == xhtml.ElementNode && (isHeading(s.DataAtom) || hasHeading(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// authorBox reports a box about the author that a label opens ("Autor",
+// "Über den Autor", "About the author"): its first child element is the
+// label alone, and the box holds a short bio, less than a third of the
+// body's text.
+func authorBox(n *xhtml.Node, st, root *nstat) bool {
+	if st.text > maxAuthorBox || 3*st.text >= root.text {
+		return false
+	}
+	c := n.FirstChild
+	for c != nil && (c.Type != xhtml.ElementNode && (c.Type != xhtml.TextNode || strings.TrimSpace(c.Data) == "")) {
+		c = c.NextSibling
+	}
+	if c == nil || c.Type != xhtml.ElementNode || c.NextSibling == nil {
+		return false
+	}
+	t := nodeText(c)
+	return len(t) < 40 && reAuthorLabel.MatchString(strings.TrimSpace(t))
+}
+
+// maxAuthorBox is the most text (non-space bytes) a box about the author
+// holds.
+const maxAuthorBox = 1000
+
+// reAuthorLabel matches the label over a box about the author.
+var reAuthorLabel = regexp.MustCompile(`(?i)^(?:(?:über (?:den|die) |zum |zur |der |die |the |about the |sobre el |sobre la |à propos de l'|l'|el |la |o |a |l')?(?:autor|autorin|autor:innen|autorinnen|author|authors|auteur|auteure|autore|autrice)|zur person)\s*:?$`)
+
+// reRelatedHeading matches the label over a list of other stories, alone
+// or with a gloss after a dash ("Related — 有關").
+var reRelatedHeading = regexp.MustCompile(`(?i)^(?:related(?: (?:articles|posts|stories|content|news|reading|links))?|read (?:next|more|also|further)|more (?:stories|articles|news|from|on this|to read)|you (?:might|may) also (?:like|enjoy)|recommended(?: for you| articles| stories)?|also read|see also|more like this|weitere (?:artikel|beiträge|themen|nachrichten|meldungen)|ähnliche (?:artikel|beiträge|themen)|verwandte (?:artikel|beiträge|themen)|mehr zum thema|lesen sie auch|auch interessant|das könnte (?:sie|dich) auch interessieren|artículos relacionados|noticias relacionadas|te puede interesar|también te puede interesar|articles similaires|à lire aussi|lire aussi|leia também|articoli correlati|leggi anche|neueste (?:artikel|beiträge|nachrichten)|(?:latest|recent|popular) (?:posts|news|articles|stories)|most (?:read|popular|viewed)|meistgelesen|top stories|trending|últimas noticias|lo más leído|les plus lus|derniers articles)\s*[:.!]?\s*(?:[—–|-].*)?$`)
 
 // holdsIngredients reports a box that holds a recipe's ingredients, up
 // to cardLevels above them: the recipe card, whatever its name says
@@ -259,7 +325,7 @@ func (e *emitter) inline(n *xhtml.Node, in *inl, inLink bool) {
 	default:
 		return
 	}
-	if e.skip[n] {
+	if e.skip[n] || e.inlineCredit(n) {
 		return
 	}
 	switch n.DataAtom {
@@ -302,6 +368,32 @@ func (e *emitter) inline(n *xhtml.Node, in *inl, inLink bool) {
 	}
 	e.inlineChildren(n, in, inLink)
 }
+
+// inlineCredit reports an inline element named for a credit ("credit",
+// "credits", "photo-credit") with a short text, in a caption or a
+// paragraph: the agency or photographer of a picture ("DCV / Oppitz"),
+// not part of the sentence. A site rule's body keeps it.
+func (e *emitter) inlineCredit(n *xhtml.Node) bool {
+	if e.rule || n.DataAtom == atom.A {
+		return false
+	}
+	st := e.sc.stat(n)
+	if st.h != hintWeakNeg || st.text == 0 || st.text > maxInlineCredit || st.hasBlock {
+		return false
+	}
+	e.buf = classTokens(n, e.buf)
+	for _, t := range e.buf {
+		switch t {
+		case "credit", "credits", "photocredit", "imagecredit":
+			return true
+		}
+	}
+	return false
+}
+
+// maxInlineCredit is the most text (non-space bytes) an inline credit
+// holds.
+const maxInlineCredit = 80
 
 func (e *emitter) resolve(href string) string {
 	href = strings.TrimSpace(href)

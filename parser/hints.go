@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"strings"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -49,7 +51,14 @@ var strongNegTokens = map[string]bool{
 	"authorprofile": true, "authorbox": true, "authorinfo": true, "aboutauthor": true, "abouttheauthor": true,
 	"oembed": true, "placeholder": true, "paywalled": true, "regwall": true, "piano": true,
 	"postmetadata": true, "postmeta": true, "entrymeta": true, "entryfooter": true, "postfooter": true,
+	"affiliate": true, "disclosure": true,
 }
+
+// firmTokens are strong names that a name for the body beside them does
+// not soften: a note that the page earns from the links or products in it
+// is named for its text ("affiliate-text", "disclosure-text"), and is
+// boilerplate all the same.
+var firmTokens = []string{"affiliate", "disclosure"}
 
 var weakNegTokens = map[string]bool{
 	"meta": true, "byline": true, "author": true, "authors": true, "info": true, "tools": true,
@@ -111,6 +120,7 @@ const (
 	tokPositive
 	tokPostClass
 	tokIngredients
+	tokFirm
 )
 
 var tokenFlags = func() map[string]uint8 {
@@ -132,6 +142,9 @@ var tokenFlags = func() map[string]uint8 {
 	}
 	for _, t := range ingredientTokens {
 		m[t] |= tokIngredients
+	}
+	for _, t := range firmTokens {
+		m[t] |= tokFirm
 	}
 	return m
 }()
@@ -157,11 +170,16 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 		return hintPositive, buf, cbuf
 	}
 	buf = classTokens(n, buf)
+	if n.DataAtom == 0 && strings.IndexByte(n.Data, '-') > 0 {
+		// A custom element's name says what it is as a class does
+		// ("pp-inline-teaser", "social-share-bar").
+		buf = splitTokens(n.Data, buf, false)
+	}
 	if len(buf) == 0 {
 		return hintNone, buf, cbuf
 	}
 	h := hintNone
-	pos, comments, ingredients := false, false, false
+	pos, comments, ingredients, firm := false, false, false, false
 	var jb [64]byte
 	for i, t := range buf {
 		f := tokenFlags[t]
@@ -177,6 +195,7 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 			ingredients = true
 		}
 		comments = comments || f&tokComment != 0
+		firm = firm || f&tokFirm != 0
 		if f&tokStrong != 0 {
 			h = hintStrongNeg
 		} else if f&tokWeak != 0 && h < hintWeakNeg {
@@ -231,7 +250,7 @@ func classifyCamel(n *html.Node, buf, cbuf []string) (hint, []string, []string) 
 	if h == hintNone && pos {
 		return hintPositive, buf, cbuf
 	}
-	if h == hintStrongNeg && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
+	if h == hintStrongNeg && !firm && (pos || n.DataAtom == atom.Article || n.DataAtom == atom.Main) {
 		// "article-sidebar" or "content-ad": a weak signal either way.
 		h = hintWeakNeg
 	}

@@ -37,7 +37,11 @@ func SanitizeBody(fragment string) string {
 	return strings.TrimSpace(policy.Sanitize(fragment))
 }
 
-var reBoiler = mustScreen(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|zobacz także|zobacz też|zobacz również|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|weitere beiträge|weitere artikel|ähnliche themen|ähnliche beiträge|ähnliche artikel|was sind cookies|what are cookies|cookie[- ]?einstellungen|cookie settings|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)\b|(?i)^\(?(?:watch|listen|bild|foto|fotos|photo|image|credits?|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))|^\(?(?:noch keine (?:bewertungen|kommentare)|no (?:ratings|comments|reviews) yet|aún no hay comentarios|pas encore de commentaires|(?:view|show|zeige|alle) comments|kommentare anzeigen)\b`)
+// reBoiler matches a short block that opens with the label of a page
+// element. A label ends before any character but a letter or digit, or
+// at the end: \b knows only ASCII letters, so it never ended "Реклама"
+// or "Publicité" and ended "Publicité" inside "Publicités".
+var reBoiler = mustScreen(`(?i)^(?:advertisement|advertising|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|reklama|reklam|reklame|annonce|annons|advertentie|mainos|hirdetés|реклама|sponsored|read more|read also|read next|see also|more on this|related|also read|lesen sie auch|lesen sie mehr|mehr zum thema|mehr lesen|weiterlesen|zum thema|auch interessant|leia também|leia mais|lee también|leer más|lire aussi|à lire aussi|leggi anche|czytaj także|czytaj też|zobacz także|zobacz też|zobacz również|читайте также|share this|share on|share article|follow us|sign up|subscribe|click here|continue reading|recommended|copyright|all rights reserved|top stories|most read|newsletter|weitere themen|weitere beiträge|weitere artikel|ähnliche themen|ähnliche beiträge|ähnliche artikel|was sind cookies|what are cookies|cookie[- ]?einstellungen|cookie settings|das könnte dich auch interessieren|das könnte sie auch interessieren|you might also like|you may also like|more from|related articles|read next|skip to|jump to|back to top|zurück|next article|previous article)(?:[^\p{L}\p{N}_]|$)|(?i)^\(?(?:watch|listen|bild|foto|fotos|photo|image|credits?|quelle|titelbild|beitragsbild|bildquelle|mira|ver también|véase también)\s?:|^(?:©|\(c\))|(?i)^[*(\[]\s?(?:werbung|anzeige|advertisement|advertising|sponsored|affiliate links?|publicidad|publicité)\b|^\(?(?:noch keine (?:bewertungen|kommentare)|no (?:ratings|comments|reviews) yet|aún no hay comentarios|pas encore de commentaires|(?:view|show|zeige|alle) comments|kommentare anzeigen)\b`)
 
 // dropLabels drops the blocks that only name a page element (reLabelOnly).
 // It runs after trimSection, which reads such labels as the start of a
@@ -63,7 +67,7 @@ func isLabelOnly(b block) bool {
 // reLabelOnly matches a line that is nothing but the name of a page
 // element: a table of contents, tags, sharing, contact, an external embed's
 // placeholder, a pointer to more on a topic.
-var reLabelOnly = mustScreen(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|weitere informationen|quellenangaben|quellen|sources|fuentes|references|jetzt entdecken|entdecken sie jetzt|discover now|(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:com|net|org|de|at|ch|fr|es|it|pl|uk|eu|info|news)/?|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|quellen (?:ausblenden|anzeigen|einblenden)|show sources|hide sources|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
+var reLabelOnly = mustScreen(`(?i)^(?:inhaltsverzeichnis|inhalt|table of contents|contents|índice|sommaire|indice|spis treści|содержание|tags?|tagged(?: with)?|markiert mit|schlagw(?:o|ö)rte|etiquetas|mots-clés|kontakt|contact|contacto|externer inhalt|external content|mit freunden teilen|teilen|share|compartir|partager|condividi|(?:diesen )?artikel teilen|share (?:this|the) (?:article|story|post)|partager cet article|compartir (?:esta noticia|este art[ií]culo)|condividi (?:questo articolo|l'articolo)|udostępnij|поделиться|auf dieser seite|in diesem artikel|on this page|in this article|sur cette page|dans cet article|en esta página|en este artículo|weitere informationen|quellenangaben|quellen|sources|fuentes|references|jetzt entdecken|entdecken sie jetzt|discover now|(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.(?:com|net|org|de|at|ch|fr|es|it|pl|uk|eu|info|news)/?|vorschau auf den nächsten artikel|nächster artikel|vorheriger artikel|quellen (?:ausblenden|anzeigen|einblenden)|show sources|hide sources|more information|further information|más información|plus d'informations|mehr zu(?:m)? .{1,40}|more on .{1,40}|más sobre .{1,40}|plus sur .{1,40}|mais sobre .{1,40})\s*:?$`)
 
 // reCallStart matches a paragraph that opens with a call on the reader to
 // support or join the publisher.
@@ -71,9 +75,29 @@ var reCallStart = regexp.MustCompile(`(?i)^(?:unterstütze|unterstützen sie uns
 
 var reDateOnly = regexp.MustCompile(`^(?:[A-Za-zÀ-ÿ]+\.?,? )?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.? [A-Za-zÀ-ÿ]+\.? \d{4}|[A-Za-zÀ-ÿ]+\.? \d{1,2},? \d{4})(?:,? (?:um |at )?\d{1,2}[:.]\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: Uhr)?(?: [A-Z]{2,4})?)?$`)
 
+// datedLabel reports a line that is a publication or update label and
+// a date, or the label alone ("Aktualisiert am 17.01.2021.", "Last
+// updated: March 3, 2022", "Release Date:").
+func datedLabel(t string) bool {
+	m := reLineDateLabel.FindStringIndex(t)
+	if m == nil {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(t[m[1]:]), "."))
+	return rest == "" || reDateOnly.MatchString(rest)
+}
+
+// reLineDateLabel matches the label of a publication or update date
+// opening a line.
+var reLineDateLabel = regexp.MustCompile(`(?i)^(?:(?:zuletzt )?aktualisiert(?: am)?|(?:zuletzt )?geändert am|veröffentlicht(?: am)?|erstellt am|erscheinungsdatum|(?:last )?updated(?: on)?|published(?: on)?|posted on|release date|publication date|date published|publié le|mis à jour le|actualizado(?: el)?|publicado(?: el)?|pubblicato il|aggiornato il)\b\s*:?`)
+
 // fieldList reports a line of three fields or more, each a label and its
 // value, between bars or dots: an entry's metadata ("Views: 1120 | Added
-// by: Jane | Tags: a, b | Rating: 0.0/0").
+// by: Jane | Tags: a, b | Rating: 0.0/0"). A date and a link to the
+// comments are such fields without a label ("January 13, 2020 at 08:45
+// AM | categories: Python | View Comments"), but one field at least has
+// one, or is a byline ("By TPN, in News, Portugal · 31 Jan 2025, 20:02 ·
+// 0 Comments").
 func fieldList(t string) bool {
 	t = normSpace(t)
 	sep := " | "
@@ -84,16 +108,37 @@ func fieldList(t string) bool {
 	if len(parts) < 3 {
 		return false
 	}
+	labelled := false
 	for _, p := range parts {
-		if !reField.MatchString(strings.TrimSpace(p)) {
+		p = strings.TrimSpace(p)
+		switch {
+		case reField.MatchString(p), len(p) < 100 && reBylineField.MatchString(p):
+			labelled = true
+		case len(p) < 60 && (reDateOnly.MatchString(p) || reCommentsLink.MatchString(p)):
+		default:
 			return false
 		}
 	}
-	return true
+	return labelled
 }
+
+// reBylineField matches a byline among an entry's metadata fields.
+var reBylineField = regexp.MustCompile(`^(?i:by|von|par|por|di|door|av|af|posted by|geschrieben von|written by) \p{Lu}`)
+
+// reCommentsLink matches a link to an entry's comments or their count
+// ("View Comments", "3 Kommentare", "Leave a comment").
+var reCommentsLink = regexp.MustCompile(`(?i)^(?:(?:\d+|no|keine|view|show|read|leave an?|add an?|write an?|post an?) )?(?:comments?|kommentare?|comentarios?|commentaires?|commenti|responses?|replies)$`)
 
 // reField matches a label of up to three words, a colon and a value.
 var reField = regexp.MustCompile(`^\pL[\pL.-]*(?: [\pL.-]+){0,2} ?: *\S`)
+
+// reEmbedConsent matches the notice a page shows in place of an external
+// embed (a video, a post, a map) until the reader consents to load it:
+// "Empfohlener redaktioneller Inhalt", "An dieser Stelle finden Sie einen
+// externen Inhalt …", "Ich bin damit einverstanden, dass mir externe
+// Inhalte angezeigt werden", "To view this content, you need to accept
+// cookies".
+var reEmbedConsent = regexp.MustCompile(`(?i)^(?:empfohlener (?:redaktioneller|externer) inhalt|an dieser stelle (?:findest du|finden sie|ist) (?:einen|ein) .{0,80}externe[nrs]? (?:inhalt|medium|video|beitrag)|ich bin damit einverstanden, dass mir (?:der |die )?externe[rn]? inhalte?|(?:zum|um den) (?:anzeigen|laden) (?:des|der|von) (?:externen|eingebetteten) inhalte?|this (?:content|embed|video|post) (?:is provided by|is hosted by|is from) (?:a )?third[- ]part|to (?:view|see|display|watch) this (?:content|video|post|embed),? (?:you (?:need|have) to|please) (?:accept|enable|allow|consent))`)
 
 // rePlaceholder matches a template's marker left in the text for a script
 // to fill ("$$ARTICLEAD$$", "{{ad_slot}}", "%%WIDGET%%").
@@ -148,10 +193,19 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		// A photo credit or a caption with one, a copyright line.
 		return false
 	}
-	if n < 60 && reDateOnly.MatchString(t) {
+	if n < 60 && (reDateOnly.MatchString(t) || datedLabel(t)) {
+		return false
+	}
+	if n < 80 && b.kind == bPara && reClockTime.MatchString(t) && isDateline(t) {
+		// A dateline below the first paragraph ("Heute, 12:37 Uhr",
+		// "23. 12. 2024 13:31"): with a time of day, not a date alone
+		// ("Einsendeschluss: 03.11.2019", "Seit Mai 2022 Chefkontrolleur").
 		return false
 	}
 	if n < 60 && rePlaceholder.MatchString(t) {
+		return false
+	}
+	if n < 500 && (b.kind == bPara || b.kind == bHeading) && reEmbedConsent.MatchString(t) {
 		return false
 	}
 	if n < 240 && b.kind == bPara && fieldList(t) {
@@ -414,7 +468,7 @@ var (
 
 // reTailBoiler matches what publishers append to an article: calls to
 // follow, subscribe or share, notes on rights and on responsibility.
-var reTailBoiler = mustScreen(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|opinions exprimées|opiniones expresadas|n'engagent que (?:leurs?|ses|son) auteurs?|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren|stay up[- ]to[- ]date|stay informed|bleiben sie (?:informiert|auf dem laufenden)|mantente informado|restez informés?|subskrypc|suscríbete|abonnez-vous|iscriviti|ios (?:and|und|y|et|e) android|(?:telegram|youtube|whatsapp)[- ]?(?:kanal|channel)|canal de (?:telegram|youtube|whatsapp)|(?:we|this (?:web)?site) uses? cookies|wir verwenden cookies|utilizamos cookies|nous utilisons des cookies|(?:korzystamy z|używamy) (?:plików )?cookies|netiquette|para comentar|(?:log|sign) in to comment|logged in to (?:post a )?comment|als pdf herunterladen|download (?:the|our) apps?|submit (?:your|a) letter|ohne gewähr|without guarantee|sin garantía|sans garantie|senza garanzia|unter der lizenz|licensed under|creative commons|suggested citation|zitiervorschlag|cite this article|how to cite|weitere infos?(?:rmationen)? (?:unter|auf|bei)|more info(?:rmation)? (?:at|on) (?:www|http)|más información en|(?:im abo|als e-?paper)\b.*\berhältlich|medically reviewed|von (?:medizinern|ärzten) geprüft|ärztlich geprüft)`)
+var reTailBoiler = mustScreen(`(?i)\b(?:follow (?:us|the|@)|folg(?:en sie|t) uns|síguenos|siguenos|suivez-nous|seguici|subscri(?:be|ption)|abonnier|newsletter|copyright|all rights reserved|alle rechte vorbehalten|written permission|not responsible for|nicht verantwortlich|opinions? expressed|opinions exprimées|opiniones expresadas|n'engagent que (?:leurs?|ses|son) auteurs?|meinung des autors|share (?:this|the) (?:article|story|post)|artikel teilen|sign up|jetzt registrieren|schon gelesen|lust auf mehr|you might also like|das könnte sie auch interessieren|stay up[- ]to[- ]date|stay informed|bleiben sie (?:informiert|auf dem laufenden)|mantente informado|restez informés?|subskrypc|suscríbete|abonnez-vous|iscriviti|ios (?:and|und|y|et|e) android|(?:telegram|youtube|whatsapp)[- ]?(?:kanal|channel)|canal de (?:telegram|youtube|whatsapp)|(?:we|this (?:web)?site) uses? cookies|wir verwenden cookies|utilizamos cookies|nous utilisons des cookies|(?:korzystamy z|używamy) (?:plików )?cookies|netiquette|para comentar|(?:log|sign) in to comment|logged in to (?:post a )?comment|als pdf herunterladen|download (?:the|our) apps?|submit (?:your|a) letter|ohne gewähr|without guarantee|sin garantía|sans garantie|senza garanzia|unter der lizenz|licensed under|creative commons|suggested citation|zitiervorschlag|cite this article|how to cite|weitere infos?(?:rmationen)? (?:unter|auf|bei)|more info(?:rmation)? (?:at|on) (?:www|http)|más información en|(?:im abo|als e-?paper)\b.*\berhältlich|medically reviewed|von (?:medizinern|ärzten) geprüft|ärztlich geprüft|folge mir auf|follow me on|join us on (?:whatsapp|telegram)|(?:do you have|have you got|got) a story(?: to (?:tell|share))?\?|read our privacy (?:policy|notice)|kommentarrichtlinien|comment(?:ing)? (?:policy|guidelines)|community guidelines|spendenfinanziert|sie sind bereits registriert|already registered\?|direkt per e-?mail|(?:straight|delivered) to your inbox|(?:loading|wird geladen|bitte warten|cargando|chargement)\s?(?:\.\.\.|…)|(?:strict standards|deprecated|warning|notice|fatal error): .{1,200}\bon line \d)`)
 
 // trimSection drops a section at the end of the body that a short label
 // opens ("Sources:", "Contact:", a "Further reading" heading) when nothing
@@ -578,6 +632,10 @@ func (x *extraction) headlineAgain(b block) bool {
 	}
 	return 2*hits >= words
 }
+
+// reClockTime matches a time of day: hours and minutes between a colon,
+// or before "Uhr" or "h".
+var reClockTime = regexp.MustCompile(`\b\d{1,2}:\d{2}\b|\b\d{1,2}[.:]\d{2}\s?(?:Uhr|h)\b`)
 
 var (
 	reClock     = regexp.MustCompile(`\b\d{1,2}[:.]\d{2}\b`)

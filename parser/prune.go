@@ -83,6 +83,8 @@ func dropElement(n *html.Node) bool {
 		atom.Option, atom.Link, atom.Meta, atom.Dialog, atom.Audio, atom.Video, atom.Source,
 		atom.Map, atom.Area, atom.Head, atom.Title, atom.Label:
 		return true
+	case atom.Blockquote:
+		return socialEmbed(n)
 	case atom.Rt, atom.Rtc:
 		// Ruby annotations: a reading glossed over the base text
 		// (<ruby>漢字<rt>かんじ</rt></ruby>), not part of the sentence;
@@ -95,6 +97,21 @@ func dropElement(n *html.Node) bool {
 		// some sites wrap the text in them, so only drop the well-known ones.
 		d := n.Data
 		return strings.HasPrefix(d, "amp-ad") || strings.HasPrefix(d, "ad-") || d == "gpt-ad"
+	}
+	return false
+}
+
+// socialEmbed reports the markup an Instagram or TikTok embed leaves
+// before its script replaces it: a link to the post ("View this post on
+// Instagram", "Sieh dir diesen Beitrag auf Instagram an") and the name of
+// the account that shared it, never the article's text. Tweets are left
+// alone: articles quote what a tweet says.
+func socialEmbed(n *html.Node) bool {
+	for c := range strings.FieldsSeq(getAttr(n, "class")) {
+		switch c {
+		case "instagram-media", "tiktok-embed":
+			return true
+		}
 	}
 	return false
 }

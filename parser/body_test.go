@@ -474,6 +474,14 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "autotuninglevel=normal"},
 		},
 		{
+			name: "a box with a heading or a list beside the lead picture is text, not its caption",
+			page: `<html><head><title>Law office</title><meta property="og:image" content="https://example.com/img/portrait.jpg"></head><body>` + menu + `<main>
+<div class="intro"><div class="col"><h2>Welcome!</h2><p>Kappa: I am a lawyer for IT law, and I advise start-ups and small companies on their contracts. I look forward to meeting you!</p></div>
+<div class="pic"><img src="https://example.com/img/portrait.jpg"></div></div>
+` + para("Alpha", 4) + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Kappa: I am a lawyer", "I look forward to meeting you!"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

@@ -1011,6 +1011,12 @@ func (x *extraction) captionBox(img *html.Node) *html.Node {
 			// An image inside a run of text ("<strong><img>Text").
 			return nil
 		}
+		if !named && a.DataAtom != atom.Figure && holdsHeadingOrList(a) {
+			// A heading or a list beside the picture: a section of text
+			// with an illustration (a welcome with a portrait, a product's
+			// points beside its shot), not a caption.
+			return nil
+		}
 		return a
 	}
 	return nil
@@ -1071,6 +1077,20 @@ func precedes(a, b *html.Node) bool {
 	}
 	for s := a.NextSibling; s != nil; s = s.NextSibling {
 		if s == b {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsHeadingOrList reports whether n's subtree holds a heading or a
+// list.
+func holdsHeadingOrList(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if isHeading(c.DataAtom) || c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || holdsHeadingOrList(c) {
 			return true
 		}
 	}

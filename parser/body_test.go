@@ -482,6 +482,17 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Kappa: I am a lawyer", "I look forward to meeting you!"},
 		},
 		{
+			name: "a standfirst under the headline, above a jump list and wrappers around the body, is the lead",
+			page: `<html><head><title>Lease or buy a car</title></head><body>` + menu + `<section>
+<article class="stage"><div class="stage-head"><ol class="crumbs"><li><a href="/">Home</a></li><li><a href="/credit">Credit</a></li></ol><div class="topic">Credit</div><h1>Lease or buy a car</h1></div>
+<div class="stage-body"><p>Kappa: there are several ways to get a car of your own. Which of them pays depends on how long you keep it, how far you drive and what you can pay each month.</p></div></article>
+<div class="basis"><div class="basis-container"><div class="basis-row"><article class="basis-content"><div class="jumps">Contents</div><div class="basis-text">` + para("Alpha", 4) + para("Beta", 4) + `</div></article>
+<aside class="teasers">` + strings.Repeat(`<a href="/x">Compare loans now and save money</a> `, 20) + `</aside></div></div></div>
+</section></body></html>`,
+			must:    []string{"Alpha is", "Kappa: there are several ways"},
+			mustNot: []string{"Home", "Compare loans"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

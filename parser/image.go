@@ -772,7 +772,7 @@ func (x *extraction) subtitle() {
 			}
 			anc = anc.Parent
 		}
-		if t, n := x.leadParagraph(); n != nil {
+		if t, n := x.leadParagraph(x.titleNode); n != nil {
 			x.a.Subtitle, x.subNode = t, n
 		}
 		return
@@ -791,6 +791,19 @@ func (x *extraction) subtitle() {
 		}
 		anc = anc.Parent
 	}
+	// Failing that, the page's first <h1> outside boilerplate still
+	// heads the article, though it did not match the page's title: a
+	// paragraph under it is the standfirst.
+	for _, h := range x.info.h1 {
+		if x.insideNeg(h) {
+			continue
+		}
+		if t, n := x.leadParagraph(h); n != nil {
+			x.a.Subtitle, x.subNode = t, n
+			return
+		}
+		break
+	}
 }
 
 // leadScan is how many elements leadParagraph looks at after the headline.
@@ -801,13 +814,13 @@ const leadScan = 60
 // that ends a sentence, between the headline and the body container, in
 // document order, outside figures and boxes named for boilerplate (a
 // header box is fine).
-func (x *extraction) leadParagraph() (string, *html.Node) {
-	if x.container == nil || x.titleNode == nil || contains(x.titleNode, x.container) {
+func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
+	if x.container == nil || head == nil || contains(head, x.container) {
 		return "", nil
 	}
-	n := x.titleNode
+	n := head
 	for i := 0; i < leadScan; i++ {
-		n = nextInOrder(n, x.titleNode)
+		n = nextInOrder(n, head)
 		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
 			return "", nil
 		}

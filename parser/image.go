@@ -824,6 +824,11 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
 			return "", nil
 		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) && n.Parent == head.Parent {
+			if t := x.leadPoints(n); t != "" {
+				return t, n
+			}
+		}
 		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) || contains(n, x.container) {
 			continue
 		}
@@ -843,6 +848,42 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 		return t, n
 	}
 	return "", nil
+}
+
+// maxLeadPoints is the most items a standfirst set as a list holds.
+const maxLeadPoints = 5
+
+// leadPoints returns the text of a standfirst set as a short list of
+// points beside the headline ("What matters: - … - …"), one item a line:
+// two to maxLeadPoints items of plain text (no links), a sentence's worth
+// in all. It returns "" for other lists.
+func (x *extraction) leadPoints(l *html.Node) string {
+	st := x.sc.stat(l)
+	if st.link > 0 || st.text < 80 || st.h >= hintWeakNeg || st.inNeg {
+		return ""
+	}
+	var items []string
+	for c := l.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom != atom.Li || len(items) == maxLeadPoints {
+			return ""
+		}
+		t, all := boundedTextAll(c, maxStandfirst)
+		if !all || t == "" {
+			return ""
+		}
+		items = append(items, t)
+	}
+	if len(items) < 2 {
+		return ""
+	}
+	t := strings.Join(items, "\n")
+	if len(t) > maxStandfirst || strings.Contains(t, "©") {
+		return ""
+	}
+	return t
 }
 
 // leadHeadingAtom reports the headings a standfirst may be set as.

@@ -701,6 +701,44 @@ func (x *extraction) subtitle() {
 	if x.a.Subtitle != "" {
 		return
 	}
+	if n := x.findSubtitle(); n != nil {
+		x.a.Subtitle = x.moreLead(n, x.a.Subtitle)
+	}
+}
+
+// moreLead adds to the standfirst t, the text of paragraph n, the
+// paragraphs after n that continue it: siblings of the same kind (tag and
+// class) outside the body container that end a sentence, as a lead of two
+// or three short paragraphs is set (not a credit line after it). One
+// paragraph a line.
+func (x *extraction) moreLead(n *html.Node, t string) string {
+	if n.DataAtom != atom.P || x.container == nil || contains(x.container, n) || contains(n, x.container) {
+		return t
+	}
+	class := getAttr(n, "class")
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.TextNode && strings.TrimSpace(s.Data) == "" {
+			continue
+		}
+		if s.Type != html.ElementNode || s.DataAtom != atom.P || getAttr(s, "class") != class {
+			break
+		}
+		st := x.sc.stat(s)
+		if st.text == 0 || 3*st.link >= st.text || contains(s, x.container) {
+			break
+		}
+		u, all := boundedTextAll(s, 4000)
+		if !all || len(t)+len(u) > maxStandfirst || !endsSentence(u) || strings.Contains(u, "©") || reBoiler.MatchString(u) || isDateline(u) || x.isByline(u) {
+			break
+		}
+		t += "\n" + u
+	}
+	return t
+}
+
+// findSubtitle sets the subtitle and returns the paragraph it took it
+// from, if it knows it.
+func (x *extraction) findSubtitle() *html.Node {
 	var buf []string
 	check := func(n *html.Node) string {
 		if n.Type != html.ElementNode {
@@ -740,6 +778,7 @@ func (x *extraction) subtitle() {
 	// search looks at n and its descendants (three levels) in document
 	// order, stopping at the body container.
 	stop := false
+	var hit *html.Node // the element search took the text of
 	var search func(n *html.Node, depth int) string
 	search = func(n *html.Node, depth int) string {
 		if x.container != nil && n == x.container {
@@ -748,6 +787,7 @@ func (x *extraction) subtitle() {
 		}
 		if !holds[n] {
 			if t := check(n); t != "" {
+				hit = n
 				return t
 			}
 		}
@@ -767,18 +807,19 @@ func (x *extraction) subtitle() {
 			for s := anc.NextSibling; s != nil && !stop; s = s.NextSibling {
 				if t := search(s, 0); t != "" {
 					x.a.Subtitle, x.subNode = t, s
-					return
+					return hit
 				}
 			}
 			anc = anc.Parent
 		}
 		if t, n := x.leadParagraph(x.titleNode); n != nil {
 			x.a.Subtitle, x.subNode = t, n
+			return n
 		}
-		return
+		return nil
 	}
 	if x.container == nil {
-		return
+		return nil
 	}
 	// No headline element: the nearest element before the body.
 	anc := x.container
@@ -786,7 +827,7 @@ func (x *extraction) subtitle() {
 		for s := anc.PrevSibling; s != nil; s = s.PrevSibling {
 			if t := search(s, 0); t != "" {
 				x.a.Subtitle, x.subNode = t, s
-				return
+				return hit
 			}
 		}
 		anc = anc.Parent
@@ -800,10 +841,11 @@ func (x *extraction) subtitle() {
 		}
 		if t, n := x.leadParagraph(h); n != nil {
 			x.a.Subtitle, x.subNode = t, n
-			return
+			return n
 		}
 		break
 	}
+	return nil
 }
 
 // leadScan is how many elements leadParagraph looks at after the headline.

@@ -848,12 +848,15 @@ func (x *extraction) findSubtitle() *html.Node {
 	return nil
 }
 
-// leadScan is how many elements leadParagraph looks at after the headline.
-const leadScan = 60
+// leadScan is how many nodes leadParagraph looks at after the headline: a
+// headline set in a breadcrumb lies a page header's worth of markup above
+// the standfirst.
+const leadScan = 400
 
 // leadParagraph finds a standfirst that carries no name: the first
 // paragraph of plain text (a sentence or more, few links), or subheading
-// that ends a sentence, between the headline and the body container, in
+// or <div> named for a standfirst that ends a sentence, between the
+// headline and the body container, in
 // document order, outside figures and boxes named for boilerplate (a
 // header box is fine).
 func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
@@ -871,7 +874,7 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 				return t, n
 			}
 		}
-		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) || contains(n, x.container) {
+		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) && !x.namedLeadBlock(n) || contains(n, x.container) {
 			continue
 		}
 		st := x.sc.stat(n)
@@ -890,6 +893,17 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 		return t, n
 	}
 	return "", nil
+}
+
+// namedLeadBlock reports a block of text with no blocks inside (a <div>
+// used as a paragraph) named for a standfirst ("c-summary__intro").
+func (x *extraction) namedLeadBlock(n *html.Node) bool {
+	if n.DataAtom != atom.Div && n.DataAtom != atom.Section || x.sc.stat(n).hasBlock {
+		return false
+	}
+	var ok bool
+	x.buf, ok = namedStandfirst(n, x.buf)
+	return ok
 }
 
 // maxLeadPoints is the most items a standfirst set as a list holds.

@@ -864,10 +864,29 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 		return "", nil
 	}
 	n := head
+	inside := false
 	for i := 0; i < leadScan; i++ {
 		n = nextInOrder(n, head)
-		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
+		if n == nil || contains(n, x.container) && n.DataAtom == atom.P {
 			return "", nil
+		}
+		if n == x.container {
+			// The headline above the body's container: a standfirst at
+			// its top, named for one, in a box the body leaves out
+			// (named "header") is still the standfirst; the body's first
+			// paragraph ends the search.
+			inside = true
+			continue
+		}
+		if inside && n.Type == html.ElementNode {
+			st := x.sc.stat(n)
+			if !st.inNeg && !st.neg && n.DataAtom == atom.P && st.paras > 0 {
+				return "", nil
+			}
+			var named bool
+			if x.buf, named = namedStandfirst(n, x.buf); !named || !st.inNeg && !st.neg {
+				continue
+			}
 		}
 		if n.Type == html.ElementNode && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) && n.Parent == head.Parent {
 			if t := x.leadPoints(n); t != "" {

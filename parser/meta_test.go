@@ -463,3 +463,21 @@ func TestDescribedLead(t *testing.T) {
 		}
 	}
 }
+
+func TestStandfirstAtTopOfBody(t *testing.T) {
+	const intro = "Kappa: the active ingredient is meant to help people lose weight, and soon those who pay for it themselves."
+	page := `<html><head><meta property="og:title" content="The headline of the story"></head><body><main>
+<div class="top"><div class="bar"><div class="crumbs"><h1>The headline of the story</h1></div></div></div>
+<article class="story"><div class="article__header"><p class="article__header__intro">` + intro + `</p></div>
+<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 6) + `</p>
+<p>` + strings.Repeat("Another paragraph of the article with more words to make it long. ", 6) + `</p>
+<p class="photo-credit">Reporting by Jane Doe in Berlin and John Doe in London; editing by Max Mustermann.</p></article>
+</main></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Subtitle != intro {
+		t.Errorf("subtitle %q, want %q", a.Subtitle, intro)
+	}
+}

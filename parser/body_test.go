@@ -493,6 +493,16 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Home", "Compare loans"},
 		},
 		{
+			name: "a short sentence with a long link inside it is text, a label or a call before a link is not",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<p>Mu said in April that <a href="https://example.com/a">the couple announced they are expecting a child</a>.</p>
+<p>Nu magazine now digital! <a href="https://example.com/b">Simply click here and register for the edition</a></p>
+<p>Xi also: <a href="https://example.com/c">the couple announced they are expecting a third child</a>.</p>` + para("Beta", 5) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Mu said in April that the couple announced", "Beta is"},
+			mustNot: []string{"Simply click here", "Xi also"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

@@ -127,7 +127,8 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		ld := float64(b.linkLen) / float64(b.textLen)
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
-		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src) ||
+			b.textLen >= 40 && 5*b.linkLen <= 4*b.textLen && endsSentence(t) && linkInSentence(b.src))
 		if (ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence) && !(b.kind == bPara && writtenAddresses(t)) {
 			return false
 		}
@@ -244,6 +245,31 @@ func enumeration(p *xhtml.Node) bool {
 	}
 	walk(p)
 	return ok && links >= 3 && seps >= links-1
+}
+
+// linkInSentence reports a paragraph whose links sit inside a sentence
+// of its own: it opens with two words or more of plain text that the
+// link goes on from, no label ("Read also: <a>…</a>") and no sentence of
+// its own ("Now digital! <a>Sign up here</a>").
+func linkInSentence(p *xhtml.Node) bool {
+	var lead strings.Builder
+	found := false
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+			switch {
+			case c.Type == xhtml.ElementNode && c.DataAtom == atom.A:
+				found = true
+			case c.Type == xhtml.ElementNode:
+				walk(c)
+			case c.Type == xhtml.TextNode:
+				lead.WriteString(c.Data)
+			}
+		}
+	}
+	walk(p)
+	t := strings.TrimSpace(lead.String())
+	return found && hasFields(t, 2) && !strings.ContainsAny(t, ":：") && !endsSentence(t)
 }
 
 // isByline reports whether t is a byline for the article's authors.

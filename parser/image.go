@@ -906,7 +906,7 @@ func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
 		}
 		// A standfirst set as a subheading (an h2 under the h1) reads as
 		// one: a sentence or more of text, not a section's title.
-		if n.DataAtom != atom.P && (st.text < leadText || !endsSentence(t)) {
+		if n.DataAtom != atom.P && (st.text < leadText || !endsSentence(t) && st.text < longLeadHeading) {
 			continue
 		}
 		return t, n
@@ -924,6 +924,12 @@ func (x *extraction) namedLeadBlock(n *html.Node) bool {
 	x.buf, ok = namedStandfirst(n, x.buf)
 	return ok
 }
+
+// longLeadHeading is the text (non-space bytes) of a heading under the
+// headline that is a standfirst even without a full stop at its end (as
+// Spanish and Italian papers set theirs): far longer than a section's
+// title.
+const longLeadHeading = 120
 
 // maxLeadPoints is the most items a standfirst set as a list holds.
 const maxLeadPoints = 5

@@ -503,6 +503,13 @@ func TestBodyRules(t *testing.T) {
 			mustNot: []string{"Simply click here", "Xi also"},
 		},
 		{
+			name: "a slide show whose slides' text is named for captions is the text when nothing else is",
+			page: `<html><head><title>The phone is here</title></head><body>` + menu + `<main><h1>The phone is here</h1><section class="slides">` +
+				strings.Repeat(`<section class="slide"><h2>Cheaper than the rest</h2><p itemprop="caption description" class="s-desc">Rho: all of this, coupled with better cameras, comes in at less than half the price of the flagships.</p></section>`, 5) + `
+</section></main></body></html>`,
+			must: []string{"Rho: all of this"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

@@ -75,6 +75,10 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintStrongNeg:
 		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:
+		if e.sc.weakText {
+			// The page's text is all in weakly named elements.
+			return false
+		}
 		// A heading scores nothing by itself: a weak name ("widget-title",
 		// "time") does not make a subhead boilerplate; its box would be.
 		// Nor does a box's name ("info", "note") make the unlinked prose

@@ -41,6 +41,11 @@ type scorer struct {
 	// discussion is set when every candidate lies in reader comments: the
 	// page is a forum thread or a guestbook, and the posts are its text.
 	discussion bool
+	// weakText is set when no candidate is left at all: every paragraph
+	// of the page sits in an element with a weak name (a slide show whose
+	// slides' text is named "caption description"), and those are its
+	// text.
+	weakText bool
 	// commentGood is the most good text one element named for comments
 	// holds.
 	commentGood float64
@@ -265,7 +270,7 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	case hintStrongNeg:
 		st.neg = !st.hasTitle && !major
 	case hintWeakNeg:
-		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
+		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300) && !s.weakText
 	}
 	// A box with a weak name ("info", "note") that holds unlinked prose
 	// (a fact box, a note on the story, a lead set apart) is neither
@@ -305,6 +310,11 @@ func (s *scorer) pick(body *html.Node) {
 	s.pickFrom(body)
 	if s.best == nil && !s.discussion || s.mostlyComments() {
 		s.discussion = true
+		s.cands = s.cands[:0]
+		s.pickFrom(body)
+	}
+	if s.best == nil {
+		s.weakText = true
 		s.cands = s.cands[:0]
 		s.pickFrom(body)
 	}

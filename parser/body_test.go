@@ -510,6 +510,12 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Rho: all of this"},
 		},
 		{
+			name: "folded text beside an empty block is still folded text",
+			page: `<html><head><title>Holiday home</title></head><body>` + menu + `<main><h1>Holiday home</h1>` + para("Alpha", 4) + `
+<div class="js_readmore"><span>Sigma: heating, power, water and a cot are included in the price.<br> Children under four are not counted as paying guests, and parking for cars and bicycles is free for all guests of the house.</span><div><span></span></div></div>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Sigma: heating", "Children under four"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

@@ -258,7 +258,9 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	// its name says: several paragraphs of it, or one long run (text split by
 	// <br> rather than <p>).
 	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
-	if st.h == hintStrongNeg && !st.hasBlock && st.prose() && foldedText(n) {
+	// Folded text: its own runs hold all its good text (an empty block
+	// beside them, a toggle's placeholder, does not count).
+	if st.h == hintStrongNeg && (!st.hasBlock || st.good == st.own) && st.prose() && foldedText(n) {
 		st.h = hintNone
 	}
 	switch st.h {

@@ -516,6 +516,13 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "Sigma: heating", "Children under four"},
 		},
 		{
+			name: "a list of points beside a picture is text, not an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<div class="row"><div class="icon"><img src="/nc.png" width="384" height="384"></div><div class="text"><ul><li>Phi: the name nc stands for non commercial</li><li>The crossed-out dollar means no reuse for money</li></ul></div></div>` + para("Beta", 5) + para("Gamma", 5) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Phi: the name nc", "crossed-out dollar", "Gamma is"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

@@ -523,6 +523,12 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Phi: the name nc", "crossed-out dollar", "Gamma is"},
 		},
 		{
+			name: "a closing before the author's name is a sign-off, the name alone is a byline",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `<p>Good luck to all of you!</p><p>Euer HansEhrlich</p></article>
+<article><h1>Another</h1>` + para("Gamma", 5) + para("Delta", 5) + `<p>Good luck to all of you!</p><p>Hans Ehrlich</p></article></body></html>`,
+			must: []string{"Alpha is", "Euer HansEhrlich"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

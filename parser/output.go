@@ -421,6 +421,9 @@ func signOff(blocks []block) bool {
 	case strings.HasSuffix(t, ":"), strings.HasPrefix(t, "..."), strings.HasPrefix(t, "…"):
 		// A label for what followed, a link to the rest.
 		return false
+	case reClosing.MatchString(t):
+		// "Euer HansEhrlich", "Yours, Jane": a closing and a name.
+		return true
 	case reFieldLine.MatchString(t), reCreditNote.MatchString(t), reBareName.MatchString(t):
 		// "Category: News", "mit dpa", the author's name: metadata.
 		return false
@@ -434,6 +437,9 @@ var (
 	// reCreditNote matches a note on the sources: news agencies, "with
 	// reports from".
 	reCreditNote = regexp.MustCompile(`(?i)^(?:mit|with|avec|con|z) (?:material|reports|additional reporting|informationen|agencias|informations)\b|\b(?:dpa|afp|ap|apa|pap|reuters|sda|kna|epd|efe|ansa|ats|sid|dts|ukrinform|ria|tass|xinhua|kyodo|anp|ntb|tt|ctk|mti)\b|^[\p{L}.]{1,6}/[\p{L}.]{1,8}$`)
+	// reClosing matches a letter's closing before a name or two: the
+	// author signing off, not a byline.
+	reClosing = regexp.MustCompile(`^(?:Euer|Eure|Dein|Deine|Yours|Cheers|Love|Liebe Grüße|Viele Grüße|Herzliche Grüße|Grüße|Gruß|Cordialement|Saludos|Un saludo|Abrazos|Bisous|Ciao),? \p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*)?[.!]?$`)
 	// reBareName matches two or three capitalised words alone: a name.
 	reBareName = regexp.MustCompile(`^\p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*){1,2}$`)
 )

@@ -474,6 +474,61 @@ func TestBodyRules(t *testing.T) {
 			must: []string{"Alpha is", "Beta is", "autotuninglevel=normal"},
 		},
 		{
+			name: "a box with a heading or a list beside the lead picture is text, not its caption",
+			page: `<html><head><title>Law office</title><meta property="og:image" content="https://example.com/img/portrait.jpg"></head><body>` + menu + `<main>
+<div class="intro"><div class="col"><h2>Welcome!</h2><p>Kappa: I am a lawyer for IT law, and I advise start-ups and small companies on their contracts. I look forward to meeting you!</p></div>
+<div class="pic"><img src="https://example.com/img/portrait.jpg"></div></div>
+` + para("Alpha", 4) + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Kappa: I am a lawyer", "I look forward to meeting you!"},
+		},
+		{
+			name: "a standfirst under the headline, above a jump list and wrappers around the body, is the lead",
+			page: `<html><head><title>Lease or buy a car</title></head><body>` + menu + `<section>
+<article class="stage"><div class="stage-head"><ol class="crumbs"><li><a href="/">Home</a></li><li><a href="/credit">Credit</a></li></ol><div class="topic">Credit</div><h1>Lease or buy a car</h1></div>
+<div class="stage-body"><p>Kappa: there are several ways to get a car of your own. Which of them pays depends on how long you keep it, how far you drive and what you can pay each month.</p></div></article>
+<div class="basis"><div class="basis-container"><div class="basis-row"><article class="basis-content"><div class="jumps">Contents</div><div class="basis-text">` + para("Alpha", 4) + para("Beta", 4) + `</div></article>
+<aside class="teasers">` + strings.Repeat(`<a href="/x">Compare loans now and save money</a> `, 20) + `</aside></div></div></div>
+</section></body></html>`,
+			must:    []string{"Alpha is", "Kappa: there are several ways"},
+			mustNot: []string{"Home", "Compare loans"},
+		},
+		{
+			name: "a short sentence with a long link inside it is text, a label or a call before a link is not",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<p>Mu said in April that <a href="https://example.com/a">the couple announced they are expecting a child</a>.</p>
+<p>Nu magazine now digital! <a href="https://example.com/b">Simply click here and register for the edition</a></p>
+<p>Xi also: <a href="https://example.com/c">the couple announced they are expecting a third child</a>.</p>` + para("Beta", 5) + `
+</article></body></html>`,
+			must:    []string{"Alpha is", "Mu said in April that the couple announced", "Beta is"},
+			mustNot: []string{"Simply click here", "Xi also"},
+		},
+		{
+			name: "a slide show whose slides' text is named for captions is the text when nothing else is",
+			page: `<html><head><title>The phone is here</title></head><body>` + menu + `<main><h1>The phone is here</h1><section class="slides">` +
+				strings.Repeat(`<section class="slide"><h2>Cheaper than the rest</h2><p itemprop="caption description" class="s-desc">Rho: all of this, coupled with better cameras, comes in at less than half the price of the flagships.</p></section>`, 5) + `
+</section></main></body></html>`,
+			must: []string{"Rho: all of this"},
+		},
+		{
+			name: "folded text beside an empty block is still folded text",
+			page: `<html><head><title>Holiday home</title></head><body>` + menu + `<main><h1>Holiday home</h1>` + para("Alpha", 4) + `
+<div class="js_readmore"><span>Sigma: heating, power, water and a cot are included in the price.<br> Children under four are not counted as paying guests, and parking for cars and bicycles is free for all guests of the house.</span><div><span></span></div></div>` + para("Beta", 4) + `</main></body></html>`,
+			must: []string{"Alpha is", "Beta is", "Sigma: heating", "Children under four"},
+		},
+		{
+			name: "a list of points beside a picture is text, not an image box",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
+<div class="row"><div class="icon"><img src="/nc.png" width="384" height="384"></div><div class="text"><ul><li>Phi: the name nc stands for non commercial</li><li>The crossed-out dollar means no reuse for money</li></ul></div></div>` + para("Beta", 5) + para("Gamma", 5) + `
+</article></body></html>`,
+			must: []string{"Alpha is", "Phi: the name nc", "crossed-out dollar", "Gamma is"},
+		},
+		{
+			name: "a closing before the author's name is a sign-off, the name alone is a byline",
+			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + para("Beta", 5) + `<p>Good luck to all of you!</p><p>Euer HansEhrlich</p></article>
+<article><h1>Another</h1>` + para("Gamma", 5) + para("Delta", 5) + `<p>Good luck to all of you!</p><p>Hans Ehrlich</p></article></body></html>`,
+			must: []string{"Alpha is", "Euer HansEhrlich"},
+		},
+		{
 			name: "a smiley does not make a post an image box",
 			page: `<html><body><article><h1>Headline</h1>` + para("Alpha", 5) + `
 <div class="post">Tau: he has been out since five this morning and came back just now <img class="smilie smilie--sprite" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt=":)"> and slept.</div>` + para("Beta", 5) + para("Gamma", 5) + `

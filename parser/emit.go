@@ -79,6 +79,10 @@ func (e *emitter) skipNode(n *xhtml.Node) bool {
 	case hintStrongNeg:
 		return st.neg || st.good < 0.5*e.rootGood
 	case hintWeakNeg:
+		if e.sc.weakText {
+			// The page's text is all in weakly named elements.
+			return false
+		}
 		// A heading scores nothing by itself: a weak name ("widget-title",
 		// "time") does not make a subhead boilerplate; its box would be.
 		// Nor does a box's name ("info", "note") make the unlinked prose
@@ -677,6 +681,11 @@ func (e *emitter) markImageBoxes(root *xhtml.Node) {
 			}
 			seen[b] = true
 			st := e.sc.stat(b)
+			if st.link == 0 && b.DataAtom != atom.Figure && holdsList(b) {
+				// Points set beside a picture (an icon and what it
+				// stands for): a caption holds no list, a teaser links.
+				continue
+			}
 			if 5*st.link < st.text && hasLongPara(b, e.sc) {
 				if e.titledSection(b) {
 					continue
@@ -807,6 +816,31 @@ func hasLongPara(n *xhtml.Node, sc *scorer) bool {
 			continue
 		}
 		if c.DataAtom == atom.P && sc.stat(c).text >= 80 || hasLongPara(c, sc) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsList reports whether n's subtree holds a list with two items or
+// more.
+func holdsList(n *xhtml.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != xhtml.ElementNode {
+			continue
+		}
+		if c.DataAtom == atom.Ul || c.DataAtom == atom.Ol {
+			items := 0
+			for li := c.FirstChild; li != nil; li = li.NextSibling {
+				if li.Type == xhtml.ElementNode && li.DataAtom == atom.Li {
+					items++
+				}
+			}
+			if items >= 2 {
+				return true
+			}
+		}
+		if holdsList(c) {
 			return true
 		}
 	}

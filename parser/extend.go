@@ -12,6 +12,10 @@ import (
 // beside.
 const extendLevels = 3
 
+// maxExtendClimbs bounds the ancestors extend passes, wrappers with
+// nothing beside the container included.
+const maxExtendClimbs = 8
+
 // extend finds the blocks beside the container that continue the article:
 // an intro or a lead set apart from the body (a standfirst in its own
 // column, a lead paragraph marked up as a heading) and sections after it
@@ -27,7 +31,7 @@ func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
 	}
 	preOpen, postOpen := true, true
 	n := c
-	for level := 0; level < extendLevels && (preOpen || postOpen); level++ {
+	for level, climbs := 0, 0; level < extendLevels && climbs < maxExtendClimbs && (preOpen || postOpen); climbs++ {
 		p := n.Parent
 		if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
 			break
@@ -35,13 +39,20 @@ func (x *extraction) extend(c *html.Node) (before, after []*html.Node) {
 		if st := x.sc.stats[p]; st == nil || st.neg || st.inNeg {
 			break
 		}
+		if onlyText(p, n, x.sc) {
+			// A wrapper with nothing beside n (a CMS's row, container
+			// and boundary divs): no level spent on it.
+			n = p
+			continue
+		}
+		level++
 		if preOpen {
 			var run []*html.Node
 			for s := n.PrevSibling; s != nil; s = s.PrevSibling {
 				if s.Type != html.ElementNode || x.sc.stat(s).text == 0 {
 					continue
 				}
-				if x.illustration(s) {
+				if x.illustration(s) || x.scrap(s) {
 					continue
 				}
 				if !x.continues(s, true) {
@@ -162,17 +173,20 @@ func namesToken(n *html.Node, token string) bool {
 // holds the headline is taken.
 func (x *extraction) continues(s *html.Node, lead bool) bool {
 	st := x.sc.stat(s)
-	if st.neg || st.h >= hintWeakNeg || st.hasTitle || x.skip[s] || st.adj < 0 || 5*st.link >= st.text {
+	if st.neg || st.h >= hintWeakNeg || x.skip[s] || st.adj < 0 || 5*st.link >= st.text {
 		return false
 	}
 	switch s.DataAtom {
-	case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Menu, atom.Header:
+	case atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Menu, atom.Header, atom.H1:
 		return false
 	}
-	if x.titleNode != nil && contains(s, x.titleNode) || s.DataAtom == atom.H1 || firstDescendant(s, atom.H1) != nil {
-		return false
+	if st.hasTitle || x.titleNode != nil && contains(s, x.titleNode) || firstDescendant(s, atom.H1) != nil ||
+		x.a.Title != "" && strings.Contains(squash(nodeText(s)), squash(x.a.Title)) {
+		// The headline's block: taken only before the container, when
+		// the rest of it is a standfirst (emit leaves the headline out).
+		return lead && x.leadUnderHeadline(s)
 	}
-	if x.a.Title != "" && strings.Contains(squash(nodeText(s)), squash(x.a.Title)) || lead && !x.hasSentence(s) {
+	if lead && !x.hasSentence(s) {
 		return false
 	}
 	if st.paras > 0 && st.adj > 0 && (lead || st.good >= minAfter) {
@@ -252,4 +266,38 @@ func (x *extraction) hasSentence(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// leadUnderHeadline reports a block before the container that holds the
+// headline and, beside it, a standfirst: a paragraph of sentences that is
+// most of the rest of its text (a breadcrumb or a topic label may sit
+// above the headline).
+func (x *extraction) leadUnderHeadline(s *html.Node) bool {
+	st := x.sc.stat(s)
+	if st.paras == 0 || st.good < leadText || !x.hasSentence(s) {
+		return false
+	}
+	rest := st.text
+	if x.titleNode != nil && contains(s, x.titleNode) {
+		rest -= x.sc.stat(x.titleNode).text
+	}
+	return 10*st.good >= 6*float64(rest)
+}
+
+// scrap reports a block of a few words between a lead and the container
+// (a jump-list label, a topic line): it is passed over, neither taken nor
+// ending the search.
+func (x *extraction) scrap(s *html.Node) bool {
+	st := x.sc.stat(s)
+	return st.text < 30 && st.paras == 0 && !st.hasTitle && (x.titleNode == nil || !contains(s, x.titleNode))
+}
+
+// onlyText reports whether n is the only child of p that holds text.
+func onlyText(p, n *html.Node, sc *scorer) bool {
+	for c := p.FirstChild; c != nil; c = c.NextSibling {
+		if c != n && c.Type == html.ElementNode && sc.stat(c).text > 0 || c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return false
+		}
+	}
+	return true
 }

@@ -701,6 +701,44 @@ func (x *extraction) subtitle() {
 	if x.a.Subtitle != "" {
 		return
 	}
+	if n := x.findSubtitle(); n != nil {
+		x.a.Subtitle = x.moreLead(n, x.a.Subtitle)
+	}
+}
+
+// moreLead adds to the standfirst t, the text of paragraph n, the
+// paragraphs after n that continue it: siblings of the same kind (tag and
+// class) outside the body container that end a sentence, as a lead of two
+// or three short paragraphs is set (not a credit line after it). One
+// paragraph a line.
+func (x *extraction) moreLead(n *html.Node, t string) string {
+	if n.DataAtom != atom.P || x.container == nil || contains(x.container, n) || contains(n, x.container) {
+		return t
+	}
+	class := getAttr(n, "class")
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.TextNode && strings.TrimSpace(s.Data) == "" {
+			continue
+		}
+		if s.Type != html.ElementNode || s.DataAtom != atom.P || getAttr(s, "class") != class {
+			break
+		}
+		st := x.sc.stat(s)
+		if st.text == 0 || 3*st.link >= st.text || contains(s, x.container) {
+			break
+		}
+		u, all := boundedTextAll(s, 4000)
+		if !all || len(t)+len(u) > maxStandfirst || !endsSentence(u) || strings.Contains(u, "©") || reBoiler.MatchString(u) || isDateline(u) || x.isByline(u) {
+			break
+		}
+		t += "\n" + u
+	}
+	return t
+}
+
+// findSubtitle sets the subtitle and returns the paragraph it took it
+// from, if it knows it.
+func (x *extraction) findSubtitle() *html.Node {
 	var buf []string
 	check := func(n *html.Node) string {
 		if n.Type != html.ElementNode {
@@ -740,6 +778,7 @@ func (x *extraction) subtitle() {
 	// search looks at n and its descendants (three levels) in document
 	// order, stopping at the body container.
 	stop := false
+	var hit *html.Node // the element search took the text of
 	var search func(n *html.Node, depth int) string
 	search = func(n *html.Node, depth int) string {
 		if x.container != nil && n == x.container {
@@ -748,6 +787,7 @@ func (x *extraction) subtitle() {
 		}
 		if !holds[n] {
 			if t := check(n); t != "" {
+				hit = n
 				return t
 			}
 		}
@@ -767,18 +807,19 @@ func (x *extraction) subtitle() {
 			for s := anc.NextSibling; s != nil && !stop; s = s.NextSibling {
 				if t := search(s, 0); t != "" {
 					x.a.Subtitle, x.subNode = t, s
-					return
+					return hit
 				}
 			}
 			anc = anc.Parent
 		}
-		if t, n := x.leadParagraph(); n != nil {
+		if t, n := x.leadParagraph(x.titleNode); n != nil {
 			x.a.Subtitle, x.subNode = t, n
+			return n
 		}
-		return
+		return nil
 	}
 	if x.container == nil {
-		return
+		return nil
 	}
 	// No headline element: the nearest element before the body.
 	anc := x.container
@@ -786,32 +827,73 @@ func (x *extraction) subtitle() {
 		for s := anc.PrevSibling; s != nil; s = s.PrevSibling {
 			if t := search(s, 0); t != "" {
 				x.a.Subtitle, x.subNode = t, s
-				return
+				return hit
 			}
 		}
 		anc = anc.Parent
 	}
+	// Failing that, the page's first <h1> outside boilerplate still
+	// heads the article, though it did not match the page's title: a
+	// paragraph under it is the standfirst.
+	for _, h := range x.info.h1 {
+		if x.insideNeg(h) {
+			continue
+		}
+		if t, n := x.leadParagraph(h); n != nil {
+			x.a.Subtitle, x.subNode = t, n
+			return n
+		}
+		break
+	}
+	return nil
 }
 
-// leadScan is how many elements leadParagraph looks at after the headline.
-const leadScan = 60
+// leadScan is how many nodes leadParagraph looks at after the headline: a
+// headline set in a breadcrumb lies a page header's worth of markup above
+// the standfirst.
+const leadScan = 400
 
 // leadParagraph finds a standfirst that carries no name: the first
 // paragraph of plain text (a sentence or more, few links), or subheading
-// that ends a sentence, between the headline and the body container, in
+// or <div> named for a standfirst that ends a sentence, between the
+// headline and the body container, in
 // document order, outside figures and boxes named for boilerplate (a
 // header box is fine).
-func (x *extraction) leadParagraph() (string, *html.Node) {
-	if x.container == nil || x.titleNode == nil || contains(x.titleNode, x.container) {
+func (x *extraction) leadParagraph(head *html.Node) (string, *html.Node) {
+	if x.container == nil || head == nil || contains(head, x.container) {
 		return "", nil
 	}
-	n := x.titleNode
+	n := head
+	inside := false
 	for i := 0; i < leadScan; i++ {
-		n = nextInOrder(n, x.titleNode)
-		if n == nil || n == x.container || contains(n, x.container) && n.DataAtom == atom.P {
+		n = nextInOrder(n, head)
+		if n == nil || contains(n, x.container) && n.DataAtom == atom.P {
 			return "", nil
 		}
-		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) || contains(n, x.container) {
+		if n == x.container {
+			// The headline above the body's container: a standfirst at
+			// its top, named for one, in a box the body leaves out
+			// (named "header") is still the standfirst; the body's first
+			// paragraph ends the search.
+			inside = true
+			continue
+		}
+		if inside && n.Type == html.ElementNode {
+			st := x.sc.stat(n)
+			if !st.inNeg && !st.neg && n.DataAtom == atom.P && st.paras > 0 {
+				return "", nil
+			}
+			var named bool
+			if x.buf, named = namedStandfirst(n, x.buf); !named || !st.inNeg && !st.neg {
+				continue
+			}
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) && n.Parent == head.Parent {
+			if t := x.leadPoints(n); t != "" {
+				return t, n
+			}
+		}
+		if n.Type != html.ElementNode || n.DataAtom != atom.P && !leadHeadingAtom(n.DataAtom) && !x.namedLeadBlock(n) || contains(n, x.container) {
 			continue
 		}
 		st := x.sc.stat(n)
@@ -824,12 +906,65 @@ func (x *extraction) leadParagraph() (string, *html.Node) {
 		}
 		// A standfirst set as a subheading (an h2 under the h1) reads as
 		// one: a sentence or more of text, not a section's title.
-		if n.DataAtom != atom.P && (st.text < leadText || !endsSentence(t)) {
+		if n.DataAtom != atom.P && (st.text < leadText || !endsSentence(t) && st.text < longLeadHeading) {
 			continue
 		}
 		return t, n
 	}
 	return "", nil
+}
+
+// namedLeadBlock reports a block of text with no blocks inside (a <div>
+// used as a paragraph) named for a standfirst ("c-summary__intro").
+func (x *extraction) namedLeadBlock(n *html.Node) bool {
+	if n.DataAtom != atom.Div && n.DataAtom != atom.Section || x.sc.stat(n).hasBlock {
+		return false
+	}
+	var ok bool
+	x.buf, ok = namedStandfirst(n, x.buf)
+	return ok
+}
+
+// longLeadHeading is the text (non-space bytes) of a heading under the
+// headline that is a standfirst even without a full stop at its end (as
+// Spanish and Italian papers set theirs): far longer than a section's
+// title.
+const longLeadHeading = 120
+
+// maxLeadPoints is the most items a standfirst set as a list holds.
+const maxLeadPoints = 5
+
+// leadPoints returns the text of a standfirst set as a short list of
+// points beside the headline ("What matters: - … - …"), one item a line:
+// two to maxLeadPoints items of plain text (no links), a sentence's worth
+// in all. It returns "" for other lists.
+func (x *extraction) leadPoints(l *html.Node) string {
+	st := x.sc.stat(l)
+	if st.link > 0 || st.text < 80 || st.h >= hintWeakNeg || st.inNeg {
+		return ""
+	}
+	var items []string
+	for c := l.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c.DataAtom != atom.Li || len(items) == maxLeadPoints {
+			return ""
+		}
+		t, all := boundedTextAll(c, maxStandfirst)
+		if !all || t == "" {
+			return ""
+		}
+		items = append(items, t)
+	}
+	if len(items) < 2 {
+		return ""
+	}
+	t := strings.Join(items, "\n")
+	if len(t) > maxStandfirst || strings.Contains(t, "©") {
+		return ""
+	}
+	return t
 }
 
 // leadHeadingAtom reports the headings a standfirst may be set as.
@@ -1011,6 +1146,12 @@ func (x *extraction) captionBox(img *html.Node) *html.Node {
 			// An image inside a run of text ("<strong><img>Text").
 			return nil
 		}
+		if !named && a.DataAtom != atom.Figure && holdsHeadingOrList(a) {
+			// A heading or a list beside the picture: a section of text
+			// with an illustration (a welcome with a portrait, a product's
+			// points beside its shot), not a caption.
+			return nil
+		}
 		return a
 	}
 	return nil
@@ -1071,6 +1212,20 @@ func precedes(a, b *html.Node) bool {
 	}
 	for s := a.NextSibling; s != nil; s = s.NextSibling {
 		if s == b {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsHeadingOrList reports whether n's subtree holds a heading or a
+// list.
+func holdsHeadingOrList(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if isHeading(c.DataAtom) || c.DataAtom == atom.Ul || c.DataAtom == atom.Ol || holdsHeadingOrList(c) {
 			return true
 		}
 	}

@@ -320,7 +320,13 @@ func TestSubtitle(t *testing.T) {
 		{"photo credits are a caption, not a standfirst", `<h1>The headline of the story</h1><p class="description">` + gallery + `</p>`, ""},
 		{"a named line that is mostly a link is not a standfirst", `<header><h1>The headline of the story</h1><div class="meta"><span>May 2024</span></div><p class="info">` + std + ` It goes on for a second, longer sentence.</p><p class="series-teaser">Part of the series <a href="/series">A long series name on the site</a></p></header>`, std + " It goes on for a second, longer sentence."},
 		{"standfirst set as a subheading in a box of its own", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>` + std + ` It goes on for a second, longer sentence, and a third and a fourth part.</h2></div></div>`, std + " It goes on for a second, longer sentence, and a third and a fourth part."},
+		{"a long standfirst set as a subheading without a full stop", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="epigraph-box"><h2>The judge sees the evidence against the attorney general as well founded, widens the inquiry to his deputy and points at the office of the prime minister</h2></div></div>`, "The judge sees the evidence against the attorney general as well founded, widens the inquiry to his deputy and points at the office of the prime minister"},
 		{"a section heading is not a standfirst", `<div class="top"><div class="title"><h1>The headline of the story</h1></div><div class="sub"><h2>What the committee of the regional parliament decided about the new harbour plans</h2></div></div>`, ""},
+		{"a lead of several paragraphs of one kind", `<header><h1>The headline of the story</h1><p class="lead">` + std + `</p><p class="lead">The president appeals for help after the night's attacks.</p><p class="lead">Image: Jane Doe/Agency</p></header>`, std + "\nThe president appeals for help after the night's attacks."},
+		{"a div named for a summary far below the headline", `<div class="top"><div class="bar"><div class="crumbs"><h1>The headline of the story</h1></div></div></div><div class="tools">` + strings.Repeat(`<span>·</span>`, 70) + `</div><header><div class="c-summary__intro">` + std + ` It goes on for a second, longer sentence, and then for a third.</div></header>`, std + " It goes on for a second, longer sentence, and then for a third."},
+		{"a short list of points under the headline", `<header><h1>The headline of the story</h1><ul><li>The minister on the potential of the new technology</li><li>Storage and transport as its main advantages</li><li>The country wants to lead the market</li></ul></header>`, "The minister on the potential of the new technology\nStorage and transport as its main advantages\nThe country wants to lead the market"},
+		{"a list of links under the headline is no standfirst", `<header><h1>The headline of the story</h1><ul><li><a href="/a">The minister on the potential of the new technology</a></li><li><a href="/b">Storage and transport as its main advantages</a></li></ul></header>`, ""},
+		{"paragraph under an h1 that is not the page's title", `<div class="page-header"><h1>How high are the rates for a loan?</h1><div class="text"><p>` + std + ` It goes on for a second, longer sentence.</p></div></div>`, std + " It goes on for a second, longer sentence."},
 		{"standfirst after a breadcrumb h1", `<ul class="breadcrumb"><li><h1>The headline of the story</h1></li></ul><div><h1>The headline of the story</h1><p class="intro">` + std + `</p></div>`, std},
 	} {
 		links := `<div class="more">` + strings.Repeat(`<a href="/s">Another story from the site</a> `, 30) + `</div>`
@@ -508,5 +514,23 @@ func TestJSONLDReferences(t *testing.T) {
 	ld = parseJSONLD([]string{`{"@type":"Article","headline":"A headline here","author":{"@id":"https://blog.example/#nobody"}}`})
 	if ld == nil || len(ld.authors) != 0 {
 		t.Errorf("unresolved reference: %+v", ld)
+	}
+}
+
+func TestStandfirstAtTopOfBody(t *testing.T) {
+	const intro = "Kappa: the active ingredient is meant to help people lose weight, and soon those who pay for it themselves."
+	page := `<html><head><meta property="og:title" content="The headline of the story"></head><body><main>
+<div class="top"><div class="bar"><div class="crumbs"><h1>The headline of the story</h1></div></div></div>
+<article class="story"><div class="article__header"><p class="article__header__intro">` + intro + `</p></div>
+<p>` + strings.Repeat("A long paragraph of article text without any links in it at all. ", 6) + `</p>
+<p>` + strings.Repeat("Another paragraph of the article with more words to make it long. ", 6) + `</p>
+<p class="photo-credit">Reporting by Jane Doe in Berlin and John Doe in London; editing by Max Mustermann.</p></article>
+</main></body></html>`
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Subtitle != intro {
+		t.Errorf("subtitle %q, want %q", a.Subtitle, intro)
 	}
 }

@@ -172,7 +172,8 @@ func (x *extraction) keep(b *block, rule bool) bool {
 		ld := float64(b.linkLen) / float64(b.textLen)
 		// A paragraph that is a sentence of its own is text, however
 		// much of it links elsewhere.
-		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src))
+		sentence := b.kind == bPara && b.src != nil && b.src.DataAtom == atom.P && (b.textLen >= 80 && endsSentence(t) || enumeration(b.src) ||
+			b.textLen >= 40 && 5*b.linkLen <= 4*b.textLen && endsSentence(t) && linkInSentence(b.src))
 		if (ld > 0.6 && b.textLen < 400 && !sentence || ld > 0.8 && !sentence) && !(b.kind == bPara && writtenAddresses(t)) {
 			return false
 		}
@@ -298,6 +299,31 @@ func enumeration(p *xhtml.Node) bool {
 	}
 	walk(p)
 	return ok && links >= 3 && seps >= links-1
+}
+
+// linkInSentence reports a paragraph whose links sit inside a sentence
+// of its own: it opens with two words or more of plain text that the
+// link goes on from, no label ("Read also: <a>…</a>") and no sentence of
+// its own ("Now digital! <a>Sign up here</a>").
+func linkInSentence(p *xhtml.Node) bool {
+	var lead strings.Builder
+	found := false
+	var walk func(n *xhtml.Node)
+	walk = func(n *xhtml.Node) {
+		for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+			switch {
+			case c.Type == xhtml.ElementNode && c.DataAtom == atom.A:
+				found = true
+			case c.Type == xhtml.ElementNode:
+				walk(c)
+			case c.Type == xhtml.TextNode:
+				lead.WriteString(c.Data)
+			}
+		}
+	}
+	walk(p)
+	t := strings.TrimSpace(lead.String())
+	return found && hasFields(t, 2) && !strings.ContainsAny(t, ":：") && !endsSentence(t)
 }
 
 // isByline reports whether t is a byline for the article's authors.
@@ -449,6 +475,9 @@ func signOff(blocks []block) bool {
 	case strings.HasSuffix(t, ":"), strings.HasPrefix(t, "..."), strings.HasPrefix(t, "…"):
 		// A label for what followed, a link to the rest.
 		return false
+	case reClosing.MatchString(t):
+		// "Euer HansEhrlich", "Yours, Jane": a closing and a name.
+		return true
 	case reFieldLine.MatchString(t), reCreditNote.MatchString(t), reBareName.MatchString(t):
 		// "Category: News", "mit dpa", the author's name: metadata.
 		return false
@@ -462,6 +491,9 @@ var (
 	// reCreditNote matches a note on the sources: news agencies, "with
 	// reports from".
 	reCreditNote = regexp.MustCompile(`(?i)^(?:mit|with|avec|con|z) (?:material|reports|additional reporting|informationen|agencias|informations)\b|\b(?:dpa|afp|ap|apa|pap|reuters|sda|kna|epd|efe|ansa|ats|sid|dts|ukrinform|ria|tass|xinhua|kyodo|anp|ntb|tt|ctk|mti)\b|^[\p{L}.]{1,6}/[\p{L}.]{1,8}$`)
+	// reClosing matches a letter's closing before a name or two: the
+	// author signing off, not a byline.
+	reClosing = regexp.MustCompile(`^(?:Euer|Eure|Dein|Deine|Yours|Cheers|Love|Liebe Grüße|Viele Grüße|Herzliche Grüße|Grüße|Gruß|Cordialement|Saludos|Un saludo|Abrazos|Bisous|Ciao),? \p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*)?[.!]?$`)
 	// reBareName matches two or three capitalised words alone: a name.
 	reBareName = regexp.MustCompile(`^\p{Lu}[\p{L}'-]*(?: \p{Lu}[\p{L}'-]*){1,2}$`)
 )

@@ -41,6 +41,11 @@ type scorer struct {
 	// discussion is set when every candidate lies in reader comments: the
 	// page is a forum thread or a guestbook, and the posts are its text.
 	discussion bool
+	// weakText is set when no candidate is left at all: every paragraph
+	// of the page sits in an element with a weak name (a slide show whose
+	// slides' text is named "caption description"), and those are its
+	// text.
+	weakText bool
 	// commentGood is the most good text one element named for comments
 	// holds.
 	commentGood float64
@@ -253,7 +258,9 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	// its name says: several paragraphs of it, or one long run (text split by
 	// <br> rather than <p>).
 	major := st.good >= 0.5*total && (st.paras >= 3 || st.good >= 800)
-	if st.h == hintStrongNeg && !st.hasBlock && st.prose() && foldedText(n) {
+	// Folded text: its own runs hold all its good text (an empty block
+	// beside them, a toggle's placeholder, does not count).
+	if st.h == hintStrongNeg && (!st.hasBlock || st.good == st.own) && st.prose() && foldedText(n) {
 		st.h = hintNone
 	}
 	switch st.h {
@@ -265,7 +272,7 @@ func (s *scorer) adjust(n *html.Node, total float64) float64 {
 	case hintStrongNeg:
 		st.neg = !st.hasTitle && !major
 	case hintWeakNeg:
-		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300)
+		st.neg = !st.hasTitle && !major && (st.paras < 3 || st.good < 300) && !s.weakText
 	}
 	// A box with a weak name ("info", "note") that holds unlinked prose
 	// (a fact box, a note on the story, a lead set apart) is neither
@@ -305,6 +312,11 @@ func (s *scorer) pick(body *html.Node) {
 	s.pickFrom(body)
 	if s.best == nil && !s.discussion || s.mostlyComments() {
 		s.discussion = true
+		s.cands = s.cands[:0]
+		s.pickFrom(body)
+	}
+	if s.best == nil {
+		s.weakText = true
 		s.cands = s.cands[:0]
 		s.pickFrom(body)
 	}

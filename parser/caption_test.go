@@ -3,6 +3,8 @@ package parser
 import (
 	"strings"
 	"testing"
+
+	"github.com/newsfeed/newsfeed/article"
 )
 
 // leadCaptionPage builds an article page with an og:image, JSON-LD and
@@ -97,18 +99,25 @@ func TestLeadImageCaptionCredit(t *testing.T) {
 				`<figcaption><span class="small">Credits: Supplied Image</span></figcaption></figure>`,
 			"", "Supplied Image"},
 	} {
-		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var caption, credit string
-		if a.Image != nil {
-			caption, credit = a.Image.Caption, a.Image.Credit
-		}
+		_, caption, credit := leadCaption(t, leadCaptionPage(tc.og, tc.ld, tc.head))
 		if caption != tc.caption || credit != tc.credit {
 			t.Errorf("%s: caption %q credit %q, want %q %q", tc.name, caption, credit, tc.caption, tc.credit)
 		}
 	}
+}
+
+// leadCaption extracts page (at https://example.org/news/1) and returns
+// the article with its lead image's caption and credit ("" without one).
+func leadCaption(t *testing.T, page string) (*article.Article, string, string) {
+	t.Helper()
+	a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Image == nil {
+		return a, "", ""
+	}
+	return a, a.Image.Caption, a.Image.Credit
 }
 
 func TestCaptionOnlyCredit(t *testing.T) {
@@ -181,14 +190,7 @@ func TestLeadImageAfterUnmatchedHeadline(t *testing.T) {
 			para("A long paragraph of article text without any links in it at all.") +
 			para("Another paragraph of the article with more words to make it long.") +
 			`</section></div></div></div></div></div></body></html>`
-		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var caption, credit string
-		if a.Image != nil {
-			caption, credit = a.Image.Caption, a.Image.Credit
-		}
+		a, caption, credit := leadCaption(t, page)
 		if caption != tc.caption || credit != tc.credit {
 			t.Errorf("%s: caption %q credit %q, want %q %q (authors %q, title %q)", tc.name, caption, credit, tc.caption, tc.credit, a.Authors, a.Title)
 		}
@@ -209,14 +211,7 @@ func TestLeadImageThroughProxy(t *testing.T) {
 	} {
 		// The picture comes after the first paragraph, where only the
 		// og:image finds it.
-		a, err := New(nil).Extract([]byte(leadCaptionPage(tc.og, tc.ld, tc.head)), Options{URL: "https://example.org/news/1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var caption, credit string
-		if a.Image != nil {
-			caption, credit = a.Image.Caption, a.Image.Credit
-		}
+		_, caption, credit := leadCaption(t, leadCaptionPage(tc.og, tc.ld, tc.head))
 		if caption != tc.caption || credit != tc.credit {
 			t.Errorf("%s: caption %q credit %q, want %q %q", tc.name, caption, credit, tc.caption, tc.credit)
 		}

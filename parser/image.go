@@ -679,9 +679,15 @@ var subtitleTokens = map[string]bool{
 // namedStandfirst reports an element whose class or id names it as a
 // standfirst ("lead", "intro", "einleitung").
 func namedStandfirst(n *html.Node, buf []string) ([]string, bool) {
+	return namedAs(n, buf, subtitleTokens)
+}
+
+// namedAs reports an element whose class or id tokens, alone or two run
+// together ("img-info" → "imginfo"), are among names.
+func namedAs(n *html.Node, buf []string, names map[string]bool) ([]string, bool) {
 	buf = classTokens(n, buf)
 	for i, t := range buf {
-		if subtitleTokens[t] || i > 0 && subtitleTokens[buf[i-1]+t] {
+		if names[t] || i > 0 && names[buf[i-1]+t] {
 			return buf, true
 		}
 	}

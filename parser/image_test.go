@@ -68,14 +68,7 @@ func TestLeadImageMatch(t *testing.T) {
 	} {
 		page := `<html><head><meta property="og:title" content="The headline of the story"><meta property="og:image" content="` + tc.og + `"></head>` +
 			`<body><article><header><h1>The headline of the story</h1>` + tc.head + `</header><div class="body">` + body + `</div></article></body></html>`
-		a, err := New(nil).Extract([]byte(page), Options{URL: "https://example.org/news/1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var caption, credit string
-		if a.Image != nil {
-			caption, credit = a.Image.Caption, a.Image.Credit
-		}
+		a, caption, credit := leadCaption(t, page)
 		if caption != tc.caption || credit != tc.credit {
 			t.Errorf("%s: caption %q credit %q, want %q %q", tc.name, caption, credit, tc.caption, tc.credit)
 		}

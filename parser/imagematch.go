@@ -231,13 +231,7 @@ var captionTokens = map[string]bool{
 // namedCaption reports an element whose class, id or role names it as a
 // caption ("caption", "img-info", "bu").
 func namedCaption(n *html.Node, buf []string) ([]string, bool) {
-	buf = classTokens(n, buf)
-	for i, t := range buf {
-		if captionTokens[t] || i > 0 && captionTokens[buf[i-1]+t] {
-			return buf, true
-		}
-	}
-	return buf, false
+	return namedAs(n, buf, captionTokens)
 }
 
 // imageHolder returns what holds an image found in the page and where its

@@ -804,15 +804,18 @@ func slugNames(href, text string) bool {
 	if i := strings.LastIndexByte(slug, '/'); i >= 0 {
 		slug = slug[i+1:]
 	}
-	slug = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(slug)
+	slug = umlauts.Replace(slug)
 	for _, w := range strings.Fields(strings.ToLower(text)) {
-		w = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss").Replace(strings.Trim(w, ".,;:()"))
+		w = umlauts.Replace(strings.Trim(w, ".,;:()"))
 		if len(w) >= 3 && strings.Contains(slug, foldASCII(w)) {
 			return true
 		}
 	}
 	return false
 }
+
+// umlauts spells German letters as URL slugs do ("führes" → "fuehres").
+var umlauts = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "ß", "ss")
 
 // foldASCII drops the accents of Latin letters ("josé" → "jose"), as
 // URL slugs do.
